@@ -1,0 +1,35 @@
+# spark-mesos-dispatcher. `make help` lists the targets.
+# Every target runs on the project's own Node 24 (the `node` devDependency), via npm/npx.
+SHELL := /bin/bash
+NPX := npx --no-install
+
+.PHONY: help install run test typecheck lint unit bench ci
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci
+	@touch $@
+
+install: node_modules/.package-lock.json ## Install dependencies from the lockfile
+
+run: install ## Run on the embedded default (emulated Mesos master with three agents)
+	$(NPX) node --disable-warning=ExperimentalWarning src/devcluster/mesos/cli.ts --agents 3
+
+typecheck: install ## Type-check everything (tsc --noEmit)
+	$(NPX) tsc -p tsconfig.json --noEmit
+
+lint: install ## Lint with typescript-eslint
+	$(NPX) eslint .
+
+unit: install ## Run the Jest suite only
+	npm test
+
+test: install ## Run all checks and tests; ends with "N passed, N failed"
+	@bash scripts/test.sh
+
+bench: install ## Print benchmark figures (they report, they never fail the build)
+	@for b in bench/*.ts; do [ -e "$$b" ] && $(NPX) node --disable-warning=ExperimentalWarning "$$b"; done; true
+
+ci: test ## What .ci/run calls
