@@ -12,7 +12,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci
 	@touch $@
 
-install: node_modules/.package-lock.json ## Install dependencies from the lockfile
+install: node_modules/.package-lock.json ## Install dependencies from the lockfile, and kubectl/helm into .tools/
+	@bash scripts/tools.sh
 
 run: install ## Run on the embedded default (emulated Mesos master with three agents)
 	$(NPX) node --disable-warning=ExperimentalWarning src/devcluster/mesos/cli.ts --agents 3
