@@ -254,6 +254,7 @@ export interface OfferOperation {
     | 'GROW_VOLUME' | 'SHRINK_VOLUME' | 'CREATE_DISK' | 'DESTROY_DISK';
   id?: Id;
   launch?: { task_infos?: TaskInfo[] };
+  launch_group?: { executor: ExecutorInfo; task_group: { tasks?: TaskInfo[] } };
   reserve?: { resources?: Resource[] };
   unreserve?: { resources?: Resource[] };
   create?: { volumes?: Resource[] };
@@ -274,6 +275,20 @@ export interface TaskStatus {
   healthy?: boolean;
   labels?: Labels;
   unreachable_time?: TimeInfo;
+}
+
+export type OperationState =
+  | 'OPERATION_UNSUPPORTED' | 'OPERATION_PENDING' | 'OPERATION_FINISHED' | 'OPERATION_FAILED' | 'OPERATION_ERROR'
+  | 'OPERATION_DROPPED' | 'OPERATION_UNREACHABLE' | 'OPERATION_GONE_BY_OPERATOR' | 'OPERATION_RECOVERING'
+  | 'OPERATION_UNKNOWN';
+
+export interface OperationStatus {
+  operation_id?: Id;
+  state: OperationState;
+  message?: string;
+  converted_resources?: Resource[];
+  uuid?: { value: Uint8Array };
+  agent_id?: AgentID;
 }
 
 export interface ReconcileTask { task_id: TaskID; agent_id?: AgentID }
@@ -305,6 +320,7 @@ export interface Event {
   offers?: { offers?: Offer[] };
   rescind?: { offer_id: OfferID };
   update?: { status: TaskStatus };
+  update_operation_status?: { status: OperationStatus };
   message?: { agent_id: AgentID; executor_id: ExecutorID; data: Uint8Array };
   failure?: { agent_id?: AgentID; executor_id?: ExecutorID; status?: number };
   error?: { message: string };
