@@ -253,3 +253,44 @@ test('HTTP basic authentication: the right secret subscribes, a wrong one is ret
   expect(refused.reason).toMatch(/^Mesos master answered 401/);
   expect(refused.reason).not.toContain('wrong');
 });
+
+test('503 while no leader is elected: the client backs off and subscribes once there is one', async () => {
+  const h = await harness();
+  h.master.setLeadership({ mode: 'none' });
+  h.client.start();
+  const waiting = await h.events.take(isDisconnected, 'the 503');
+  expect(waiting.reason).toBe('Mesos master answered 503: No leader elected');
+  h.master.setLeadership({ mode: 'leader' });
+  h.clock.advance(waiting.retryInMs);
+  await h.events.take(isSubscribed, 'SUBSCRIBED after the election');
+});
+
+test('SUPPRESS stops offers for the role and REVIVE brings them back at once', async () => {
+  const h = await harness();
+  h.client.start();
+  await h.events.take(isSubscribed, 'SUBSCRIBED');
+  h.master.allocate();
+  const { offers } = await h.events.take(isOffers, 'the first offer');
+  await h.client.suppress(['*']);
+  // Outstanding offers survive SUPPRESS; give them back with no filter at all.
+  await h.client.decline(offers.map((o) => o.id.value), { refuse_seconds: 0 });
+  h.master.allocate();
+  await h.client.reconcile([{ taskId: 'probe' }]);
+  await h.events.take(updateOf('probe', 'TASK_LOST'), 'the probe answer');
+  expect(h.events.all.filter(isOffers)).toHaveLength(1);
+  await h.client.revive(['*']);
+  await h.events.take(isOffers, 'offers after REVIVE');
+});
+
+test('TEARDOWN kills the framework\'s tasks and stops the client for good', async () => {
+  const h = await harness();
+  await launch(h, 'doomed', 'sleep 60');
+  await expectUpdate(h, 'doomed', 'TASK_STARTING');
+  await expectUpdate(h, 'doomed', 'TASK_RUNNING');
+  const { frameworkId } = h.events.all.find(isSubscribed)!;
+  await h.client.teardown();
+  expect(h.client.state).toBe('stopped');
+  await waitFor(() => h.master.task(frameworkId, 'doomed') === undefined || h.master.task(frameworkId, 'doomed')?.pid === undefined, 'the task process to be gone');
+  const completed = (h.master.state().completed_frameworks as { id: string }[]).map((f) => f.id);
+  expect(completed).toContain(frameworkId);
+});
