@@ -1,0 +1,132 @@
+// The driver task's shell command: `<spark-submit> <options> <primary resource> <app args>`,
+// built as Spark's MesosClusterScheduler builds it (same options, order, filtered and sorted
+// `--conf`s, sandbox paths), except that every user-supplied word is quoted (see shell-escape).
+
+import type { DispatcherConfig } from './config.ts';
+import type { DriverSpec } from './driver.ts';
+import { escapeInsideDoubleQuotes, shellEscape } from './shell-escape.ts';
+import type { DriverSizing } from './sizing.ts';
+import { javaDoubleString, splitCommaList } from './spark-values.ts';
+
+export const DOCKER_IMAGE_KEY = 'spark.mesos.executor.docker.image';
+export const EXECUTOR_HOME_KEY = 'spark.mesos.executor.home';
+export const APP_JAR_RESOLUTION_KEY = 'spark.mesos.appJar.local.resolution.mode';
+
+/**
+ * Keys never forwarded as `--conf`: Spark's three (`spark.jars` would duplicate classes,
+ * deploy mode must become client, `spark.master` names the dispatcher), plus secret values,
+ * which the dispatcher consumes and which would otherwise show in the task's command line.
+ */
+export const UNFORWARDED_CONF_KEYS: ReadonlySet<string> = new Set([
+  'spark.jars', 'spark.submit.deployMode', 'spark.master', 'spark.mesos.driver.secret.values',
+]);
+
+export interface CommandLineInput {
+  /** Effective driver properties: dispatcher driver defaults overlaid by the driver's own. */
+  readonly conf: Readonly<Record<string, string>>;
+  readonly spec: DriverSpec;
+  readonly config: DispatcherConfig;
+  readonly sizing: DriverSizing;
+}
+
+export type CommandLineResult = { ok: true; command: string } | { ok: false; problems: string[] };
+
+/** `spark.executor.uri`, else the submitted SPARK_EXECUTOR_URI. */
+export function driverExecutorUri(conf: Readonly<Record<string, string>>, spec: DriverSpec): string | undefined {
+  return conf['spark.executor.uri'] ?? spec.environment['SPARK_EXECUTOR_URI'];
+}
+
+/** True when the app jar is `local://` and must be used in place inside the container. */
+export function isContainerLocalAppJar(conf: Readonly<Record<string, string>>, appResource: string): boolean {
+  return appResource.startsWith('local://') && conf[APP_JAR_RESOLUTION_KEY]?.toLowerCase() === 'container';
+}
+
+/** Last path segment, ignoring trailing slashes (Java's split drops trailing empty strings). */
+export function lastPathSegment(path: string): string {
+  const segments = path.split('/');
+  while (segments.length > 1 && segments[segments.length - 1] === '') segments.pop();
+  return segments[segments.length - 1] ?? '';
+}
+
+/** A file in the sandbox. The sandbox is one of our literals (`.`, `..`, `$MESOS_SANDBOX`). */
+const inSandbox = (sandbox: string, fileName: string): string => `${sandbox}/${shellEscape(fileName)}`;
+
+/** Java's `new File(path).toString()`: repeated slashes collapsed, trailing slash removed. */
+const javaFilePath = (path: string): string => path.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
+
+export function buildCommandLine(input: CommandLineInput): CommandLineResult {
+  const { conf, spec } = input;
+  const problems: string[] = [];
+  const mode = conf[APP_JAR_RESOLUTION_KEY];
+  if (mode !== undefined && !['host', 'container'].includes(mode.toLowerCase())) {
+    problems.push(`${APP_JAR_RESOLUTION_KEY}: '${mode}' is not host or container`);
+  }
+  if (conf['spark.app.name'] === undefined) problems.push('spark.app.name: not set (it names the driver task and is passed as --name)');
+  if (spec.appResource.trim() === '') problems.push('appResource: empty (the application jar or Python file to run)');
+  const launcher = sparkSubmitLauncher(input);
+  if (!launcher.ok) problems.push(launcher.problem);
+  if (problems.length > 0 || !launcher.ok) return { ok: false, problems };
+
+  const primaryResource = isContainerLocalAppJar(conf, spec.appResource)
+    ? shellEscape(javaFilePath(spec.appResource.slice('local://'.length)))
+    : inSandbox(launcher.sandbox, lastPathSegment(spec.appResource));
+  const parts = [launcher.executable, ...commandOptions(input, launcher.sandbox), primaryResource, ...spec.appArgs.map(shellEscape)];
+  return { ok: true, command: parts.join(' ') };
+}
+
+type Launcher = { ok: true; executable: string; sandbox: string } | { ok: false; problem: string };
+
+/** How to reach spark-submit, and where the fetched files are relative to where it runs. */
+function sparkSubmitLauncher({ conf, spec, config }: CommandLineInput): Launcher {
+  const image = conf[DOCKER_IMAGE_KEY];
+  if (image !== undefined) {
+    if (image.trim() === '') return { ok: false, problem: `${DOCKER_IMAGE_KEY}: set but empty (name the image that contains Spark)` };
+    // Mesos fetches into the sandbox it mounts in the container at $MESOS_SANDBOX.
+    return { ok: true, executable: './bin/spark-submit', sandbox: '$MESOS_SANDBOX' };
+  }
+  const executorUri = driverExecutorUri(conf, spec);
+  if (executorUri !== undefined) {
+    // The tarball extracts to a folder named like the file; glob it, then run from inside.
+    const folder = lastPathSegment(executorUri).split('.')[0] ?? '';
+    const libraryPath = [
+      ...(config.executorLibraryPath !== undefined ? [config.executorLibraryPath] : []),
+      ...(conf['spark.driver.extraLibraryPath'] ?? '').split(':').filter((p) => p !== ''),
+    ];
+    const prefix = libraryPath.length === 0 ? ''
+      : `LD_LIBRARY_PATH="${libraryPath.map(escapeInsideDoubleQuotes).join(':')}:$LD_LIBRARY_PATH"`;
+    return { ok: true, executable: `cd ${shellEscape(folder)}*; ${prefix} bin/spark-submit`, sandbox: '..' };
+  }
+  const sparkHome = conf[EXECUTOR_HOME_KEY] ?? config.sparkHome;
+  if (sparkHome === undefined || sparkHome.trim() === '') {
+    return {
+      ok: false,
+      problem: `no Spark to run: set ${DOCKER_IMAGE_KEY} (an image with Spark), spark.executor.uri (a Spark tarball) ` +
+        `or ${EXECUTOR_HOME_KEY} (Spark's path on the agents); the dispatcher has no spark.home or SPARK_HOME either`,
+    };
+  }
+  return { ok: true, executable: shellEscape(`${sparkHome.replace(/(.)\/+$/, '$1')}/./bin/spark-submit`), sandbox: '.' };
+}
+
+function commandOptions({ conf, spec, config, sizing }: CommandLineInput, sandbox: string): string[] {
+  const options: string[] = [
+    '--name', shellEscape(conf['spark.app.name'] ?? ''),
+    '--master', shellEscape(`mesos://${config.master}`),
+    '--driver-cores', shellEscape(javaDoubleString(sizing.cpus)),
+    '--driver-memory', shellEscape(`${sizing.driverMemoryMiB}M`),
+  ];
+  if (spec.mainClass !== '') options.push('--class', shellEscape(spec.mainClass));
+  const executorMemory = conf['spark.executor.memory'];
+  if (executorMemory !== undefined) options.push('--executor-memory', shellEscape(executorMemory));
+  const coresMax = conf['spark.cores.max'];
+  if (coresMax !== undefined) options.push('--total-executor-cores', shellEscape(coresMax));
+  const pyFiles = splitCommaList(conf['spark.submit.pyFiles']);
+  if (pyFiles.length > 0) {
+    // Built from sandbox paths rather than escaped whole: Spark's quoting of this token turned
+    // $MESOS_SANDBOX into a literal, breaking Python drivers in Docker.
+    const fileName = (uri: string): string => lastPathSegment(uri.replace(/[?#].*$/, ''));
+    options.push('--py-files', pyFiles.map((uri) => inSandbox(sandbox, fileName(uri))).join(','));
+  }
+  const forwarded = Object.keys(conf).filter((key) => !UNFORWARDED_CONF_KEYS.has(key)).sort();
+  for (const key of forwarded) options.push('--conf', shellEscape(`${key}=${conf[key]}`));
+  return options;
+}

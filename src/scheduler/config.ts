@@ -1,0 +1,95 @@
+// The dispatcher-side settings the scheduler core needs, read from the dispatcher's Spark
+// properties (`spark.mesos.*` keys as Spark's MesosClusterDispatcher reads them). Every problem
+// is reported at once; a non-numeric queue weight is a start-up error, as in Spark.
+
+import { readRetryOverrides, resolveRetryPolicy, SPARK_RETRY_POLICY, type RetryPolicy } from './backoff.ts';
+import { DEFAULT_QUEUE } from './driver.ts';
+import {
+  parseBoolean, parseDurationMs, parseInteger, parseNumber, splitCommaList, type Parsed,
+} from './spark-values.ts';
+
+export const QUEUE_PREFIX = 'spark.mesos.dispatcher.queue.';
+export const DRIVER_DEFAULT_PREFIX = 'spark.mesos.dispatcher.driverDefault.';
+
+export interface DispatcherConfig {
+  /** Mesos master as drivers should reach it, without `mesos://` (e.g. `zk://zk:2181/mesos`). */
+  readonly master: string;
+  /** `spark.home`, else the dispatcher's SPARK_HOME: where spark-submit lives on the agents. */
+  readonly sparkHome: string | undefined;
+  /** The dispatcher's `spark.executor.extraLibraryPath` (first entry of LD_LIBRARY_PATH). */
+  readonly executorLibraryPath: string | undefined;
+  /** Queue name → priority (higher first); always contains `default` → 0. */
+  readonly queues: ReadonlyMap<string, number>;
+  /** New submissions are rejected while this many drivers are launched. */
+  readonly maxDrivers: number;
+  /** Finished drivers kept before the oldest tenth is forgotten. */
+  readonly retainedDrivers: number;
+  /** Refuse filter on declined offers. */
+  readonly rejectOfferDurationSeconds: number;
+  readonly fetcherCacheEnable: boolean;
+  /** URIs fetched for every driver, before the driver's own. */
+  readonly uris: readonly string[];
+  /** Properties every driver gets unless it sets them itself. */
+  readonly driverDefaults: Readonly<Record<string, string>>;
+  readonly retryPolicy: RetryPolicy;
+}
+
+export type ConfigResult =
+  | { ok: true; config: DispatcherConfig; warnings: string[] }
+  | { ok: false; errors: string[] };
+
+/**
+ * Reads the dispatcher configuration from its Spark properties and process environment.
+ * Defaults are Spark's: maxDrivers 200, retainedDrivers 200, retry wait cap 60 s, refuse 120 s.
+ */
+export function parseDispatcherConfig(
+  props: Readonly<Record<string, string>>, env: Readonly<Record<string, string | undefined>> = {},
+): ConfigResult {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const take = <T>(parsed: Parsed<T>, fallback: T): T => {
+    if (parsed.ok) return parsed.value;
+    errors.push(parsed.error);
+    return fallback;
+  };
+  const read = <T>(key: string, fallback: T, parse: (key: string, raw: string) => Parsed<T>): T => {
+    const raw = props[key];
+    return raw === undefined ? fallback : take(parse(key, raw), fallback);
+  };
+
+  const master = (props['spark.master'] ?? '').replace(/^mesos:\/\//, '');
+  if (master === '') errors.push('spark.master: not set (the Mesos master drivers should use, e.g. host:5050 or zk://host:2181/mesos)');
+
+  const queues = new Map<string, number>([[DEFAULT_QUEUE, 0]]);
+  for (const [key, raw] of Object.entries(props)) {
+    if (!key.startsWith(QUEUE_PREFIX)) continue;
+    const name = key.slice(QUEUE_PREFIX.length);
+    const weight = take(parseNumber(key, raw), 0);
+    if (name === DEFAULT_QUEUE) warnings.push(`${key}: the default queue always has priority 0; the value is ignored`);
+    else if (name === '') errors.push(`${key}: the queue name is empty`);
+    else queues.set(name, weight);
+  }
+
+  const driverDefaults: Record<string, string> = {};
+  for (const [key, value] of Object.entries(props)) {
+    if (key.startsWith(DRIVER_DEFAULT_PREFIX)) driverDefaults[key.slice(DRIVER_DEFAULT_PREFIX.length)] = value;
+  }
+
+  const retry = readRetryOverrides(props);
+  errors.push(...retry.problems);
+
+  const config: DispatcherConfig = {
+    master,
+    sparkHome: props['spark.home'] ?? env['SPARK_HOME'],
+    executorLibraryPath: props['spark.executor.extraLibraryPath'],
+    queues,
+    maxDrivers: read('spark.mesos.maxDrivers', 200, (k, r) => parseInteger(k, r, 0)),
+    retainedDrivers: read('spark.mesos.retainedDrivers', 200, (k, r) => parseInteger(k, r, 0)),
+    rejectOfferDurationSeconds: read('spark.mesos.rejectOfferDuration', 120_000, (k, r) => parseDurationMs(k, r, 's')) / 1000,
+    fetcherCacheEnable: read('spark.mesos.fetcherCache.enable', false, parseBoolean),
+    uris: splitCommaList(props['spark.mesos.uris']),
+    driverDefaults,
+    retryPolicy: resolveRetryPolicy(SPARK_RETRY_POLICY, retry.overrides),
+  };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, config, warnings };
+}

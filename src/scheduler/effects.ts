@@ -1,0 +1,61 @@
+// What the scheduler core asks the shell to do, as data. The shell executes a step's effects in
+// EFFECT_ORDER (the step already returns them sorted that way); the comment on it says why.
+
+import type { TaskInfo } from '../mesos/types.ts';
+import type { DriverStatus } from './driver.ts';
+
+export interface TaskRef {
+  readonly taskId: string;
+  readonly agentId?: string;
+}
+
+export type Effect =
+  /** Write the driver's new status (the Kubernetes layer: the SparkDriver status). */
+  | { readonly type: 'PersistDriver'; readonly submissionId: string; readonly status: DriverStatus }
+  | { readonly type: 'KillTask'; readonly taskId: string; readonly agentId?: string }
+  /** Accept one offer with these tasks (an ACCEPT with one LAUNCH operation). */
+  | { readonly type: 'LaunchTasks'; readonly offerId: string; readonly agentId: string; readonly tasks: readonly TaskInfo[] }
+  | { readonly type: 'DeclineOffers'; readonly offerIds: readonly string[]; readonly refuseSeconds: number }
+  /** Explicit reconciliation of these tasks; answers arrive as TaskStatusReceived. */
+  | { readonly type: 'ReconcileTasks'; readonly tasks: readonly TaskRef[] }
+  | { readonly type: 'ReviveOffers' }
+  | { readonly type: 'SuppressOffers' }
+  /** Acknowledge a status update that carried a uuid (the shell must not auto-acknowledge). */
+  | { readonly type: 'Acknowledge'; readonly taskId: string; readonly agentId: string; readonly uuid: Uint8Array }
+  /** The core no longer tracks this finished driver (retention); the shell may drop it too. */
+  | { readonly type: 'ForgetDriver'; readonly submissionId: string }
+  /** Feed TimerFired at (or after) this time; a later wake request replaces an earlier one. */
+  | { readonly type: 'ScheduleWake'; readonly atMs: number }
+  /** Something unexpected but harmless (illegal transition, update for an unknown task): log and count it. */
+  | { readonly type: 'ReportAnomaly'; readonly message: string; readonly submissionId?: string };
+
+export type EffectType = Effect['type'];
+
+/**
+ * Execution order. Statuses are persisted first: a launch's task ID must be recorded before the
+ * offer is accepted (launch at most once per attempt, even across a crash), and an update is
+ * acknowledged only after it is recorded (so a crash before that makes Mesos resend it). Kills
+ * go before launches so that a replaced duplicate stops as early as possible. Then we answer
+ * offers, reconcile, and only then say whether we want more offers; bookkeeping comes last.
+ */
+export const EFFECT_ORDER = {
+  PersistDriver: 0,
+  KillTask: 1,
+  LaunchTasks: 2,
+  DeclineOffers: 3,
+  ReconcileTasks: 4,
+  ReviveOffers: 5,
+  SuppressOffers: 5,
+  Acknowledge: 6,
+  ForgetDriver: 7,
+  ScheduleWake: 8,
+  ReportAnomaly: 9,
+} as const satisfies Record<EffectType, number>;
+
+/** Effects sorted into EFFECT_ORDER, keeping their relative order within a rank. */
+export function inExecutionOrder(effects: readonly Effect[]): Effect[] {
+  // Bucketed rather than sorted: a pass can return tens of thousands of effects.
+  const buckets: Effect[][] = [];
+  for (const effect of effects) (buckets[EFFECT_ORDER[effect.type]] ??= []).push(effect);
+  return buckets.flat();
+}

@@ -1,0 +1,199 @@
+// The scheduler core's memory: every driver with its spec, status and cached matching needs,
+// indexed by phase, plus the pending queue and what we last told Mesos about offers. Also
+// admission (a new submission becomes queued, or finishes as rejected/error) and the one
+// place where a driver changes phase. Mutating helpers are prefixed `unsafe`.
+
+import { resolveRetryPolicy, type RetryPolicy } from './backoff.ts';
+import type { DispatcherConfig } from './config.ts';
+import { CONSTRAINTS_KEY } from './constraints.ts';
+import type { DriverSpec, DriverStatus, FinishReason, Outcome } from './driver.ts';
+import type { Effect } from './effects.ts';
+import type { MatchRequest } from './offer-matcher.ts';
+import { createQueue, unsafeEnqueue, type PriorityQueue, type QueueEntry } from './queue.ts';
+import { toMilli } from './resources.ts';
+import { effectiveConf, planDriverTask, type PlanReuse, type TaskPlan } from './task-plan.ts';
+
+/** What the scheduling pass needs of a driver, computed once at admission. */
+export interface LaunchCache {
+  readonly request: MatchRequest;
+  /** Reused at launch. The command line (~0.5 KB) is kept because rebuilding it dominated a pass. */
+  readonly reuse: PlanReuse;
+}
+
+/** A queued driver's place in the queue, pointing back at its entry. */
+export interface QueuedDriver extends QueueEntry {
+  readonly entry: DriverEntry;
+}
+
+export interface DriverEntry {
+  readonly spec: DriverSpec;
+  status: DriverStatus;
+  readonly policy: RetryPolicy;
+  /** Undefined when the driver's task cannot be planned (it then finishes with `error`). */
+  readonly launch: LaunchCache | undefined;
+  /** Its place in `queue` while queued; any other entry for it in the array is stale. */
+  queueEntry: QueuedDriver | undefined;
+}
+
+export interface SchedulerState {
+  readonly config: DispatcherConfig;
+  readonly drivers: Map<string, DriverEntry>;
+  /** Queued drivers in priority order; may hold stale entries (see DriverEntry.queueEntry). */
+  readonly queue: PriorityQueue<QueuedDriver>;
+  /** Number of queued drivers (their order lives in `queue`). */
+  queuedCount: number;
+  readonly launched: Set<string>;
+  /** In the order drivers started retrying (Spark's retry list order). */
+  readonly retrying: Set<string>;
+  /** In the order drivers finished; the oldest are forgotten first. */
+  readonly finished: Set<string>;
+  /** Retrying drivers whose end of backoff has not yet triggered a revive. */
+  readonly retriesAwaitingRevive: Set<string>;
+  frameworkId: string | undefined;
+  /** Last offer interest sent: true = revived, false = suppressed, undefined = unknown. */
+  offersWanted: boolean | undefined;
+  wakeAtMs: number | undefined;
+}
+
+export function createScheduler(config: DispatcherConfig): SchedulerState {
+  return {
+    config, drivers: new Map(), queue: createQueue(), queuedCount: 0, launched: new Set(), retrying: new Set(),
+    finished: new Set(), retriesAwaitingRevive: new Set(), frameworkId: undefined, offersWanted: undefined, wakeAtMs: undefined,
+  };
+}
+
+/** A fresh entry for `spec` with the given status, plus the plan problems if it cannot run. */
+export function newEntry(state: SchedulerState, spec: DriverSpec, status: DriverStatus): { entry: DriverEntry; problems: string[] } {
+  const policy = resolveRetryPolicy(state.config.retryPolicy, spec.retryPolicy);
+  const plan = planDriverTask(spec, state.config);
+  const launch = plan.ok ? launchCacheOf(plan.plan, effectiveConf(spec, state.config)[CONSTRAINTS_KEY] ?? '') : undefined;
+  return { entry: { spec, status, policy, launch, queueEntry: undefined }, problems: plan.ok ? [] : plan.problems };
+}
+
+function launchCacheOf(plan: TaskPlan, constraintText: string): LaunchCache {
+  const request: MatchRequest = {
+    cpusMilli: toMilli(plan.sizing.cpus),
+    memMilli: toMilli(plan.sizing.containerMemoryMiB),
+    constraintKey: plan.constraints.length === 0 ? '' : constraintText,
+    constraints: plan.constraints,
+  };
+  return { request, reuse: { command: plan.command, sizing: plan.sizing, constraints: plan.constraints } };
+}
+
+export function finishedStatus(
+  nowMs: number, outcome: Outcome, reason: FinishReason, message: string, counters = { attempts: 0, retries: 0 },
+): DriverStatus {
+  return { phase: 'finished', attempts: counters.attempts, retries: counters.retries, outcome, reason, message, finishedAtMs: nowMs };
+}
+
+/**
+ * Admission of a new submission: an invalid driver finishes with `error` (every problem
+ * listed), an undeclared queue or the `spark.mesos.maxDrivers` limit (counted over launched
+ * drivers, as in Spark) reject it, a spec that already requests a kill finishes `killed`;
+ * otherwise it is queued. Returns true when a driver became eligible for offers.
+ */
+export function admit(state: SchedulerState, spec: DriverSpec, nowMs: number, out: Effect[]): boolean {
+  if (state.drivers.has(spec.submissionId)) return false;
+  const queued: DriverStatus = { phase: 'queued', attempts: 0, retries: 0 };
+  const { entry, problems } = newEntry(state, spec, queued);
+  const declared = (): string => [...state.config.queues.keys()].join(', ');
+  const verdict: DriverStatus =
+    problems.length > 0 ? finishedStatus(nowMs, 'error', 'InvalidDriver', problems.join('; '))
+    : !state.config.queues.has(spec.queue) ? finishedStatus(nowMs, 'rejected', 'UnknownQueue',
+      `queue '${spec.queue}' is not declared (declared: ${declared()}); ` +
+      `declare it with spark.mesos.dispatcher.queue.${spec.queue}=<priority>`)
+    : state.launched.size >= state.config.maxDrivers
+      ? finishedStatus(nowMs, 'rejected', 'MaxDriversReached', 'Already reached maximum submission size')
+    : spec.killRequested === true ? finishedStatus(nowMs, 'killed', 'KillRequested', "Removed driver while it's still pending")
+    : queued;
+  entry.status = verdict;
+  unsafeRegister(state, entry, out);
+  out.push({ type: 'PersistDriver', submissionId: spec.submissionId, status: verdict });
+  return verdict.phase === 'queued';
+}
+
+/** Adds a new entry, with the status it already has, to the driver map and phase indexes. */
+export function unsafeRegister(state: SchedulerState, entry: DriverEntry, out: Effect[]): void {
+  state.drivers.set(entry.spec.submissionId, entry);
+  unsafeEnterPhase(state, entry, out);
+}
+
+/** Forgets a driver entirely (no effects). */
+export function unsafeUnregister(state: SchedulerState, entry: DriverEntry): void {
+  unsafeLeavePhase(state, entry);
+  state.drivers.delete(entry.spec.submissionId);
+}
+
+function queueEntryOf(state: SchedulerState, entry: DriverEntry): QueuedDriver | undefined {
+  const priority = state.config.queues.get(entry.spec.queue);
+  if (priority === undefined) return undefined;
+  return { submissionId: entry.spec.submissionId, priority, submittedAtMs: entry.spec.submittedAtMs, entry };
+}
+
+/**
+ * Moves a driver to `status`: updates the phase indexes and the queue, persists the status, and
+ * trims the finished drivers beyond `spark.mesos.retainedDrivers` (the oldest tenth at a time,
+ * as in Spark; unlike Spark, every finished driver counts, including launch failures).
+ */
+export function unsafeSetStatus(state: SchedulerState, entry: DriverEntry, status: DriverStatus, out: Effect[]): void {
+  const samePhase = entry.status.phase === status.phase;
+  if (!samePhase) unsafeLeavePhase(state, entry);
+  entry.status = status;
+  out.push({ type: 'PersistDriver', submissionId: entry.spec.submissionId, status });
+  if (!samePhase) unsafeEnterPhase(state, entry, out);
+}
+
+function unsafeEnterPhase(state: SchedulerState, entry: DriverEntry, out: Effect[]): void {
+  const id = entry.spec.submissionId;
+  switch (entry.status.phase) {
+    case 'queued':
+      state.queuedCount++;
+      entry.queueEntry = queueEntryOf(state, entry);
+      if (entry.queueEntry !== undefined) unsafeEnqueue(state.queue, entry.queueEntry);
+      break;
+    case 'launched':
+      state.launched.add(id);
+      break;
+    case 'retrying':
+      state.retrying.add(id);
+      state.retriesAwaitingRevive.add(id);
+      break;
+    case 'finished':
+      state.finished.add(id);
+      unsafeTrimFinished(state, out);
+      break;
+  }
+}
+
+function unsafeLeavePhase(state: SchedulerState, entry: DriverEntry): void {
+  const id = entry.spec.submissionId;
+  switch (entry.status.phase) {
+    case 'queued':
+      state.queuedCount--;
+      // Its array entry goes stale and is compacted away later.
+      entry.queueEntry = undefined;
+      break;
+    case 'launched':
+      state.launched.delete(id);
+      break;
+    case 'retrying':
+      state.retrying.delete(id);
+      state.retriesAwaitingRevive.delete(id);
+      break;
+    case 'finished':
+      state.finished.delete(id);
+      break;
+  }
+}
+
+export function unsafeTrimFinished(state: SchedulerState, out: Effect[]): void {
+  const retained = state.config.retainedDrivers;
+  if (state.finished.size <= retained) return;
+  const excess = state.finished.size - retained;
+  const count = Math.max(excess, Math.floor(retained / 10), 1);
+  for (const id of [...state.finished].slice(0, count)) {
+    state.finished.delete(id);
+    state.drivers.delete(id);
+    out.push({ type: 'ForgetDriver', submissionId: id });
+  }
+}

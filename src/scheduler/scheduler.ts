@@ -1,0 +1,227 @@
+// The scheduler core's reducer: `step(state, input, now)` applies one input to the scheduler
+// state and returns the effects to execute, in order. The state is owned by a single caller
+// (the shell's loop) and updated in place, because copying 100,000 drivers per step would cost
+// more than the step; every driver status inside it is an immutable value, replaced on each
+// transition. No I/O, no clock: time is the `nowMs` argument.
+
+import type { Offer, TaskInfo, TaskStatus } from '../mesos/types.ts';
+import { submissionIdCandidates, summarizeStatus, type DriverSpec, type DriverStatus } from './driver.ts';
+import { inExecutionOrder, type Effect } from './effects.ts';
+import type { SchedulerInput } from './inputs.ts';
+import { matchOffers, type MatchRequest } from './offer-matcher.ts';
+import { forEachInQueueOrder, queueLength, unsafeCompact } from './queue.ts';
+import { admit, type DriverEntry, type SchedulerState, unsafeSetStatus, unsafeUnregister } from './scheduler-state.ts';
+import { TASK_STATE_RULES, transition, type DriverEvent } from './state-machine.ts';
+import { buildTaskInfo, planDriverTask } from './task-plan.ts';
+
+export { createScheduler, type DriverEntry, type SchedulerState } from './scheduler-state.ts';
+
+/** Tasks per ReconcileTasks effect, to keep each RECONCILE call a reasonable size. */
+export const RECONCILE_BATCH = 1000;
+
+/** Applies `input` at time `nowMs`; returns the effects in execution order. Never throws on bad input. */
+export function step(state: SchedulerState, input: SchedulerInput, nowMs: number): Effect[] {
+  const out: Effect[] = [];
+  let newlyEligible = false;
+  switch (input.type) {
+    case 'DriverSubmitted':
+      newlyEligible = admit(state, input.spec, nowMs, out);
+      break;
+    case 'KillRequested': {
+      const entry = state.drivers.get(input.submissionId);
+      if (entry !== undefined) applyEvent(state, entry, { type: 'Kill' }, nowMs, out);
+      else out.push({ type: 'ReportAnomaly', submissionId: input.submissionId, message: `kill requested for unknown driver ${input.submissionId}` });
+      break;
+    }
+    case 'DriverRemoved':
+      removeDriver(state, input.submissionId, out);
+      break;
+    case 'Subscribed':
+      subscribed(state, input.frameworkId, out);
+      break;
+    case 'OffersReceived':
+      schedulingPass(state, input.offers, nowMs, out);
+      break;
+    case 'TaskStatusReceived':
+      newlyEligible = statusReceived(state, input.status, nowMs, out);
+      break;
+    case 'TimerFired':
+      break;
+  }
+  settleOfferInterest(state, nowMs, newlyEligible, out);
+  return inExecutionOrder(out);
+}
+
+/** Feeds one event to one driver's state machine and records the outcome. */
+export function applyEvent(state: SchedulerState, entry: DriverEntry, event: DriverEvent, nowMs: number, out: Effect[]): DriverStatus {
+  const id = entry.spec.submissionId;
+  const result = transition({ submissionId: id, supervise: entry.spec.supervise, retryPolicy: entry.policy }, entry.status, event, nowMs);
+  if (result.kill !== undefined) out.push({ type: 'KillTask', ...result.kill });
+  if (result.kind === 'illegal') {
+    out.push({ type: 'ReportAnomaly', submissionId: id, message: `illegal ${event.type} for driver ${id} in phase ${entry.status.phase}` });
+  }
+  if (result.kind === 'ok') unsafeSetStatus(state, entry, result.status, out);
+  return result.status;
+}
+
+function removeDriver(state: SchedulerState, id: string, out: Effect[]): void {
+  const entry = state.drivers.get(id);
+  if (entry === undefined) return;
+  if (entry.status.phase === 'launched') {
+    out.push({ type: 'KillTask', taskId: entry.status.attempt.taskId, agentId: entry.status.attempt.agentId });
+  }
+  unsafeUnregister(state, entry);
+}
+
+function subscribed(state: SchedulerState, frameworkId: string, out: Effect[]): void {
+  state.frameworkId = frameworkId;
+  const tasks = [];
+  for (const id of state.launched) {
+    const status = state.drivers.get(id)?.status;
+    if (status?.phase !== 'launched') continue;
+    tasks.push({ taskId: status.attempt.taskId, agentId: status.attempt.agentId });
+    // A kill sent before a failover may never have reached the master.
+    if (status.killRequested) out.push({ type: 'KillTask', taskId: status.attempt.taskId, agentId: status.attempt.agentId });
+  }
+  for (let i = 0; i < tasks.length; i += RECONCILE_BATCH) out.push({ type: 'ReconcileTasks', tasks: tasks.slice(i, i + RECONCILE_BATCH) });
+  // A new subscription starts unsuppressed with no filters; state our interest again.
+  state.offersWanted = undefined;
+}
+
+function statusReceived(state: SchedulerState, status: TaskStatus, nowMs: number, out: Effect[]): boolean {
+  const summary = summarizeStatus(status);
+  const entry = submissionIdCandidates(summary.taskId).map((id) => state.drivers.get(id)).find((e) => e !== undefined);
+  let requeued = false;
+  if (entry === undefined) {
+    if (!TASK_STATE_RULES[summary.state].terminal) {
+      out.push({ type: 'KillTask', taskId: summary.taskId, ...(summary.agentId !== undefined && { agentId: summary.agentId }) });
+    }
+    out.push({ type: 'ReportAnomaly', message: `status ${summary.state} for task ${summary.taskId} of no known driver` });
+  } else {
+    const before = entry.status.phase;
+    const after = applyEvent(state, entry, { type: 'StatusUpdate', status: summary }, nowMs, out).phase;
+    requeued = before !== 'queued' && after === 'queued';
+  }
+  if (status.uuid !== undefined && status.agent_id !== undefined) {
+    out.push({ type: 'Acknowledge', taskId: summary.taskId, agentId: status.agent_id.value, uuid: status.uuid });
+  }
+  return requeued;
+}
+
+/**
+ * One offer batch: due retries first (in the order they failed), then the queue in priority
+ * order; first fit; every offer is either accepted with its tasks or declined with the refuse
+ * filter. A driver whose task cannot be built or whose constraints cannot be evaluated finishes
+ * with outcome `error`; the others are unaffected.
+ */
+function schedulingPass(state: SchedulerState, offers: readonly Offer[], nowMs: number, out: Effect[]): void {
+  const candidates: DriverEntry[] = [];
+  const requests: MatchRequest[] = [];
+  const consider = (entry: DriverEntry): void => {
+    if (entry.launch === undefined) {
+      // Only a restored driver whose spec no longer plans gets here; it cannot launch.
+      const plan = planDriverTask(entry.spec, state.config);
+      const message = plan.ok ? 'task could not be planned' : plan.problems.join('; ');
+      applyEvent(state, entry, { type: 'LaunchFailed', message }, nowMs, out);
+      return;
+    }
+    candidates.push(entry);
+    requests.push(entry.launch.request);
+  };
+  for (const id of state.retrying) {
+    const entry = state.drivers.get(id);
+    if (entry?.status.phase === 'retrying' && entry.status.nextRetryAtMs <= nowMs) consider(entry);
+  }
+  forEachInQueueOrder(state.queue, (queued) => {
+    if (queued.entry.queueEntry === queued) consider(queued.entry);
+  });
+  const result = matchOffers(requests, offers);
+
+  for (const { request, error } of result.constraintErrors) {
+    const entry = candidates[request];
+    if (entry !== undefined) applyEvent(state, entry, { type: 'LaunchFailed', message: error }, nowMs, out);
+  }
+  const tasksByOffer = new Map<number, TaskInfo[]>();
+  for (const placement of result.placements) {
+    const entry = candidates[placement.request];
+    const offer = offers[placement.offerIndex];
+    if (entry === undefined || offer === undefined) continue;
+    const plan = planDriverTask(entry.spec, state.config, entry.launch?.reuse);
+    if (!plan.ok) {
+      applyEvent(state, entry, { type: 'LaunchFailed', message: plan.problems.join('; ') }, nowMs, out);
+      continue;
+    }
+    const launched = applyEvent(state, entry, { type: 'Launch', agentId: offer.agent_id.value }, nowMs, out);
+    if (launched.phase !== 'launched') continue;
+    const task = buildTaskInfo(plan.plan, {
+      taskId: launched.attempt.taskId,
+      agentId: offer.agent_id.value,
+      frameworkId: state.frameworkId ?? offer.framework_id.value,
+      resources: placement.resources,
+    });
+    const tasks = tasksByOffer.get(placement.offerIndex) ?? [];
+    tasks.push(task);
+    tasksByOffer.set(placement.offerIndex, tasks);
+  }
+
+  const declined: string[] = [];
+  offers.forEach((offer, i) => {
+    const tasks = tasksByOffer.get(i);
+    if (tasks === undefined) declined.push(offer.id.value);
+    else out.push({ type: 'LaunchTasks', offerId: offer.id.value, agentId: offer.agent_id.value, tasks });
+  });
+  if (declined.length > 0) out.push({ type: 'DeclineOffers', offerIds: declined, refuseSeconds: state.config.rejectOfferDurationSeconds });
+  compactQueue(state);
+}
+
+/** Drops queue entries of drivers that left the queue; the order of the rest is unchanged. */
+function compactQueue(state: SchedulerState): void {
+  if (queueLength(state.queue) === state.queuedCount) return;
+  unsafeCompact(state.queue, (queued) => queued.entry.queueEntry === queued);
+}
+
+/**
+ * Revive when a driver became eligible (a submission, a requeue, a retry whose backoff passed:
+ * declined offers carry a refuse filter, so waiting for them could take minutes); suppress
+ * when nothing waits; ask to be woken when the next backoff ends.
+ */
+function settleOfferInterest(state: SchedulerState, nowMs: number, newlyEligible: boolean, out: Effect[]): void {
+  let retryBecameDue = false;
+  let anyRetryDue = false;
+  let nextWakeMs = Number.POSITIVE_INFINITY;
+  for (const id of state.retrying) {
+    const status = state.drivers.get(id)?.status;
+    if (status?.phase !== 'retrying') continue;
+    if (status.nextRetryAtMs <= nowMs) {
+      anyRetryDue = true;
+      if (state.retriesAwaitingRevive.delete(id)) retryBecameDue = true;
+    } else {
+      nextWakeMs = Math.min(nextWakeMs, status.nextRetryAtMs);
+    }
+  }
+  const wantsOffers = state.queuedCount > 0 || anyRetryDue;
+  if (wantsOffers && (newlyEligible || retryBecameDue || state.offersWanted !== true)) {
+    out.push({ type: 'ReviveOffers' });
+    state.offersWanted = true;
+  } else if (!wantsOffers && state.offersWanted !== false) {
+    out.push({ type: 'SuppressOffers' });
+    state.offersWanted = false;
+  }
+  if (nextWakeMs === Number.POSITIVE_INFINITY) {
+    state.wakeAtMs = undefined;
+  } else if (nextWakeMs !== state.wakeAtMs) {
+    out.push({ type: 'ScheduleWake', atMs: nextWakeMs });
+    state.wakeAtMs = nextWakeMs;
+  }
+}
+
+/** A driver as the outside sees it, or undefined. */
+export function driverView(state: SchedulerState, submissionId: string): { spec: DriverSpec; status: DriverStatus } | undefined {
+  const entry = state.drivers.get(submissionId);
+  return entry === undefined ? undefined : { spec: entry.spec, status: entry.status };
+}
+
+/** Counts per phase (Spark's waitingDrivers, launchedDrivers, retryDrivers gauges, plus finished). */
+export function driverCounts(state: SchedulerState): Record<'queued' | 'launched' | 'retrying' | 'finished', number> {
+  return { queued: state.queuedCount, launched: state.launched.size, retrying: state.retrying.size, finished: state.finished.size };
+}

@@ -1,0 +1,191 @@
+// Everything about a driver's Mesos task that does not depend on the offer: sizing, constraints,
+// command line, environment, URIs, labels and container, checked together so that one pass over
+// a spec yields either a plan or every problem with it. `buildTaskInfo` then adds the attempt's
+// task ID, the agent and the claimed resources.
+
+import type { CommandURI, ContainerInfo, EnvironmentVariable, Label, Resource, TaskInfo } from '../mesos/types.ts';
+import { buildCommandLine, driverExecutorUri, isContainerLocalAppJar } from './command-line.ts';
+import type { DispatcherConfig } from './config.ts';
+import { CONSTRAINTS_KEY, parseConstraints, type Constraint } from './constraints.ts';
+import { driverContainer } from './container.ts';
+import { submissionIdProblem, type DriverSpec } from './driver.ts';
+import { parseLabels } from './labels.ts';
+import { driverSecrets } from './secrets.ts';
+import { driverSizing, type DriverSizing } from './sizing.ts';
+import { parseBoolean, splitCommaList } from './spark-values.ts';
+
+export const DRIVER_ENV_PREFIX = 'spark.mesos.driverEnv.';
+export const DRIVER_LABELS_KEY = 'spark.mesos.driver.labels';
+const FETCHER_CACHE_KEY = 'spark.mesos.fetcherCache.enable';
+
+/** Labels we put on every driver task so a restarted operator can adopt it. */
+export const DRIVER_LABEL_KEYS = {
+  submissionId: 'spark-mesos-dispatcher/submission-id',
+  namespace: 'spark-mesos-dispatcher/namespace',
+  name: 'spark-mesos-dispatcher/name',
+  uid: 'spark-mesos-dispatcher/uid',
+} as const;
+const RESERVED_LABEL_KEYS: ReadonlySet<string> = new Set(Object.values(DRIVER_LABEL_KEYS));
+
+/** A plan is built fresh for each launch, so its arrays go into the TaskInfo without copying. */
+export interface TaskPlan {
+  readonly name: string;
+  readonly command: string;
+  /** Plain variables in order; SPARK_SUBMIT_OPTS gets the driver framework ID per attempt. */
+  readonly environment: ReadonlyMap<string, string>;
+  readonly secretEnvironment: EnvironmentVariable[];
+  readonly uris: CommandURI[];
+  readonly labels: Label[];
+  readonly container: ContainerInfo;
+  readonly sizing: DriverSizing;
+  readonly constraints: readonly Constraint[];
+}
+
+export type PlanResult = { ok: true; plan: TaskPlan } | { ok: false; problems: string[] };
+
+const STAND_IN_SIZING: DriverSizing = { cpus: 1, driverMemoryMiB: 1, overheadMiB: 0, containerMemoryMiB: 1 };
+
+/** Dispatcher driver defaults overlaid by the driver's own properties. */
+export function effectiveConf(spec: DriverSpec, config: DispatcherConfig): Readonly<Record<string, string>> {
+  return { ...config.driverDefaults, ...spec.sparkProperties };
+}
+
+/** The parts of an earlier plan of the same driver that a later plan can reuse as they are. */
+export type PlanReuse = Pick<TaskPlan, 'command' | 'sizing' | 'constraints'>;
+
+/**
+ * Plans the task of `spec`, or lists every problem that prevents it, each naming the property
+ * (or field) at fault. Deterministic in (spec, config), so a driver that planned once at
+ * admission plans again identically at launch, and may pass in the costly parts of that plan.
+ */
+export function planDriverTask(spec: DriverSpec, config: DispatcherConfig, reuse?: PlanReuse): PlanResult {
+  const conf = effectiveConf(spec, config);
+  const problems: string[] = [];
+  const idProblem = submissionIdProblem(spec.submissionId);
+  if (idProblem !== undefined) problems.push(idProblem);
+  const sizing = reuse !== undefined ? { ok: true as const, sizing: reuse.sizing } : driverSizing(conf);
+  if (!sizing.ok) problems.push(...sizing.problems);
+  const constraints = reuse !== undefined
+    ? { ok: true as const, constraints: reuse.constraints } : parseConstraints(conf[CONSTRAINTS_KEY] ?? '');
+  if (!constraints.ok) problems.push(constraints.error);
+  const labels = driverLabels(spec, conf);
+  if (!labels.ok) problems.push(labels.error);
+  const secrets = driverSecrets(conf);
+  if (!secrets.ok) problems.push(...secrets.problems);
+  const container = driverContainer(conf, secrets.ok ? secrets.secrets.volumes : []);
+  if (!container.ok) problems.push(...container.problems);
+  const uris = driverUris(spec, conf, config);
+  if (!uris.ok) problems.push(uris.error);
+  // With bad sizing the command is still built, with stand-in sizes, to report its own problems.
+  const command = reuse !== undefined ? { ok: true as const, command: reuse.command }
+    : buildCommandLine({ conf, spec, config, sizing: sizing.ok ? sizing.sizing : STAND_IN_SIZING });
+  if (!command.ok) problems.push(...command.problems);
+
+  if (!sizing.ok || !constraints.ok || !labels.ok || !secrets.ok || !container.ok || !uris.ok || !command.ok || problems.length > 0) {
+    return { ok: false, problems };
+  }
+  return {
+    ok: true,
+    plan: {
+      name: `Driver for ${conf['spark.app.name'] ?? ''}`,
+      command: command.command,
+      environment: plainEnvironment(spec, conf),
+      secretEnvironment: secrets.secrets.environment,
+      uris: uris.uris,
+      labels: labels.labels,
+      container: container.container,
+      sizing: sizing.sizing,
+      constraints: constraints.constraints,
+    },
+  };
+}
+
+/**
+ * `spark.mesos.driverEnv.*` (prefix stripped), then the submitted environment. A later value
+ * replaces an earlier one of the same name (Spark sent both; Mesos kept the later). Submitted
+ * MESOS_* variables are dropped: they describe the submitting machine, not the agent, and
+ * would override the sandbox's own (Spark forwarded them).
+ */
+function plainEnvironment(spec: DriverSpec, conf: Readonly<Record<string, string>>): Map<string, string> {
+  const environment = new Map<string, string>();
+  for (const key of Object.keys(conf).filter((k) => k.startsWith(DRIVER_ENV_PREFIX)).sort()) {
+    environment.set(key.slice(DRIVER_ENV_PREFIX.length), conf[key] ?? '');
+  }
+  for (const name of Object.keys(spec.environment).sort()) {
+    if (!name.startsWith('MESOS_')) environment.set(name, spec.environment[name] ?? '');
+  }
+  return environment;
+}
+
+function driverLabels(
+  spec: DriverSpec, conf: Readonly<Record<string, string>>,
+): { ok: true; labels: Label[] } | { ok: false; error: string } {
+  const parsed = parseLabels(DRIVER_LABELS_KEY, conf[DRIVER_LABELS_KEY] ?? '');
+  if (!parsed.ok) return parsed;
+  const reserved = parsed.labels.find((label) => RESERVED_LABEL_KEYS.has(label.key));
+  if (reserved !== undefined) return { ok: false, error: `${DRIVER_LABELS_KEY}: label key '${reserved.key}' is reserved for the dispatcher` };
+  const identity: Label[] = [{ key: DRIVER_LABEL_KEYS.submissionId, value: spec.submissionId }];
+  if (spec.resource !== undefined) {
+    identity.push(
+      { key: DRIVER_LABEL_KEYS.namespace, value: spec.resource.namespace },
+      { key: DRIVER_LABEL_KEYS.name, value: spec.resource.name },
+      { key: DRIVER_LABEL_KEYS.uid, value: spec.resource.uid },
+    );
+  }
+  return { ok: true, labels: [...parsed.labels, ...identity] };
+}
+
+/**
+ * The app resource (unless it is used in place in the container), the dispatcher's then the
+ * driver's `spark.mesos.uris`, the Python files, then the executor URI; cacheable when either
+ * side enables `spark.mesos.fetcherCache.enable`.
+ */
+function driverUris(
+  spec: DriverSpec, conf: Readonly<Record<string, string>>, config: DispatcherConfig,
+): { ok: true; uris: CommandURI[] } | { ok: false; error: string } {
+  const cacheRaw = conf[FETCHER_CACHE_KEY];
+  const cache = cacheRaw === undefined ? { ok: true as const, value: false } : parseBoolean(FETCHER_CACHE_KEY, cacheRaw);
+  if (!cache.ok) return cache;
+  const appResource = spec.appResource.replace(/^file:/, '').replace(/^local:/, '');
+  const executorUri = driverExecutorUri(conf, spec);
+  const values = [
+    ...(isContainerLocalAppJar(conf, spec.appResource) ? [] : [appResource]),
+    ...config.uris,
+    ...splitCommaList(conf['spark.mesos.uris']),
+    ...splitCommaList(conf['spark.submit.pyFiles']),
+    ...(executorUri !== undefined ? [executorUri] : []),
+  ];
+  const useCache = cache.value || config.fetcherCacheEnable;
+  return { ok: true, uris: values.map((value) => ({ value: value.trim(), cache: useCache })) };
+}
+
+export interface AttemptPlacement {
+  readonly taskId: string;
+  readonly agentId: string;
+  /** The dispatcher's framework ID; the driver registers as `<it>-<taskId>`. */
+  readonly frameworkId: string;
+  readonly resources: Resource[];
+}
+
+/** The TaskInfo of one attempt: a command task running the planned shell command. */
+export function buildTaskInfo(plan: TaskPlan, placement: AttemptPlacement): TaskInfo {
+  // The driver registers its own framework under this ID (Spark's SPARK_SUBMIT_OPTS trick).
+  const frameworkIdOption = ` -Dspark.mesos.driver.frameworkId=${placement.frameworkId}-${placement.taskId}`;
+  const variables: EnvironmentVariable[] = [];
+  let hasSubmitOpts = false;
+  for (const [name, value] of plan.environment) {
+    hasSubmitOpts ||= name === 'SPARK_SUBMIT_OPTS';
+    variables.push({ name, value: name === 'SPARK_SUBMIT_OPTS' ? value + frameworkIdOption : value });
+  }
+  if (!hasSubmitOpts) variables.push({ name: 'SPARK_SUBMIT_OPTS', value: frameworkIdOption });
+  variables.push(...plan.secretEnvironment);
+  return {
+    name: plan.name,
+    task_id: { value: placement.taskId },
+    agent_id: { value: placement.agentId },
+    resources: placement.resources,
+    command: { value: plan.command, shell: true, environment: { variables }, uris: plan.uris },
+    container: plan.container,
+    labels: { labels: plan.labels },
+  };
+}
