@@ -14,6 +14,8 @@ import { DEFAULT_MAX_RECORD_BYTES, RecordIODecoder } from './recordio.ts';
 import type { Call, Event, Filters, FrameworkInfo, KillPolicy, MasterInfo, Offer, OfferOperation, TaskStatus } from './types.ts';
 import type { Clock, Random } from '../runtime/clock.ts';
 import { systemClock, systemRandom } from '../runtime/clock.ts';
+import { silentLogger } from '../runtime/logger.ts';
+import type { Logger } from '../runtime/logger.ts';
 
 export type SchedulerEvent =
   | { type: 'subscribed'; frameworkId: string; heartbeatIntervalSeconds: number; master: string; masterInfo?: MasterInfo }
@@ -28,15 +30,6 @@ export type SchedulerEvent =
   | { type: 'disconnected'; reason: string; retryInMs: number };
 
 export type ClientState = 'idle' | 'subscribing' | 'subscribed' | 'disconnected' | 'stopped';
-
-export interface Logger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
-const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export interface SchedulerClientOptions {
   /** `mesos://h1:5050,h2:5050`, `host:port`, or an http(s) URL. */
@@ -163,6 +156,15 @@ export class MesosSchedulerClient {
     if (!call) return false;
     await this.send(call);
     return true;
+  }
+
+  /** ACKs the update with this uuid (the exact bytes received) for the task on the agent. */
+  async acknowledgeUpdate(taskId: string, agentId: string, uuid: Uint8Array): Promise<void> {
+    await this.send({
+      framework_id: { value: this.requireFrameworkId() },
+      type: 'ACKNOWLEDGE',
+      acknowledge: { agent_id: { value: agentId }, task_id: { value: taskId }, uuid },
+    });
   }
 
   /** Explicit reconciliation of the given tasks, or implicit reconciliation with an empty list. */

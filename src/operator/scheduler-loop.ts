@@ -1,0 +1,205 @@
+// The shell around the scheduler core: feeds it one input at a time with the current time and
+// carries out the effects it returns, in their order. Launch intents are written to the
+// Kubernetes API before the offer is accepted; a launch whose intent write failed is withheld
+// and its task reconciled, so the core requeues it (Mesos answers "unknown") and nothing runs twice.
+import type { Clock } from '../runtime/clock.ts';
+import type { Logger } from '../runtime/logger.ts';
+import { launchOperation } from '../mesos/calls.ts';
+import type { OfferOperation, TaskInfo } from '../mesos/types.ts';
+import { driverView, step } from '../scheduler/index.ts';
+import type {
+  DriverResourceRef, DriverSpec, DriverStatus, Effect, SchedulerInput, SchedulerState, TaskRef,
+} from '../scheduler/index.ts';
+
+/** One status write; `intent` writes record a new attempt and must not be blind. */
+export interface StatusWrite {
+  submissionId: string;
+  resource: DriverResourceRef | undefined;
+  status: DriverStatus;
+  intent: boolean;
+}
+
+export interface StatusSink {
+  /** Writes the statuses; resolves with the submission IDs whose write did not take. */
+  persist(writes: readonly StatusWrite[]): Promise<ReadonlySet<string>>;
+  forget(submissionId: string): void;
+}
+
+/** The Mesos calls the core's effects turn into (the scheduler client provides them). */
+export interface MesosPort {
+  accept(offerIds: string[], operations: OfferOperation[], filters?: { refuse_seconds?: number }): Promise<void>;
+  decline(offerIds: string[], filters?: { refuse_seconds?: number }): Promise<void>;
+  kill(taskId: string, agentId?: string): Promise<void>;
+  reconcile(tasks: { taskId: string; agentId?: string }[]): Promise<void>;
+  revive(): Promise<void>;
+  suppress(): Promise<void>;
+  acknowledgeUpdate(taskId: string, agentId: string, uuid: Uint8Array): Promise<void>;
+}
+
+/** Named points between the intent write and the Mesos calls, for crash tests. */
+export type CrashPoint = 'after-intent' | 'after-accept';
+
+export interface SchedulerLoopOptions {
+  state: SchedulerState;
+  sink: StatusSink;
+  mesos: MesosPort;
+  clock: Clock;
+  log: Logger;
+  /** Task IDs already recorded as launched (from the restored records). */
+  recordedTaskIds?: ReadonlyMap<string, string>;
+  atCrashPoint?: (point: CrashPoint) => void;
+  onEffects?: (effects: readonly Effect[]) => void;
+}
+
+export class SchedulerLoop {
+  private readonly options: SchedulerLoopOptions;
+  private readonly recordedTaskId: Map<string, string>;
+  private tail: Promise<void> = Promise.resolve();
+  private cancelWake: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(options: SchedulerLoopOptions) {
+    this.options = options;
+    this.recordedTaskId = new Map(options.recordedTaskIds);
+  }
+
+  get state(): SchedulerState {
+    return this.options.state;
+  }
+
+  view(submissionId: string): { spec: DriverSpec; status: DriverStatus } | undefined {
+    return driverView(this.options.state, submissionId);
+  }
+
+  /** Queues an input; resolves once its effects have been carried out. */
+  submit(input: SchedulerInput): Promise<void> {
+    const run = this.tail.then(() => (this.stopped ? undefined : this.process(input)));
+    this.tail = run.catch((error: unknown) => {
+      this.options.log.error({ err: error, input: input.type }, 'scheduler step failed; the input was dropped');
+    });
+    return this.tail;
+  }
+
+  /** Resolves when every input queued so far has been carried out. */
+  idle(): Promise<void> {
+    return this.tail;
+  }
+
+  /** Stops taking inputs; resolves when the one in progress is done. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.cancelWake?.();
+    await this.tail;
+  }
+
+  private async process(input: SchedulerInput): Promise<void> {
+    const effects = step(this.options.state, input, this.options.clock.now());
+    this.options.onEffects?.(effects);
+    await this.execute(effects);
+  }
+
+  /** Carries out one step's effects (already in EFFECT_ORDER). */
+  async execute(effects: readonly Effect[]): Promise<void> {
+    const { log, mesos } = this.options;
+    const writes = effects.filter((e): e is Extract<Effect, { type: 'PersistDriver' }> => e.type === 'PersistDriver').map((e) => this.toWrite(e));
+    const failed = writes.length > 0 ? await this.options.sink.persist(writes) : new Set<string>();
+    const withheld = new Set<string>();
+    for (const write of writes) {
+      if (write.status.phase !== 'launched') continue;
+      if (failed.has(write.submissionId)) {
+        if (write.intent) withheld.add(write.status.attempt.taskId);
+      } else {
+        this.recordedTaskId.set(write.submissionId, write.status.attempt.taskId);
+      }
+    }
+    if (writes.some((w) => w.intent)) this.options.atCrashPoint?.('after-intent');
+
+    const toReconcile: TaskRef[] = [];
+    for (const effect of effects) {
+      try {
+        switch (effect.type) {
+          case 'PersistDriver':
+            break;
+          case 'KillTask':
+            await mesos.kill(effect.taskId, effect.agentId);
+            break;
+          case 'LaunchTasks':
+            await this.launch(effect.offerId, effect.tasks, withheld, toReconcile);
+            break;
+          case 'DeclineOffers':
+            await mesos.decline([...effect.offerIds], { refuse_seconds: effect.refuseSeconds });
+            break;
+          case 'ReconcileTasks':
+            await mesos.reconcile(effect.tasks.map(toReconcileEntry));
+            break;
+          case 'ReviveOffers':
+            await mesos.revive();
+            break;
+          case 'SuppressOffers':
+            await mesos.suppress();
+            break;
+          case 'Acknowledge':
+            // An update is ACKed only once recorded; otherwise Mesos will send it again.
+            if (failed.size === 0) await mesos.acknowledgeUpdate(effect.taskId, effect.agentId, effect.uuid);
+            break;
+          case 'ForgetDriver':
+            this.recordedTaskId.delete(effect.submissionId);
+            this.options.sink.forget(effect.submissionId);
+            break;
+          case 'ScheduleWake':
+            this.scheduleWake(effect.atMs);
+            break;
+          case 'ReportAnomaly':
+            log.warn({ submissionId: effect.submissionId }, effect.message);
+            break;
+        }
+      } catch (error) {
+        log.warn({ err: error, effect: effect.type }, `could not carry out ${effect.type}`);
+      }
+    }
+    if (toReconcile.length > 0) {
+      // Mesos answers "unknown" for tasks that never reached it: the core then requeues them.
+      await mesos.reconcile(toReconcile.map(toReconcileEntry)).catch((error: unknown) => {
+        log.warn({ err: error }, 'could not reconcile withheld launches; they are reconciled on the next subscription');
+      });
+    }
+  }
+
+  private toWrite(effect: Extract<Effect, { type: 'PersistDriver' }>): StatusWrite {
+    const { submissionId, status } = effect;
+    const intent = status.phase === 'launched' && this.recordedTaskId.get(submissionId) !== status.attempt.taskId;
+    return { submissionId, resource: driverView(this.options.state, submissionId)?.spec.resource, status, intent };
+  }
+
+  private async launch(offerId: string, tasks: readonly TaskInfo[], withheld: ReadonlySet<string>, toReconcile: TaskRef[]): Promise<void> {
+    const { mesos, log } = this.options;
+    const launchable = tasks.filter((t) => !withheld.has(t.task_id.value));
+    for (const t of tasks) {
+      if (withheld.has(t.task_id.value)) toReconcile.push({ taskId: t.task_id.value, agentId: t.agent_id.value });
+    }
+    if (launchable.length === 0) {
+      await mesos.decline([offerId], { refuse_seconds: 0 });
+      return;
+    }
+    try {
+      await mesos.accept([offerId], [launchOperation([...launchable])], { refuse_seconds: 0 });
+    } catch (error) {
+      log.warn({ err: error, offerId }, 'ACCEPT failed; reconciling its tasks so that they are requeued');
+      for (const t of launchable) toReconcile.push({ taskId: t.task_id.value, agentId: t.agent_id.value });
+      return;
+    }
+    this.options.atCrashPoint?.('after-accept');
+  }
+
+  private scheduleWake(atMs: number): void {
+    this.cancelWake?.();
+    this.cancelWake = this.options.clock.setTimer(atMs - this.options.clock.now(), () => {
+      this.cancelWake = undefined;
+      void this.submit({ type: 'TimerFired' });
+    });
+  }
+}
+
+function toReconcileEntry(task: TaskRef): { taskId: string; agentId?: string } {
+  return task.agentId === undefined ? { taskId: task.taskId } : { taskId: task.taskId, agentId: task.agentId };
+}

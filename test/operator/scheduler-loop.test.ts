@@ -1,0 +1,113 @@
+// The shell around the core with recording fakes: the order of intent writes and Mesos calls,
+// and what happens when an intent write or an ACCEPT fails.
+import { SchedulerLoop, type MesosPort, type StatusSink, type StatusWrite } from '../../src/operator/scheduler-loop.ts';
+import { createScheduler } from '../../src/scheduler/index.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import { FakeClock } from '../fakes/fake-clock.ts';
+import { makeConfig, makeOffer, makeSpec, taskStatus } from '../scheduler/fixtures.ts';
+
+class RecordingPorts implements StatusSink, MesosPort {
+  readonly calls: string[] = [];
+  readonly writes: StatusWrite[] = [];
+  rejectWrites = new Set<string>();
+  failAccept = false;
+
+  persist(writes: readonly StatusWrite[]): Promise<ReadonlySet<string>> {
+    const failed = new Set<string>();
+    for (const w of writes) {
+      this.writes.push(w);
+      this.calls.push(`persist ${w.submissionId} ${w.status.phase}${w.intent ? ' intent' : ''}`);
+      if (this.rejectWrites.has(w.submissionId)) failed.add(w.submissionId);
+    }
+    return Promise.resolve(failed);
+  }
+  forget(id: string): void { this.calls.push(`forget ${id}`); }
+  accept(offerIds: string[], operations: { launch?: { task_infos?: { task_id: { value: string } }[] } }[]): Promise<void> {
+    this.calls.push(`accept ${offerIds.join(',')} ${operations.flatMap((o) => o.launch?.task_infos ?? []).map((t) => t.task_id.value).join(',')}`);
+    return this.failAccept ? Promise.reject(new Error('offer rescinded')) : Promise.resolve();
+  }
+  decline(offerIds: string[], filters?: { refuse_seconds?: number }): Promise<void> {
+    this.calls.push(`decline ${offerIds.join(',')} ${filters?.refuse_seconds}`);
+    return Promise.resolve();
+  }
+  kill(taskId: string): Promise<void> { this.calls.push(`kill ${taskId}`); return Promise.resolve(); }
+  reconcile(tasks: { taskId: string }[]): Promise<void> { this.calls.push(`reconcile ${tasks.map((t) => t.taskId).join(',')}`); return Promise.resolve(); }
+  revive(): Promise<void> { this.calls.push('revive'); return Promise.resolve(); }
+  suppress(): Promise<void> { this.calls.push('suppress'); return Promise.resolve(); }
+  acknowledgeUpdate(taskId: string): Promise<void> { this.calls.push(`ack ${taskId}`); return Promise.resolve(); }
+}
+
+function setup() {
+  const ports = new RecordingPorts();
+  const clock = new FakeClock();
+  const loop = new SchedulerLoop({ state: createScheduler(makeConfig()), sink: ports, mesos: ports, clock, log: silentLogger });
+  return { ports, clock, loop };
+}
+
+test('the launch intent is written, as an intent, before the offer is accepted', async () => {
+  const { ports, loop } = setup();
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
+  ports.calls.length = 0;
+  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
+  expect(ports.calls).toEqual(['persist d1 launched intent', 'accept o1 d1', 'suppress']);
+});
+
+test('an intent write that does not take withholds the launch, declines the offer and reconciles the task', async () => {
+  const { ports, loop } = setup();
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
+  await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d2') });
+  ports.rejectWrites.add('d1');
+  ports.calls.length = 0;
+  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
+  expect(ports.calls).toEqual(['persist d1 launched intent', 'persist d2 launched intent', 'accept o1 d2', 'suppress', 'reconcile d1']);
+  // Mesos answers the reconciliation with "unknown": the core requeues d1 under a new task ID.
+  ports.rejectWrites.clear();
+  ports.calls.length = 0;
+  await loop.submit({ type: 'TaskStatusReceived', status: taskStatus('d1', 'TASK_LOST', { reason: 'REASON_RECONCILIATION' }) });
+  expect(loop.view('d1')?.status.phase).toBe('queued');
+  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o2', 4, 8192)] });
+  expect(ports.calls).toContain('accept o2 d1-retry-1');
+});
+
+test('a failed ACCEPT reconciles its tasks so that they are requeued', async () => {
+  const { ports, loop } = setup();
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
+  ports.failAccept = true;
+  ports.calls.length = 0;
+  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
+  expect(ports.calls).toEqual(['persist d1 launched intent', 'accept o1 d1', 'suppress', 'reconcile d1']);
+});
+
+test('an update is acknowledged only after its status was recorded', async () => {
+  const { ports, loop } = setup();
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
+  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
+  ports.rejectWrites.add('d1');
+  ports.calls.length = 0;
+  await loop.submit({ type: 'TaskStatusReceived', status: taskStatus('d1', 'TASK_RUNNING', { uuid: true }) });
+  expect(ports.calls).toEqual(['persist d1 launched']);
+  ports.rejectWrites.clear();
+  ports.calls.length = 0;
+  await loop.submit({ type: 'TaskStatusReceived', status: taskStatus('d1', 'TASK_FINISHED', { uuid: true }) });
+  expect(ports.calls).toEqual(['persist d1 finished', 'ack d1']);
+});
+
+test('a retry wakes the loop when its backoff has passed', async () => {
+  const { ports, clock, loop } = setup();
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1', { supervise: true }) });
+  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
+  await loop.submit({ type: 'TaskStatusReceived', status: taskStatus('d1', 'TASK_FAILED') });
+  expect(loop.view('d1')?.status.phase).toBe('retrying');
+  ports.calls.length = 0;
+  clock.advance(999);
+  await loop.idle();
+  expect(ports.calls).toEqual([]);
+  clock.advance(1);
+  await loop.idle();
+  expect(ports.calls).toEqual(['revive']);
+});
