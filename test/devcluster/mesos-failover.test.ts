@@ -1,21 +1,16 @@
 // Framework and master lifecycles on the emulator: disconnect and resubscribe within
 // failover_timeout, removal when it expires (or is 0), TEARDOWN, agent removal, and a master
 // restart on the same port after which a resubscribed framework finds its running task.
-import { FakeClock } from '../fakes/fake-clock.ts';
+import type { FakeClock } from '../fakes/fake-clock.ts';
 import type { TaskStatus } from '../../src/mesos/types.ts';
-import { startMesosMaster, type EmulatedMesosMaster, type MesosMasterOptions } from '../../src/devcluster/mesos/index.ts';
-import { commandTask, post, subscribe, type EventStream } from './mesos-harness.ts';
+import type { EmulatedMesosMaster } from '../../src/devcluster/mesos/index.ts';
+import { emulatorPerTest, commandTask, post, subscribe, type EventStream } from './mesos-harness.ts';
 
 let master: EmulatedMesosMaster;
 let clock: FakeClock;
-
-async function start(options: MesosMasterOptions = {}): Promise<void> {
-  clock = new FakeClock();
-  master = await startMesosMaster({ clock, agents: 1, ...options });
-}
-
-afterEach(async () => {
-  await master.close();
+const start = emulatorPerTest((m, c) => {
+  master = m;
+  clock = c;
 });
 
 /** Launches `sleep 60` as `taskId` and ACKs STARTING; returns the RUNNING update (not ACKed). */

@@ -5,7 +5,25 @@ import { Client, request } from 'undici';
 import { CONTENT_TYPE, decodeEvent, encodeCall, type WireFormat } from '../../src/mesos/codec.ts';
 import { RecordIODecoder } from '../../src/mesos/recordio.ts';
 import type { Call, Event, FrameworkInfo, Offer, TaskInfo, TaskStatus } from '../../src/mesos/types.ts';
-import type { EmulatedMesosMaster } from '../../src/devcluster/mesos/index.ts';
+import { startMesosMaster, type EmulatedMesosMaster, type MesosMasterOptions } from '../../src/devcluster/mesos/index.ts';
+import { FakeClock } from '../fakes/fake-clock.ts';
+
+/**
+ * Registers an afterEach that closes the emulator, and returns `start(options)`, which starts a
+ * one-agent emulator on a new FakeClock and hands both to `use`.
+ */
+export function emulatorPerTest(use: (master: EmulatedMesosMaster, clock: FakeClock) => void): (options?: MesosMasterOptions) => Promise<void> {
+  let current: EmulatedMesosMaster | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (options = {}) => {
+    const clock = new FakeClock();
+    current = await startMesosMaster({ clock, agents: 1, ...options });
+    use(current, clock);
+  };
+}
 
 export const FRAMEWORK: FrameworkInfo = { user: 'tester', name: 'emulator-test' };
 

@@ -1,22 +1,17 @@
 // The emulator's scheduler endpoint: the §1.5 status-code table, SUBSCRIBE over JSON and
 // protobuf, heartbeats on the injected clock, refused SUBSCRIBEs, failover between two
 // subscribers, basic authentication, leadership modes and UPDATE_FRAMEWORK.
-import { FakeClock } from '../fakes/fake-clock.ts';
+import type { FakeClock } from '../fakes/fake-clock.ts';
 import { encodeRecord } from '../../src/mesos/recordio.ts';
 import { encodeCall } from '../../src/mesos/codec.ts';
-import { startMesosMaster, type EmulatedMesosMaster, type MesosMasterOptions } from '../../src/devcluster/mesos/index.ts';
-import { FRAMEWORK, post, subscribe } from './mesos-harness.ts';
+import type { EmulatedMesosMaster } from '../../src/devcluster/mesos/index.ts';
+import { emulatorPerTest, FRAMEWORK, post, subscribe } from './mesos-harness.ts';
 
 let master: EmulatedMesosMaster;
 let clock: FakeClock;
-
-async function start(options: MesosMasterOptions = {}): Promise<void> {
-  clock = new FakeClock();
-  master = await startMesosMaster({ clock, agents: 1, ...options });
-}
-
-afterEach(async () => {
-  await master.close();
+const start = emulatorPerTest((m, c) => {
+  master = m;
+  clock = c;
 });
 
 describe('status codes (§1.5)', () => {

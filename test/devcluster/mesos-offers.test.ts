@@ -1,21 +1,16 @@
 // The emulator's allocator and ACCEPT validation: offer contents, decline filters, SUPPRESS and
 // REVIVE, offer timeout, invalid offers (TASK_LOST / TASK_DROPPED) and task validation
 // (TASK_ERROR). Time is a FakeClock; "nothing else was sent" is checked with a stream barrier.
-import { FakeClock } from '../fakes/fake-clock.ts';
+import type { FakeClock } from '../fakes/fake-clock.ts';
 import type { Offer, TaskInfo } from '../../src/mesos/types.ts';
-import { startMesosMaster, type EmulatedMesosMaster, type MesosMasterOptions } from '../../src/devcluster/mesos/index.ts';
-import { commandTask, subscribe, type EventStream } from './mesos-harness.ts';
+import type { EmulatedMesosMaster } from '../../src/devcluster/mesos/index.ts';
+import { emulatorPerTest, commandTask, subscribe, type EventStream } from './mesos-harness.ts';
 
 let master: EmulatedMesosMaster;
 let clock: FakeClock;
-
-async function start(options: MesosMasterOptions = {}): Promise<void> {
-  clock = new FakeClock();
-  master = await startMesosMaster({ clock, agents: 1, ...options });
-}
-
-afterEach(async () => {
-  await master.close();
+const start = emulatorPerTest((m, c) => {
+  master = m;
+  clock = c;
 });
 
 const offerAgents = (offers: Offer[]): string[] => offers.map((o) => o.agent_id.value).sort();

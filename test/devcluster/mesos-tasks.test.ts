@@ -5,21 +5,16 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { FakeClock } from '../fakes/fake-clock.ts';
+import type { FakeClock } from '../fakes/fake-clock.ts';
 import type { TaskStatus } from '../../src/mesos/types.ts';
-import { startMesosMaster, type EmulatedMesosMaster, type MesosMasterOptions } from '../../src/devcluster/mesos/index.ts';
-import { commandTask, followToTerminal, subscribe } from './mesos-harness.ts';
+import type { EmulatedMesosMaster } from '../../src/devcluster/mesos/index.ts';
+import { emulatorPerTest, commandTask, followToTerminal, subscribe } from './mesos-harness.ts';
 
 let master: EmulatedMesosMaster;
 let clock: FakeClock;
-
-async function start(options: MesosMasterOptions = {}): Promise<void> {
-  clock = new FakeClock();
-  master = await startMesosMaster({ clock, agents: 1, ...options });
-}
-
-afterEach(async () => {
-  await master.close();
+const start = emulatorPerTest((m, c) => {
+  master = m;
+  clock = c;
 });
 
 const states = (list: TaskStatus[]): string[] => list.map((s) => s.state);
