@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 NPX := npx --no-install
 
-.PHONY: help install run test typecheck lint unit bench ci
+.PHONY: help install run test typecheck lint unit bench ci crds
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ typecheck: install ## Type-check everything (tsc --noEmit)
 
 lint: install ## Lint with typescript-eslint
 	$(NPX) eslint .
+
+crds: install ## Regenerate crds/ from src/kube/sparkdriver.ts
+	$(NPX) node --disable-warning=ExperimentalWarning scripts/generate-crds.ts
 
 unit: install ## Run the Jest suite only
 	npm test

@@ -1,0 +1,142 @@
+// The SparkDriver status as a function of the scheduler core's DriverStatus (and back): phase,
+// outcome, message, attempts and conditions for users and GitOps tools, `status.scheduler` for
+// recovery. Pure: the caller brings the time, the generation and the previous status.
+
+import type { DriverStatus, Outcome, Phase } from '../scheduler/driver.ts';
+import { describe } from '../scheduler/state-machine.ts';
+import { attemptHistory, currentAttemptOf, truncate } from './attempt-history.ts';
+import {
+  desiredConditions, mergeConditions, REASONS, rfc3339, type Assessment, type DesiredCondition,
+} from './driver-conditions.ts';
+import { decodeDriverStatus, encodeDriverStatus } from './scheduler-record.ts';
+import type { SparkDriverOutcome, SparkDriverPhase, SparkDriverStatus } from './sparkdriver-status.ts';
+
+export interface StatusContext {
+  readonly nowMs: number;
+  /** The metadata.generation whose spec was evaluated. */
+  readonly generation: number;
+  readonly submissionId: string;
+  /** The effective queue (spec.queue, the property, or "default"). */
+  readonly queue: string;
+  /** The dispatcher's Mesos framework ID; the previous one is kept when absent. */
+  readonly frameworkId?: string;
+}
+
+export type InvalidSpecContext = Omit<StatusContext, 'submissionId' | 'queue'> & { readonly submissionId?: string; readonly queue?: string };
+
+const PHASE_NAMES: Readonly<Record<Phase, SparkDriverPhase>> = {
+  queued: 'Queued', launched: 'Launched', retrying: 'Retrying', finished: 'Finished',
+};
+const OUTCOME_NAMES: Readonly<Record<Outcome, SparkDriverOutcome>> = {
+  succeeded: 'Succeeded', failed: 'Failed', killed: 'Killed', lost: 'Lost', error: 'Error', rejected: 'Rejected',
+};
+
+/** One reason and one sentence for where the driver is. */
+export function assess(d: DriverStatus, queue: string): Assessment {
+  switch (d.phase) {
+    case 'queued':
+      return d.message !== undefined
+        ? { reason: REASONS.Requeued, message: d.message }
+        : { reason: REASONS.WaitingForOffers, message: `Waiting for an offer in queue '${queue}'` };
+    case 'launched': {
+      const where = `task ${d.attempt.taskId} on agent ${d.attempt.agentId}`;
+      const state = d.attempt.lastStatus?.state;
+      if (d.killRequested) return { reason: REASONS.Killing, message: `Kill requested; waiting for ${where} to end` };
+      switch (state) {
+        case 'TASK_RUNNING': return { reason: REASONS.Running, message: `Running as ${where}` };
+        case 'TASK_KILLING': return { reason: REASONS.Killing, message: `Mesos is killing ${where}` };
+        default: return { reason: REASONS.Launching, message: `Launched as ${where}${state === undefined ? '' : ` (${state})`}` };
+      }
+    }
+    case 'retrying':
+      return {
+        reason: REASONS.BackoffPending,
+        message: `${describe(d.lastFailure)}; retry ${d.retries} after ${d.waitSeconds}s, not before ${rfc3339(d.nextRetryAtMs)}`,
+      };
+    case 'finished':
+      return { reason: d.reason, message: d.message, outcome: d.outcome };
+  }
+}
+
+/**
+ * The status to write for `driver`. Deterministic in its inputs, and stable: recomputing from
+ * its own result with a later `nowMs` changes nothing unless the driver changed, so a writer
+ * that patches only on difference never writes for nothing. Conditions keep their
+ * lastTransitionTime while their status holds; the attempt ring keeps the last 10 attempts.
+ */
+export function toResourceStatus(previous: SparkDriverStatus | undefined, driver: DriverStatus, ctx: StatusContext): SparkDriverStatus {
+  const a = assess(driver, ctx.queue);
+  const current = currentAttemptOf(previous, driver, ctx.nowMs);
+  const frameworkId = ctx.frameworkId ?? previous?.frameworkId;
+  const desired = desiredConditions(driver.phase, driver.attempts, a, ctx.queue).map(shortened);
+  return {
+    observedGeneration: ctx.generation,
+    phase: PHASE_NAMES[driver.phase],
+    ...(driver.phase === 'finished' && { outcome: OUTCOME_NAMES[driver.outcome] }),
+    submissionId: ctx.submissionId,
+    queue: ctx.queue,
+    ...(frameworkId !== undefined && { frameworkId }),
+    message: truncate(a.message),
+    ...(current !== undefined && { currentAttempt: current }),
+    attempts: attemptHistory(previous?.attempts, current),
+    retries: driver.retries,
+    ...(driver.phase === 'retrying' && { nextRetryTime: rfc3339(driver.nextRetryAtMs) }),
+    ...(driver.phase === 'finished' && { finishTime: rfc3339(driver.finishedAtMs) }),
+    conditions: mergeConditions(previous?.conditions, desired, ctx.nowMs, ctx.generation),
+    scheduler: encodeDriverStatus(driver),
+  };
+}
+
+const shortened = (c: DesiredCondition): DesiredCondition => ({ ...c, message: truncate(c.message) });
+
+/**
+ * The status of a driver whose spec failed validation (it never reaches the core): Finished,
+ * outcome Rejected, `Accepted=False` and `Stalled=True` with reason InvalidSpec and the problems
+ * as the message. It carries no `status.scheduler`, so recovery treats the driver as never
+ * admitted; a writer using merge patches must remove a previous one explicitly. The finish time
+ * is kept from a previous finished status so the TTL does not restart on every reconcile.
+ */
+export function invalidSpecStatus(previous: SparkDriverStatus | undefined, problems: readonly string[], ctx: InvalidSpecContext): SparkDriverStatus {
+  const message = truncate(`Invalid spec: ${problems.join('; ')}`);
+  const reason = REASONS.InvalidSpec;
+  const c = (type: DesiredCondition['type'], status: DesiredCondition['status']): DesiredCondition => ({ type, status, reason, message });
+  const desired = [
+    c('Accepted', 'False'), c('Launched', 'False'), c('Succeeded', 'False'), c('Ready', 'False'), c('Reconciling', 'False'), c('Stalled', 'True'),
+  ];
+  const finishTime = previous?.phase === 'Finished' && previous.finishTime !== undefined ? previous.finishTime : rfc3339(ctx.nowMs);
+  const frameworkId = ctx.frameworkId ?? previous?.frameworkId;
+  return {
+    observedGeneration: ctx.generation,
+    phase: 'Finished',
+    outcome: 'Rejected',
+    ...(ctx.submissionId !== undefined && { submissionId: ctx.submissionId }),
+    ...(ctx.queue !== undefined && { queue: ctx.queue }),
+    ...(frameworkId !== undefined && { frameworkId }),
+    message,
+    attempts: [...(previous?.attempts ?? [])],
+    retries: previous?.retries ?? 0,
+    finishTime,
+    conditions: mergeConditions(previous?.conditions, desired, ctx.nowMs, ctx.generation),
+  };
+}
+
+/**
+ * The core's DriverStatus recorded in a resource status, exactly as `toResourceStatus` was given
+ * it; undefined when there is none (never admitted, invalid spec) or it is unreadable.
+ */
+export function fromResourceStatus(status: unknown): DriverStatus | undefined {
+  if (typeof status !== 'object' || status === null) return undefined;
+  return decodeDriverStatus((status as { scheduler?: unknown }).scheduler);
+}
+
+export function isFinished(status: SparkDriverStatus | undefined): boolean {
+  return status?.phase === 'Finished';
+}
+
+/** When a finished driver finished (epoch ms), for TTL clean-up; undefined while it is not finished. */
+export function finishedAtMs(status: SparkDriverStatus | undefined): number | undefined {
+  if (status?.phase !== 'Finished') return undefined;
+  if (status.scheduler?.phase === 'finished' && status.scheduler.finishedAtMs !== undefined) return status.scheduler.finishedAtMs;
+  const parsed = status.finishTime === undefined ? Number.NaN : Date.parse(status.finishTime);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}

@@ -1,0 +1,60 @@
+// From a SparkDriver resource to what the scheduler core takes: its submission ID, the Spark-style
+// SubmissionInput (explicit spec fields folded into the Spark properties they override) and the
+// DriverRecord used on recovery. Pure.
+
+import { specFromSubmission, type DriverRecord, type SubmissionInput } from '../scheduler/driver.ts';
+import { fromResourceStatus } from './driver-status.ts';
+import { effectiveSparkProperties, type ParseResult, type SparkDriver, type SparkDriverSpec } from './sparkdriver.ts';
+
+/**
+ * The driver's submission ID: `spec.submissionId` when set (the REST API sets Spark's own
+ * `driver-<time>-<counter>`), else derived deterministically so every operator instance agrees:
+ * `driver-<yyyyMMddHHmmss>-<first 8 hex digits of the UID>`, the time being the creation
+ * timestamp in UTC. Spark's shape, with the UID in place of the per-process counter, which
+ * restarted at 1 with the dispatcher. The ID names the Mesos tasks (`<id>`, `<id>-retry-<n>`).
+ */
+export function submissionIdOf(resource: Pick<SparkDriver, 'metadata'> & { readonly spec: Pick<SparkDriverSpec, 'submissionId'> }): string {
+  if (resource.spec.submissionId !== undefined) return resource.spec.submissionId;
+  const at = new Date(Date.parse(resource.metadata.creationTimestamp)).toISOString();
+  const stamp = at.slice(0, 19).replace(/[-T:]/g, '');
+  const hex = resource.metadata.uid.toLowerCase().replace(/[^0-9a-f]/g, '').slice(0, 8);
+  return `driver-${stamp}-${hex}`;
+}
+
+/**
+ * The submission the core's `specFromSubmission` reads. Explicit fields win over the Spark
+ * properties by overwriting them, so the driver's own configuration (its `--conf`s) agrees with
+ * what the dispatcher does; absent fields leave the properties as they were.
+ */
+export function toSubmission(resource: SparkDriver): SubmissionInput {
+  const { metadata, spec } = resource;
+  return {
+    submissionId: submissionIdOf(resource),
+    submittedAtMs: Date.parse(metadata.creationTimestamp),
+    appResource: spec.appResource,
+    mainClass: spec.mainClass ?? '',
+    appArgs: [...spec.arguments],
+    sparkProperties: effectiveSparkProperties(spec),
+    environment: { ...spec.environmentVariables },
+    resource: { namespace: metadata.namespace, name: metadata.name, uid: metadata.uid },
+  };
+}
+
+/**
+ * The record `restoreScheduler` takes for this resource: the spec (with the kill intent) and the
+ * recorded DriverStatus, if any. Problems are those of the Spark properties (a bad
+ * `spark.driver.supervise`, a malformed retry setting).
+ */
+export function toDriverRecord(resource: SparkDriver): ParseResult<{ record: DriverRecord }> {
+  const built = specFromSubmission(toSubmission(resource));
+  if (!built.ok) return { ok: false, problems: built.problems.map(propertyProblem) };
+  const spec = resource.spec.kill ? { ...built.spec, killRequested: true } : built.spec;
+  const status = fromResourceStatus(resource.status);
+  return { ok: true, record: status === undefined ? { spec } : { spec, status } };
+}
+
+/** "spark.driver.supervise: 'x' is not …" → "spec.sparkProperties[spark.driver.supervise]: 'x' is not …". */
+export function propertyProblem(problem: string): string {
+  const match = /^([^\s:]+): (.*)$/s.exec(problem);
+  return match ? `spec.sparkProperties[${match[1]}]: ${match[2]}` : `spec.sparkProperties: ${problem}`;
+}

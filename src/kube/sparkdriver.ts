@@ -1,0 +1,253 @@
+// The SparkDriver resource: its API identity, the zod schema of its spec (the single source the
+// CRD's OpenAPI schema is generated from, see crd.ts) and the TypeScript types of the resource.
+// Pure: parsing and types only, no I/O.
+
+import { z } from 'zod';
+import { MAX_RETRIES_KEY, readRetryOverrides, RETRY_RESET_AFTER_KEY, RETRY_WAIT_MAX_KEY } from '../scheduler/backoff.ts';
+import { QUEUE_KEY, submissionIdProblem, SUPERVISE_KEY } from '../scheduler/driver.ts';
+import { parseBoolean } from '../scheduler/spark-values.ts';
+import { sparkDriverStatusSchema, type SparkDriverStatus } from './sparkdriver-status.ts';
+
+export const SPARK_DRIVER = {
+  group: 'sparkmesos.io',
+  version: 'v1alpha1',
+  kind: 'SparkDriver',
+  listKind: 'SparkDriverList',
+  plural: 'sparkdrivers',
+  singular: 'sparkdriver',
+  shortNames: ['sd'],
+  categories: ['spark'],
+} as const;
+
+export const SPARK_DRIVER_API_VERSION = `${SPARK_DRIVER.group}/${SPARK_DRIVER.version}`;
+
+// Bounds keep the CRD's CEL immutability rules within the API server's cost budget and a
+// driver well under the etcd object limit; real submissions are far smaller.
+const MAX_URL = 4096;
+const MAX_NAME = 1024;
+const MAX_VALUE = 16_384;
+const MAX_ENTRIES = 512;
+
+const MUTABLE = 'only spec.kill and spec.ttlSecondsAfterFinished may change';
+
+/** `self == oldSelf` on one field: the submission is fixed once the driver exists. */
+function immutable(field: string, description: string): { description: string; 'x-kubernetes-validations': object[] } {
+  return {
+    description,
+    'x-kubernetes-validations': [{
+      rule: 'self == oldSelf',
+      message: `${field} is immutable: create a new SparkDriver to change the submission (${MUTABLE})`,
+    }],
+  };
+}
+
+// Optional immutable fields: a field-level rule cannot see a field appear or disappear, so
+// the spec-level rule below checks presence.
+const OPTIONAL_IMMUTABLE = ['mainClass', 'supervise', 'queue', 'retryPolicy', 'submissionId'] as const;
+
+const retryPolicySchema = z.object({
+  maxRetries: z.int().min(-1).optional()
+    .describe('Relaunches allowed after failures; -1 means unlimited (Spark\'s behaviour). Overrides spark.mesos.driver.supervise.maxRetries.'),
+  maxWaitSeconds: z.int().min(0).optional()
+    .describe('Cap on the exponential wait between attempts, in seconds. Overrides spark.mesos.cluster.retry.wait.max.'),
+  resetAfterSeconds: z.int().min(0).optional()
+    .describe('A run at least this long resets the failure count. Overrides spark.mesos.driver.supervise.retryResetAfter.'),
+});
+
+/** The CRD's version of `submissionIdProblem`: a pattern for the characters, CEL for the rest. */
+function submissionIdMeta(): Record<string, unknown> {
+  const base = immutable('submissionId', 'Spark submission ID (set by the REST submission API). Absent: derived from the creation time and UID.');
+  return {
+    ...base,
+    pattern: '^[^\\s/\\\\\\x00-\\x1f\\x7f]+$',
+    'x-kubernetes-validations': [...base['x-kubernetes-validations'], {
+      rule: "self != '.' && self != '..' && !self.matches('-retry-[0-9]+$')",
+      message: "submissionId must be usable as a Mesos task ID: not '.' or '..', and not ending like a retry task ID (-retry-<n>)",
+    }],
+  };
+}
+
+const submissionIdSchema = z.string().max(200).superRefine((id, ctx) => {
+  const problem = submissionIdProblem(id);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/**
+ * The spec of a SparkDriver: one Spark submission as the REST protocol carries it, plus the
+ * dispatcher's settings as explicit fields. An explicit field wins over the equivalent Spark
+ * property; an absent one falls back to it (see `toSubmission`).
+ */
+export const sparkDriverSpecSchema = z.object({
+  appResource: z.string().min(1, 'must not be empty').max(MAX_URL)
+    .meta(immutable('appResource', 'The primary resource: the application jar or Python file URL.')),
+  mainClass: z.string().max(MAX_NAME)
+    .meta(immutable('mainClass', 'The main class of a JVM application; omit or leave empty for Python.')).optional(),
+  arguments: z.array(z.string().max(MAX_VALUE)).max(MAX_ENTRIES)
+    .meta(immutable('arguments', 'Arguments passed to the application.')).default([]),
+  sparkProperties: z.record(z.string(), z.string().max(MAX_VALUE)).meta({ maxProperties: MAX_ENTRIES })
+    .meta(immutable('sparkProperties', 'Spark properties of the submission (spark.app.name, spark.driver.memory, spark.mesos.*, ...).'))
+    .default({}),
+  environmentVariables: z.record(z.string(), z.string().max(MAX_VALUE)).meta({ maxProperties: MAX_ENTRIES })
+    .meta(immutable('environmentVariables', 'Environment of the driver, as spark-submit sends it (SPARK_* variables).'))
+    .default({}),
+  supervise: z.boolean()
+    .meta(immutable('supervise', 'Relaunch the driver after TASK_FAILED or TASK_LOST. Absent: spark.driver.supervise, else false.')).optional(),
+  queue: z.string().min(1, 'must not be empty').max(253)
+    .meta(immutable('queue', 'Dispatcher priority queue. Absent: spark.mesos.dispatcher.queue, else "default".')).optional(),
+  retryPolicy: retryPolicySchema
+    .meta(immutable('retryPolicy', 'Retry settings of a supervised driver; absent fields fall back to the Spark properties, then the dispatcher.')).optional(),
+  kill: z.boolean()
+    .meta({
+      description: 'Set to true to kill the driver (its Mesos task, or its place in the queue). Cannot be undone.',
+      'x-kubernetes-validations': [{ rule: 'self || !oldSelf', message: 'kill cannot be undone: spec.kill may change from false to true only' }],
+    })
+    .default(false),
+  ttlSecondsAfterFinished: z.int().min(0).optional()
+    .describe('Delete the SparkDriver this many seconds after it finished. Absent: the operator\'s default.'),
+  submissionId: submissionIdSchema
+    .meta(submissionIdMeta())
+    .optional(),
+}).meta({
+  description: 'One Spark driver submission, run in cluster mode as a Mesos task.',
+  'x-kubernetes-validations': [{
+    rule: OPTIONAL_IMMUTABLE.map((f) => `has(self.${f}) == has(oldSelf.${f})`).join(' && '),
+    message: `${OPTIONAL_IMMUTABLE.join(', ')} cannot be added or removed once the SparkDriver is created`,
+  }],
+}).superRefine((spec, ctx) => {
+  // The Spark properties the core will read must parse too, or the driver would fail later;
+  // those an explicit field overrides do not matter (and the field was checked itself).
+  const explicit = explicitSparkProperties(spec);
+  const props = Object.fromEntries(Object.entries(spec.sparkProperties).filter(([key]) => !(key in explicit)));
+  const supervise = props[SUPERVISE_KEY];
+  const problems = [
+    ...(supervise === undefined ? [] : [parseBoolean(SUPERVISE_KEY, supervise)].flatMap((r) => (r.ok ? [] : [r.error]))),
+    ...readRetryOverrides(props).problems,
+  ];
+  for (const problem of problems) {
+    const key = problem.slice(0, problem.indexOf(':'));
+    ctx.addIssue({ code: 'custom', path: ['sparkProperties', key], message: problem.slice(key.length + 2) });
+  }
+});
+
+/**
+ * The Spark properties with the explicit fields written over the keys they stand for, so the
+ * driver's own configuration agrees with what the dispatcher does.
+ */
+export function effectiveSparkProperties(spec: Pick<SparkDriverSpec, 'sparkProperties' | 'supervise' | 'queue' | 'retryPolicy'>): Record<string, string> {
+  return { ...spec.sparkProperties, ...explicitSparkProperties(spec) };
+}
+
+/** The Spark properties the explicit fields stand for, spelled as the properties would be. */
+function explicitSparkProperties(spec: Pick<SparkDriverSpec, 'supervise' | 'queue' | 'retryPolicy'>): Record<string, string> {
+  const props: Record<string, string> = {};
+  if (spec.supervise !== undefined) props[SUPERVISE_KEY] = String(spec.supervise);
+  if (spec.queue !== undefined) props[QUEUE_KEY] = spec.queue;
+  const retry = spec.retryPolicy;
+  if (retry?.maxRetries !== undefined) props[MAX_RETRIES_KEY] = String(retry.maxRetries);
+  if (retry?.maxWaitSeconds !== undefined) props[RETRY_WAIT_MAX_KEY] = String(retry.maxWaitSeconds);
+  if (retry?.resetAfterSeconds !== undefined) props[RETRY_RESET_AFTER_KEY] = `${retry.resetAfterSeconds}s`;
+  return props;
+}
+
+/** A parsed spec: defaults applied (`arguments`, the maps and `kill` are always present). */
+export type SparkDriverSpec = z.output<typeof sparkDriverSpecSchema>;
+/** A spec as written by users: defaulted fields may be absent. */
+export type SparkDriverSpecInput = z.input<typeof sparkDriverSpecSchema>;
+
+/** The metadata fields this project reads or writes. */
+export interface SparkDriverMetadata {
+  readonly name: string;
+  readonly namespace: string;
+  readonly uid: string;
+  /** RFC 3339; the submission time. */
+  readonly creationTimestamp: string;
+  readonly generation?: number;
+  readonly resourceVersion?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly finalizers?: readonly string[];
+  readonly deletionTimestamp?: string;
+}
+
+/** A SparkDriver as stored, with a parsed spec. */
+export interface SparkDriver {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: SparkDriverMetadata;
+  readonly spec: SparkDriverSpec;
+  readonly status?: SparkDriverStatus;
+}
+
+export type ParseResult<T> = { ok: true } & T | { ok: false; problems: string[] };
+
+/** "spec.sparkProperties[spark.app.name]", "spec.arguments[0]": Kubernetes-style field paths. */
+export function fieldPath(root: string, path: readonly PropertyKey[]): string {
+  let out = root;
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) out += `.${key}`;
+    else out += `[${String(key)}]`;
+  }
+  return out;
+}
+
+function problemsOf(error: z.ZodError, root: string): string[] {
+  return error.issues.map((issue) => `${fieldPath(root, issue.path)}: ${issue.message}`);
+}
+
+/** Validates a spec as the operator sees it; each problem starts with its field path. */
+export function parseSparkDriverSpec(obj: unknown): ParseResult<{ spec: SparkDriverSpec }> {
+  const result = sparkDriverSpecSchema.safeParse(obj);
+  return result.success ? { ok: true, spec: result.data } : { ok: false, problems: problemsOf(result.error, 'spec') };
+}
+
+const metadataSchema = z.object({
+  name: z.string().min(1),
+  namespace: z.string().min(1),
+  uid: z.string().min(1),
+  creationTimestamp: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'not an RFC 3339 time'),
+  generation: z.int().optional(),
+  resourceVersion: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+  finalizers: z.array(z.string()).optional(),
+  deletionTimestamp: z.string().optional(),
+});
+
+/**
+ * Reads a SparkDriver object (from the informer cache or the API) into the typed resource. The
+ * metadata must be that of a stored object. The status is read field by field: one this schema
+ * does not recognise (written under another CRD version, say) loses only those fields, never
+ * `status.scheduler` beside them, so a running driver is not mistaken for a new one.
+ */
+export function parseSparkDriver(obj: unknown): ParseResult<{ resource: SparkDriver }> {
+  const o = (typeof obj === 'object' && obj !== null ? obj : {}) as Record<string, unknown>;
+  const meta = metadataSchema.safeParse(o.metadata);
+  const spec = parseSparkDriverSpec(o.spec);
+  const problems = [...(meta.success ? [] : problemsOf(meta.error, 'metadata')), ...(spec.ok ? [] : spec.problems)];
+  if (!meta.success || !spec.ok) return { ok: false, problems };
+  const status = readStatus(o.status);
+  const resource: SparkDriver = {
+    apiVersion: typeof o.apiVersion === 'string' ? o.apiVersion : SPARK_DRIVER_API_VERSION,
+    kind: typeof o.kind === 'string' ? o.kind : SPARK_DRIVER.kind,
+    metadata: stripUndefined(meta.data) as SparkDriverMetadata,
+    spec: spec.spec,
+    ...(status !== undefined && { status }),
+  };
+  return { ok: true, resource };
+}
+
+function readStatus(raw: unknown): SparkDriverStatus | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const whole = sparkDriverStatusSchema.safeParse(raw);
+  if (whole.success) return whole.data;
+  const fields = Object.entries(sparkDriverStatusSchema.shape).flatMap(([key, schema]) => {
+    const field = schema.safeParse((raw as Record<string, unknown>)[key]);
+    return field.success && field.data !== undefined ? [[key, field.data]] : [];
+  });
+  return Object.fromEntries(fields) as SparkDriverStatus;
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
