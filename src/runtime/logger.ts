@@ -1,6 +1,6 @@
 // The logging port: the subset of pino's API the code uses, so modules take a logger as a
-// dependency and tests pass a silent or recording one. Secrets are redacted at the root.
-import { pino } from 'pino';
+// dependency and tests pass a silent or recording one; main passes pino. Secret-looking fields
+// are redacted at the root logger.
 
 export interface Logger {
   debug(obj: object, msg: string): void;
@@ -18,16 +18,13 @@ export const silentLogger: Logger = {
   child: () => silentLogger,
 };
 
-/** Paths whose values never reach a log line. */
+/** Paths whose values never reach a log line (pino `redact` syntax). */
 export const REDACTED_PATHS = [
-  'secret', '*.secret', 'password', '*.password', 'authorization', '*.authorization', 'headers.authorization',
-  'credentials.secret', '*.credentials.secret', 'token', '*.token',
+  'secret', '*.secret', 'password', '*.password', 'token', '*.token', 'authorization', '*.authorization',
+  'headers.authorization', 'credentials.secret', '*.credentials.secret',
 ];
 
-export function createLogger(options: { level?: string; name?: string } = {}): Logger {
-  return pino({
-    name: options.name ?? 'spark-mesos-dispatcher',
-    level: options.level ?? 'info',
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-  });
+/** A printable summary of a caught value, for log fields. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
