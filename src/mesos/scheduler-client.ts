@@ -4,8 +4,8 @@
 // and framework failover with the saved framework ID. It knows nothing about Spark.
 import { Client } from 'undici';
 import { MesosApiError, errorForStatus } from './api-errors.ts';
-import { DEFAULT_RECONNECT_BACKOFF, backoffDelayMs } from './backoff.ts';
-import type { BackoffPolicy } from './backoff.ts';
+import { DEFAULT_RECONNECT_BACKOFF, backoffDelayMs } from '../runtime/backoff.ts';
+import type { BackoffPolicy } from '../runtime/backoff.ts';
 import * as calls from './calls.ts';
 import { CONTENT_TYPE, decodeEvent, encodeCall } from './codec.ts';
 import type { WireFormat } from './codec.ts';

@@ -15,6 +15,7 @@ import type {
 export interface StatusWrite {
   submissionId: string;
   resource: DriverResourceRef | undefined;
+  queue: string;
   status: DriverStatus;
   intent: boolean;
 }
@@ -168,7 +169,8 @@ export class SchedulerLoop {
   private toWrite(effect: Extract<Effect, { type: 'PersistDriver' }>): StatusWrite {
     const { submissionId, status } = effect;
     const intent = status.phase === 'launched' && this.recordedTaskId.get(submissionId) !== status.attempt.taskId;
-    return { submissionId, resource: driverView(this.options.state, submissionId)?.spec.resource, status, intent };
+    const spec = driverView(this.options.state, submissionId)?.spec;
+    return { submissionId, resource: spec?.resource, queue: spec?.queue ?? 'default', status, intent };
   }
 
   private async launch(offerId: string, tasks: readonly TaskInfo[], withheld: ReadonlySet<string>, toReconcile: TaskRef[]): Promise<void> {

@@ -1,5 +1,5 @@
 import { MasterUrlError, parseMasterUrls, resolveRedirect } from '../../src/mesos/master-url.ts';
-import { backoffDelayMs } from '../../src/mesos/backoff.ts';
+import { backoffDelayMs } from '../../src/runtime/backoff.ts';
 
 describe('parseMasterUrls', () => {
   test.each([

@@ -1,6 +1,7 @@
 // Decodes the Kubernetes protobuf envelope ("k8s\0" + runtime.Unknown) that typed clients send
-// (`kubectl create namespace`, `kubectl create secret`, helm's release Secrets and their
-// DeleteOptions) into the equivalent JSON object. Other kinds are rejected with 415.
+// (`kubectl create namespace`, `kubectl create secret`, `kubectl create configmap`, helm's
+// release Secrets and their DeleteOptions) into the equivalent JSON object. Other kinds are
+// rejected with 415.
 
 import type { Obj } from './json.ts';
 
@@ -82,15 +83,20 @@ function decodeRaw(kind: string, raw: Buffer): Obj {
   const obj: Obj = {};
   const data: Record<string, string> = {};
   const stringData: Record<string, string> = {};
+  const binaryData: Record<string, string> = {};
   for (const f of fields(raw)) {
     if (f.no === 1) obj.metadata = objectMeta(bytesOf(f));
     else if (kind === 'Secret' && f.no === 2) { const [k, v] = mapEntry(f, true); data[k] = v; }
     else if (kind === 'Secret' && f.no === 3) obj.type = text(f);
     else if (kind === 'Secret' && f.no === 4) { const [k, v] = mapEntry(f, false); stringData[k] = v; }
     else if (kind === 'Secret' && f.no === 5) obj.immutable = f.value === 1n;
+    else if (kind === 'ConfigMap' && f.no === 2) { const [k, v] = mapEntry(f, false); data[k] = v; }
+    else if (kind === 'ConfigMap' && f.no === 3) { const [k, v] = mapEntry(f, true); binaryData[k] = v; }
+    else if (kind === 'ConfigMap' && f.no === 4) obj.immutable = f.value === 1n;
   }
   if (Object.keys(data).length > 0) obj.data = data;
   if (Object.keys(stringData).length > 0) obj.stringData = stringData;
+  if (Object.keys(binaryData).length > 0) obj.binaryData = binaryData;
   return obj;
 }
 
@@ -113,7 +119,7 @@ function deleteOptions(raw: Buffer): Obj {
   return out;
 }
 
-/** The JSON equivalent of a protobuf-encoded Namespace or Secret; throws on anything else. */
+/** The JSON equivalent of a protobuf-encoded Namespace, Secret or ConfigMap; throws on anything else. */
 export function decodeProtobufObject(body: Buffer): Obj {
   if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC)) throw new Error('missing the protobuf envelope prefix');
   let apiVersion = '';
@@ -130,6 +136,6 @@ export function decodeProtobufObject(body: Buffer): Obj {
     }
   }
   if (kind === 'DeleteOptions') return { apiVersion, kind, ...deleteOptions(raw) };
-  if (kind !== 'Namespace' && kind !== 'Secret') throw new Error(`protobuf bodies are supported for Namespace, Secret and DeleteOptions only, not ${kind || 'an unnamed kind'}`);
+  if (kind !== 'Namespace' && kind !== 'Secret' && kind !== 'ConfigMap') throw new Error(`protobuf bodies are supported for Namespace, Secret, ConfigMap and DeleteOptions only, not ${kind || 'an unnamed kind'}`);
   return { apiVersion, kind, ...decodeRaw(kind, raw) };
 }

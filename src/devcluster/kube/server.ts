@@ -15,6 +15,7 @@ import type { FaultHooks } from './faults.ts';
 import { handleResource } from './handlers.ts';
 import type { Reply } from './handlers.ts';
 import type { Obj } from './json.ts';
+import { configMapsDef } from './kinds/configmaps.ts';
 import { crdsDef } from './kinds/crds.ts';
 import { coreEventsDef, eventsV1Def } from './kinds/events.ts';
 import { leasesDef } from './kinds/leases.ts';
@@ -97,7 +98,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
   const registry = new Registry();
-  for (const def of [namespacesDef(), coreEventsDef(), secretsDef(), leasesDef(), crdsDef(), eventsV1Def()]) registry.add(def);
+  for (const def of [namespacesDef(), coreEventsDef(), secretsDef(), configMapsDef(), leasesDef(), crdsDef(), eventsV1Def()]) registry.add(def);
   const store = new Store(options.initialResourceVersion ?? Math.floor(clock.now()), options.watchHistorySize ?? 1000);
   const cluster: ClusterState = {
     store, registry, clock, random, newUid: randomUUID,

@@ -1,0 +1,169 @@
+// HTTP to the API server with client-node's KubeConfig doing authentication and TLS: JSON requests
+// with explicit Content-Types, and watch streams read line by line. It owns request timeouts (on
+// the injected Clock) and turns every failure into a KubeApiError; it knows no resource shapes.
+
+import { RequestContext } from '@kubernetes/client-node';
+import type { HttpMethod, KubeConfig } from '@kubernetes/client-node';
+import { fetch } from 'undici';
+import type { Dispatcher, Response } from 'undici';
+import type { Clock } from '../runtime/clock.ts';
+import { KubeApiError } from './api-error.ts';
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface TransportOptions {
+  kubeConfig: KubeConfig;
+  clock: Clock;
+  /** Per-request deadline, also the connect deadline of a watch (default 30 s; 0: none). */
+  requestTimeoutMs?: number;
+  userAgent?: string;
+  /** Called after every request (for REST-client metrics). */
+  observe?: (method: string, code: number) => void;
+}
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  contentType?: string;
+}
+
+/** A raw watch event; ERROR events never reach here (they end the watch with a KubeApiError). */
+export interface RawWatchEvent {
+  type: string;
+  object: unknown;
+}
+
+export type Method = Extract<HttpMethod, 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'>;
+
+export class KubeTransport {
+  private readonly kc: KubeConfig;
+  private readonly clock: Clock;
+  private readonly timeoutMs: number;
+  private readonly userAgent: string;
+  private readonly observe: (method: string, code: number) => void;
+  // client-node 2.0.1 builds a new undici Agent (a new connection pool) for every request; the
+  // first one is kept so that requests and watch reconnects reuse connections.
+  private dispatcher: Dispatcher | undefined;
+
+  constructor(options: TransportOptions) {
+    this.kc = options.kubeConfig;
+    this.clock = options.clock;
+    this.timeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.userAgent = options.userAgent ?? 'spark-mesos-dispatcher';
+    this.observe = options.observe ?? (() => undefined);
+  }
+
+  /** One JSON request; resolves with the parsed body (undefined when empty). */
+  async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+    const what = `${method} ${path}`;
+    const controller = new AbortController();
+    let timedOut = false;
+    const cancelTimer = this.timeoutMs > 0
+      ? this.clock.setTimer(this.timeoutMs, () => { timedOut = true; controller.abort(); })
+      : () => undefined;
+    try {
+      const response = await this.send(method, path, options, controller.signal);
+      const text = await response.text();
+      this.observe(method, response.status);
+      if (response.status < 200 || response.status > 299) {
+        throw KubeApiError.fromResponse(response.status, text, response.headers.get('retry-after'), what);
+      }
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch (err) {
+      if (err instanceof KubeApiError) throw err;
+      this.observe(method, 0);
+      throw KubeApiError.transport(timedOut ? 'Timeout' : 'NetworkError', what, err);
+    } finally {
+      cancelTimer();
+    }
+  }
+
+  /**
+   * Streams a watch. `onDone` runs once: with undefined when the server ends the stream cleanly,
+   * with a KubeApiError on a failed request, an ERROR event or a broken stream. After `abort()`
+   * neither callback runs again.
+   */
+  watch(path: string, query: Query, onEvent: (event: RawWatchEvent) => void, onDone: (err: KubeApiError | undefined) => void): () => void {
+    const what = `WATCH ${path}`;
+    const controller = new AbortController();
+    let finished = false;
+    let timedOut = false;
+    let cancelTimer = this.timeoutMs > 0
+      ? this.clock.setTimer(this.timeoutMs, () => { timedOut = true; controller.abort(); })
+      : () => undefined;
+    const finish = (err: KubeApiError | undefined): void => {
+      if (finished) return;
+      finished = true;
+      cancelTimer();
+      controller.abort();
+      onDone(err);
+    };
+    const run = async (): Promise<void> => {
+      const response = await this.send('GET', path, { query: { ...query, watch: true } }, controller.signal);
+      this.observe('WATCH', response.status);
+      if (response.status !== 200) {
+        finish(KubeApiError.fromResponse(response.status, await response.text(), response.headers.get('retry-after'), what));
+        return;
+      }
+      // Connected: from here on silence is the informer's watchdog's business, not a timeout.
+      cancelTimer();
+      cancelTimer = () => undefined;
+      if (!response.body) return finish(undefined);
+      const decoder = new TextDecoder();
+      let buffered = '';
+      for await (const chunk of response.body) {
+        buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+        let newline = buffered.indexOf('\n');
+        while (newline !== -1 && !finished) {
+          const line = buffered.slice(0, newline).trim();
+          buffered = buffered.slice(newline + 1);
+          if (line) this.deliver(line, onEvent, finish);
+          newline = buffered.indexOf('\n');
+        }
+        if (finished) return;
+      }
+      finish(undefined);
+    };
+    run().catch((err: unknown) => {
+      if (!finished) finish(err instanceof KubeApiError ? err : KubeApiError.transport(timedOut ? 'Timeout' : 'NetworkError', what, err));
+    });
+    return () => {
+      finished = true;
+      cancelTimer();
+      controller.abort();
+    };
+  }
+
+  private deliver(line: string, onEvent: (event: RawWatchEvent) => void, finish: (err: KubeApiError | undefined) => void): void {
+    let event: { type?: unknown; object?: unknown };
+    try {
+      event = JSON.parse(line) as { type?: unknown; object?: unknown };
+    } catch {
+      finish(KubeApiError.transport('NetworkError', 'watch stream', new Error(`undecodable watch event: ${line.slice(0, 100)}`)));
+      return;
+    }
+    if (event.type === 'ERROR') {
+      finish(KubeApiError.fromStatus(event.object ?? {}));
+      return;
+    }
+    if (typeof event.type === 'string') onEvent({ type: event.type, object: event.object });
+  }
+
+  private async send(method: Method, path: string, options: RequestOptions, signal: AbortSignal): Promise<Response> {
+    const cluster = this.kc.getCurrentCluster();
+    if (!cluster) throw new KubeApiError(0, 'NetworkError', 'the kubeconfig has no current cluster');
+    const url = new URL(cluster.server.replace(/\/+$/, '') + path);
+    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const ctx = new RequestContext(url.toString(), method);
+    // Authentication runs per request: tokens from files and exec plugins rotate.
+    await this.kc.applySecurityAuthentication(ctx);
+    this.dispatcher ??= ctx.getDispatcher();
+    const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: 'application/json', 'User-Agent': this.userAgent };
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['Content-Type'] = options.contentType ?? 'application/json';
+    }
+    return fetch(url, { method, headers, signal, ...(body === undefined ? {} : { body }), ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}) });
+  }
+}

@@ -1,0 +1,97 @@
+// Composition root: configuration in, ports built, the operator started, and an ordered shutdown
+// on SIGTERM/SIGINT. Wiring only; every behaviour lives in the modules it composes.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import { loadConfig } from './config/index.ts';
+import type { OperatorConfig } from './config/index.ts';
+import { createKubeClient } from './kube/kube-client.ts';
+import type { KubeConfigSource } from './kube/kube-client.ts';
+import { Operator } from './operator/operator.ts';
+import type { CrashPoint } from './operator/scheduler-loop.ts';
+import { systemClock, systemRandom } from './runtime/clock.ts';
+import { REDACTED_PATHS } from './runtime/logger.ts';
+
+function kubeConfigSource(config: OperatorConfig): KubeConfigSource {
+  const connection = config.kubernetes.connection;
+  if (connection.mode === 'in-cluster') return { from: 'in-cluster' };
+  const [path] = connection.paths;
+  return path === undefined ? { from: 'default' } : { from: 'file', path };
+}
+
+/** Test hook: `SMD_CRASH_AT=after-intent|after-accept` SIGKILLs the process at that point. */
+function crashHook(env: NodeJS.ProcessEnv): ((point: CrashPoint) => void) | undefined {
+  const at = env.SMD_CRASH_AT;
+  if (at !== 'after-intent' && at !== 'after-accept') return undefined;
+  return (point) => {
+    if (point === at) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
+async function main(): Promise<number> {
+  const loaded = loadConfig(process.argv.slice(2), process.env);
+  if (!loaded.ok) {
+    for (const error of loaded.errors) process.stderr.write(`${error}\n`);
+    if (loaded.usage !== undefined) (loaded.exitCode === 0 ? process.stdout : process.stderr).write(`${loaded.usage}\n`);
+    return loaded.exitCode;
+  }
+  const { config } = loaded;
+  const log = pino({ name: 'spark-mesos-dispatcher', level: config.log.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+  for (const warning of loaded.warnings) log.warn({}, warning);
+
+  const kube = createKubeClient({ kubeConfig: kubeConfigSource(config), clock: systemClock, userAgent: 'spark-mesos-dispatcher' });
+  const identity = `${process.env.POD_NAME ?? hostname()}_${randomUUID().slice(0, 8)}`;
+  const { mesos, kubernetes } = config;
+  let exitCode = 0;
+  let stopping: Promise<void> | undefined;
+  const operator = new Operator({
+    kube, identity, dispatcher: config.dispatcher,
+    ...(kubernetes.namespaces !== 'all' && { namespaces: kubernetes.namespaces }),
+    mesos: {
+      master: mesos.master,
+      frameworkInfo: {
+        user: mesos.user, name: mesos.frameworkName, failover_timeout: mesos.failoverTimeoutSeconds, checkpoint: mesos.checkpoint,
+        hostname: mesos.hostname, webui_url: mesos.webuiUrl,
+        ...(mesos.role !== undefined && { role: mesos.role }),
+        ...(mesos.principal !== undefined && { principal: mesos.principal }),
+        ...(mesos.gpuResources && { capabilities: [{ type: 'GPU_RESOURCES' as const }] }),
+      },
+      ...(mesos.principal !== undefined && mesos.secret !== undefined && { credentials: { principal: mesos.principal, secret: mesos.secret } }),
+    },
+    stateNamespace: kubernetes.operatorNamespace,
+    stateConfigMapName: kubernetes.frameworkIdConfigMap,
+    ...(kubernetes.leaderElection.enabled && { leaderElection: {
+      leaseName: kubernetes.leaderElection.leaseName, leaseDurationMs: kubernetes.leaderElection.leaseDurationMs,
+      renewDeadlineMs: kubernetes.leaderElection.renewDeadlineMs, retryPeriodMs: kubernetes.leaderElection.retryPeriodMs,
+    } }),
+    clock: systemClock, random: systemRandom, log,
+    ...(crashHook(process.env) !== undefined && { atCrashPoint: crashHook(process.env)! }),
+    onFatal: (reason) => {
+      log.error({ reason }, 'stopping: this replica can no longer lead');
+      exitCode = 1;
+      stopping ??= operator.stop();
+    },
+  });
+
+  const done = new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      log.info({ signal }, 'shutting down');
+      stopping ??= operator.stop();
+      void stopping.then(resolve);
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    const poll = setInterval(() => {
+      if (stopping !== undefined) void stopping.then(() => { clearInterval(poll); resolve(); });
+    }, 200);
+  });
+  await operator.start();
+  log.info({ identity, namespaces: kubernetes.namespaces, master: mesos.master }, 'spark-mesos-dispatcher started');
+  await done;
+  return exitCode;
+}
+
+main().then((code) => process.exit(code), (error: unknown) => {
+  process.stderr.write(`spark-mesos-dispatcher failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,155 @@
+// Level-based reconcile of one SparkDriver key (leader only): read the cached object, hand the
+// driver to the scheduler loop if it is new, apply a kill request, keep the finalizer that kills
+// the Mesos task before the resource goes, and delete finished drivers whose TTL has passed.
+// An invalid spec gets Accepted=False with the reason; it never stops the others.
+import type { Clock } from '../runtime/clock.ts';
+import type { Logger } from '../runtime/logger.ts';
+import { isConflict, isNotFound } from '../kube/api-error.ts';
+import { finishedAtMs, invalidSpecStatus, isFinished } from '../kube/driver-status.ts';
+import type { EventRecorder } from '../kube/event-recorder.ts';
+import type { Informer } from '../kube/informer.ts';
+import type { KubeClient, KubeObject, ObjectRef } from '../kube/kube-client.ts';
+import type { ReconcileResult } from '../kube/reconcile-runner.ts';
+import { parseSparkDriver, SPARK_DRIVER } from '../kube/sparkdriver.ts';
+import type { SparkDriver } from '../kube/sparkdriver.ts';
+import { submissionIdOf, toDriverRecord } from '../kube/sparkdriver-submission.ts';
+import { replacingMergePatch } from './merge-patch.ts';
+import type { SchedulerLoop } from './scheduler-loop.ts';
+import type { StatusWriter } from './status-writer.ts';
+
+/** Kept on every unfinished driver: deleting it first kills its Mesos task. */
+export const FINALIZER = 'sparkmesos.io/kill-task';
+
+export interface DriverControllerOptions {
+  kube: KubeClient;
+  informer: Informer;
+  loop: SchedulerLoop;
+  writer: StatusWriter;
+  events: EventRecorder;
+  clock: Clock;
+  log: Logger;
+  /** How long a deleted driver waits for its task to end before the finalizer goes anyway. */
+  deletionKillTimeoutMs?: number;
+  /** Poll interval while a deleted driver's task is being killed. */
+  killPollMs?: number;
+}
+
+const done: ReconcileResult = { kind: 'done' };
+
+export class DriverController {
+  private readonly o: DriverControllerOptions;
+  /** submission ID of each key seen, to tell the core when a resource is gone. */
+  private readonly idByKey = new Map<string, string>();
+
+  constructor(options: DriverControllerOptions) {
+    this.o = options;
+  }
+
+  readonly reconcile = async (key: string): Promise<ReconcileResult> => {
+    const raw = this.o.informer.get(key);
+    if (raw === undefined) return this.gone(key);
+    const parsed = parseSparkDriver(raw);
+    if (!parsed.ok) return this.invalid(key, raw, parsed.problems);
+    const driver = parsed.resource;
+    const id = submissionIdOf(driver);
+    this.idByKey.set(key, id);
+    if (driver.metadata.deletionTimestamp !== undefined) return this.deleting(key, raw, driver, id);
+
+    const hasFinalizer = driver.metadata.finalizers?.includes(FINALIZER) ?? false;
+    if (this.o.loop.view(id) === undefined && driver.status?.scheduler === undefined) {
+      const record = toDriverRecord(driver);
+      if (!record.ok) return this.invalid(key, raw, record.problems);
+      // The finalizer goes on before the driver can launch, so no task ever runs without it.
+      if (!hasFinalizer) await this.setFinalizers(key, raw, [...(driver.metadata.finalizers ?? []), FINALIZER]);
+      await this.o.loop.submit({ type: 'DriverSubmitted', spec: record.record.spec });
+      return done;
+    }
+    const view = this.o.loop.view(id);
+    if (driver.spec.kill && view !== undefined && view.status.phase !== 'finished') {
+      await this.o.loop.submit({ type: 'KillRequested', submissionId: id });
+    }
+    const finished = view === undefined ? isFinished(driver.status) : view.status.phase === 'finished';
+    if (!finished && !hasFinalizer) await this.setFinalizers(key, raw, [...(driver.metadata.finalizers ?? []), FINALIZER]);
+    if (finished && hasFinalizer) await this.setFinalizers(key, raw, (driver.metadata.finalizers ?? []).filter((f) => f !== FINALIZER));
+    return finished ? this.expireAfterTtl(driver) : done;
+  };
+
+  /** The resource is gone: the core forgets the driver and kills a task still running. */
+  private async gone(key: string): Promise<ReconcileResult> {
+    const id = this.idByKey.get(key);
+    this.idByKey.delete(key);
+    this.o.writer.forgetResource(key);
+    if (id !== undefined) await this.o.loop.submit({ type: 'DriverRemoved', submissionId: id });
+    return done;
+  }
+
+  private async invalid(key: string, raw: KubeObject, problems: string[]): Promise<ReconcileResult> {
+    const status = (raw as { status?: Record<string, unknown> }).status;
+    const generation = raw.metadata?.generation ?? 0;
+    if (status?.observedGeneration === generation && status.outcome === 'Rejected') return done;
+    this.o.log.info({ driver: key, problems }, 'SparkDriver spec is invalid');
+    const desired = invalidSpecStatus(undefined, problems, { nowMs: this.o.clock.now(), generation });
+    const ref = this.ref(raw);
+    try {
+      await this.o.kube.patchStatus(ref, { status: replacingMergePatch([status], desired as unknown as Record<string, unknown>) });
+    } catch (error) {
+      if (isNotFound(error)) return done;
+      return { kind: 'retry', error };
+    }
+    void this.o.events.event(raw, 'Warning', 'InvalidSpec', problems.join('; '));
+    if (raw.metadata?.finalizers?.includes(FINALIZER)) {
+      await this.setFinalizers(key, raw, raw.metadata.finalizers.filter((f) => f !== FINALIZER));
+    }
+    return done;
+  }
+
+  /** Deleted while it may still run: kill the task, wait for it to end, then let the resource go. */
+  private async deleting(key: string, raw: KubeObject, driver: SparkDriver, id: string): Promise<ReconcileResult> {
+    const hasFinalizer = driver.metadata.finalizers?.includes(FINALIZER) ?? false;
+    const view = this.o.loop.view(id);
+    if (view?.status.phase === 'launched') {
+      await this.o.loop.submit({ type: 'KillRequested', submissionId: id });
+      const deletedAt = Date.parse(driver.metadata.deletionTimestamp ?? '');
+      const waited = this.o.clock.now() - deletedAt;
+      if (hasFinalizer && this.o.loop.view(id)?.status.phase === 'launched' && waited < (this.o.deletionKillTimeoutMs ?? 60_000)) {
+        return { kind: 'requeueAfter', ms: this.o.killPollMs ?? 500 };
+      }
+      if (waited >= (this.o.deletionKillTimeoutMs ?? 60_000)) {
+        this.o.log.warn({ driver: key }, 'the task did not end in time after the kill; letting the resource go');
+      }
+    }
+    if (hasFinalizer) await this.setFinalizers(key, raw, (driver.metadata.finalizers ?? []).filter((f) => f !== FINALIZER));
+    return done;
+  }
+
+  private async expireAfterTtl(driver: SparkDriver): Promise<ReconcileResult> {
+    const ttlSeconds = driver.spec.ttlSecondsAfterFinished;
+    const finishedAt = finishedAtMs(driver.status);
+    if (ttlSeconds === undefined || finishedAt === undefined) return done;
+    const dueInMs = finishedAt + ttlSeconds * 1000 - this.o.clock.now();
+    if (dueInMs > 0) return { kind: 'requeueAfter', ms: dueInMs };
+    try {
+      await this.o.kube.delete(this.ref(driver), { preconditions: { uid: driver.metadata.uid } });
+      void this.o.events.event(driver, 'Normal', 'Expired', `deleted ${ttlSeconds} s after it finished (ttlSecondsAfterFinished)`);
+    } catch (error) {
+      if (!isNotFound(error) && !isConflict(error)) return { kind: 'retry', error };
+    }
+    return done;
+  }
+
+  private async setFinalizers(key: string, object: KubeObject, finalizers: string[]): Promise<void> {
+    // Conditional, so that a concurrent change of the list is not overwritten; our own status
+    // writes count as seen, since they never touch the list.
+    const resourceVersion = this.o.writer.resourceVersionFor(key, object) ?? '';
+    try {
+      const result = await this.o.kube.patchMerge(this.ref(object), { metadata: { finalizers } }, { resourceVersion });
+      this.o.writer.noteResourceVersion(key, result.metadata?.resourceVersion);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  private ref(object: { metadata?: { namespace?: string; name?: string } }): ObjectRef {
+    return { ...SPARK_DRIVER, namespace: object.metadata?.namespace ?? '', name: object.metadata?.name ?? '' };
+  }
+}

@@ -1,0 +1,229 @@
+// The operator as one object: a SparkDriver informer on every replica (warm caches), and, on the
+// replica holding the Lease, the leader-only work: the scheduler core rebuilt from the resources,
+// the Mesos subscription under the framework ID kept in the dispatcher-state ConfigMap, the
+// scheduler loop, and the reconcile workers. Losing the lease is fatal: the caller exits.
+import type { Clock, Random } from '../runtime/clock.ts';
+import type { Logger } from '../runtime/logger.ts';
+import { EventRecorder } from '../kube/event-recorder.ts';
+import { Informer } from '../kube/informer.ts';
+import type { KubeClient } from '../kube/kube-client.ts';
+import { LeaderElector } from '../kube/leader-election.ts';
+import { ReconcileRunner } from '../kube/reconcile-runner.ts';
+import { SPARK_DRIVER } from '../kube/sparkdriver.ts';
+import { parseSparkDriver } from '../kube/sparkdriver.ts';
+import { toDriverRecord } from '../kube/sparkdriver-submission.ts';
+import { StateStore } from '../kube/state-store.ts';
+import { WorkQueue } from '../kube/work-queue.ts';
+import { MesosSchedulerClient } from '../mesos/scheduler-client.ts';
+import type { SchedulerEvent } from '../mesos/scheduler-client.ts';
+import type { WireFormat } from '../mesos/codec.ts';
+import type { FrameworkInfo } from '../mesos/types.ts';
+import { restoreScheduler } from '../scheduler/index.ts';
+import type { DispatcherConfig, DriverRecord } from '../scheduler/index.ts';
+import { DriverController } from './driver-controller.ts';
+import { SchedulerLoop } from './scheduler-loop.ts';
+import type { CrashPoint } from './scheduler-loop.ts';
+import { StatusWriter } from './status-writer.ts';
+
+export const FRAMEWORK_ID_KEY = 'frameworkId';
+
+export interface OperatorOptions {
+  kube: KubeClient;
+  /** Watched namespaces; empty or absent: all. */
+  namespaces?: readonly string[];
+  identity: string;
+  dispatcher: DispatcherConfig;
+  mesos: {
+    master: string;
+    frameworkInfo: FrameworkInfo;
+    credentials?: { principal: string; secret: string };
+    format?: WireFormat;
+  };
+  /** Where the dispatcher-state ConfigMap and the Lease live. */
+  stateNamespace: string;
+  stateConfigMapName: string;
+  /** Omitted: this replica leads at once (a single replica). */
+  leaderElection?: { leaseName: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
+  workers?: number;
+  clock: Clock;
+  random: Random;
+  log: Logger;
+  atCrashPoint?: (point: CrashPoint) => void;
+  /** Called once when this replica can no longer lead (lease lost, framework taken over). */
+  onFatal?: (reason: string) => void;
+}
+
+export class Operator {
+  private readonly o: OperatorOptions;
+  readonly informer: Informer;
+  private readonly events: EventRecorder;
+  private readonly state: StateStore;
+  private readonly queue = new WorkQueue();
+  private elector: LeaderElector | undefined;
+  private runner: ReconcileRunner | undefined;
+  private client: MesosSchedulerClient | undefined;
+  private loop: SchedulerLoop | undefined;
+  private leading = false;
+  private stopped = false;
+  private fatalReported = false;
+  private frameworkId: string | undefined;
+
+  constructor(options: OperatorOptions) {
+    this.o = options;
+    this.informer = new Informer({
+      client: options.kube, resource: SPARK_DRIVER, ...(options.namespaces !== undefined && { namespaces: options.namespaces }),
+      clock: options.clock, random: options.random, logger: options.log.child({ component: 'informer' }),
+    });
+    this.events = new EventRecorder({ client: options.kube, component: 'spark-mesos-dispatcher', instance: options.identity, clock: options.clock, logger: options.log });
+    this.state = new StateStore({ client: options.kube, namespace: options.stateNamespace, name: options.stateConfigMapName, logger: options.log });
+  }
+
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  get schedulerLoop(): SchedulerLoop | undefined {
+    return this.loop;
+  }
+
+  get mesosClient(): MesosSchedulerClient | undefined {
+    return this.client;
+  }
+
+  /** Starts the cache; leads at once without leader election, else when the Lease is won. */
+  async start(): Promise<void> {
+    this.informer.onChange((key) => {
+      if (this.leading) this.queue.add(key);
+    });
+    this.informer.start();
+    await this.informer.whenSynced();
+    const election = this.o.leaderElection;
+    if (election === undefined) {
+      await this.lead();
+      return;
+    }
+    this.elector = new LeaderElector({
+      client: this.o.kube, namespace: this.o.stateNamespace, name: election.leaseName, identity: this.o.identity,
+      ...(election.leaseDurationMs !== undefined && { leaseDurationMs: election.leaseDurationMs }),
+      ...(election.renewDeadlineMs !== undefined && { renewDeadlineMs: election.renewDeadlineMs }),
+      ...(election.retryPeriodMs !== undefined && { retryPeriodMs: election.retryPeriodMs }),
+      clock: this.o.clock, random: this.o.random, logger: this.o.log.child({ component: 'leader-election' }),
+      onStartedLeading: () => {
+        this.lead().catch((error: unknown) => this.fatal(`could not start leading: ${(error as Error).message}`));
+      },
+      onStoppedLeading: () => this.fatal('lost the leader lease'),
+    });
+    this.elector.start();
+  }
+
+  /** Graceful stop: reconciles in flight finish, the Mesos stream closes, the Lease is released. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.leading = false;
+    await this.runner?.stop();
+    await this.loop?.stop();
+    await this.client?.stop();
+    await this.elector?.release().catch(() => undefined);
+    await this.elector?.stop();
+    this.informer.stop();
+  }
+
+  private async lead(): Promise<void> {
+    if (this.stopped || this.leading) return;
+    const log = this.o.log;
+    const records: DriverRecord[] = [];
+    const recorded = new Map<string, string>();
+    for (const raw of this.informer.list()) {
+      const parsed = parseSparkDriver(raw);
+      if (!parsed.ok) continue;
+      const record = toDriverRecord(parsed.resource);
+      if (!record.ok) continue;
+      records.push(record.record);
+      const status = record.record.status;
+      if (status?.phase === 'launched') recorded.set(record.record.spec.submissionId, status.attempt.taskId);
+    }
+    const restored = restoreScheduler(this.o.dispatcher, records, this.o.clock.now());
+    const writer = new StatusWriter({ kube: this.o.kube, informer: this.informer, events: this.events, clock: this.o.clock, log, frameworkId: () => this.frameworkId });
+    this.frameworkId = await this.state.get(FRAMEWORK_ID_KEY);
+    const client = new MesosSchedulerClient({
+      master: this.o.mesos.master,
+      frameworkInfo: this.o.mesos.frameworkInfo,
+      ...(this.frameworkId !== undefined && { frameworkId: this.frameworkId }),
+      ...(this.o.mesos.credentials !== undefined && { credentials: this.o.mesos.credentials }),
+      ...(this.o.mesos.format !== undefined && { format: this.o.mesos.format }),
+      clock: this.o.clock, random: this.o.random, logger: log.child({ component: 'mesos' }),
+      onEvent: (event) => this.onMesosEvent(event),
+    });
+    const loop = new SchedulerLoop({
+      state: restored.state, sink: writer, mesos: client, clock: this.o.clock, log: log.child({ component: 'scheduler' }),
+      recordedTaskIds: recorded, ...(this.o.atCrashPoint !== undefined && { atCrashPoint: this.o.atCrashPoint }),
+    });
+    this.client = client;
+    this.loop = loop;
+    this.leading = true;
+    log.info({ drivers: records.length, frameworkId: this.frameworkId }, 'leading: scheduler restored from the SparkDriver resources');
+    await loop.execute(restored.effects);
+    const controller = new DriverController({
+      kube: this.o.kube, informer: this.informer, loop, writer, events: this.events, clock: this.o.clock, log: log.child({ component: 'controller' }),
+    });
+    this.runner = new ReconcileRunner({ queue: this.queue, reconcile: controller.reconcile, workers: this.o.workers ?? 4, clock: this.o.clock, logger: log });
+    this.runner.start();
+    for (const raw of this.informer.list()) this.queue.add(`${raw.metadata?.namespace ?? ''}/${raw.metadata?.name ?? ''}`);
+    client.start();
+  }
+
+  private onMesosEvent(event: SchedulerEvent): void {
+    const loop = this.loop;
+    if (loop === undefined) return;
+    switch (event.type) {
+      case 'subscribed':
+        void this.subscribed(loop, event.frameworkId);
+        return;
+      case 'offers':
+        void loop.submit({ type: 'OffersReceived', offers: event.offers });
+        return;
+      case 'update':
+        void loop.submit({ type: 'TaskStatusReceived', status: event.status });
+        return;
+      case 'error':
+        void this.subscriptionEnded(event.message);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async subscribed(loop: SchedulerLoop, frameworkId: string): Promise<void> {
+    if (frameworkId !== this.frameworkId) {
+      // Saved before anything is launched under it, so a successor fails over to the same framework.
+      await this.state.set({ [FRAMEWORK_ID_KEY]: frameworkId }).catch((error: unknown) => {
+        this.o.log.error({ err: error }, 'could not save the Mesos framework ID');
+      });
+      this.frameworkId = frameworkId;
+    }
+    await loop.submit({ type: 'Subscribed', frameworkId });
+  }
+
+  /**
+   * "Framework failed over": another instance subscribed with our framework ID, so this one must
+   * stop. "Framework has been removed": the ID is dead (its failover timeout passed); forget it so
+   * the next leader registers a new framework and reconciliation requeues the lost drivers.
+   */
+  private async subscriptionEnded(message: string): Promise<void> {
+    if (/has been removed/i.test(message) && this.frameworkId !== undefined) {
+      await this.state.set({ [FRAMEWORK_ID_KEY]: null }).catch((error: unknown) => {
+        this.o.log.error({ err: error }, 'could not forget the removed framework ID');
+      });
+    }
+    this.fatal(`the Mesos master ended the subscription: ${message}`);
+  }
+
+  private fatal(reason: string): void {
+    if (this.fatalReported) return;
+    this.fatalReported = true;
+    this.leading = false;
+    this.o.log.error({}, reason);
+    this.o.onFatal?.(reason);
+  }
+}

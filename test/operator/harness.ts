@@ -1,0 +1,100 @@
+// A whole cluster for operator tests: the Kubernetes API emulator with the SparkDriver CRD
+// installed by the real kubectl, the Mesos master emulator, and a Spark home whose stub
+// `spark-submit` runs as a real process (it fails when an argument says `fail`, runs for a
+// minute when one says `sleep`, and otherwise prints its command line and succeeds).
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createKubeClient } from '../../src/kube/kube-client.ts';
+import type { KubeClient } from '../../src/kube/kube-client.ts';
+import { CRD_FILE } from '../../src/kube/crd.ts';
+import { startMesosMaster } from '../../src/devcluster/mesos/index.ts';
+import type { EmulatedMesosMaster } from '../../src/devcluster/mesos/index.ts';
+import { startEmulator } from '../devcluster/kube/support.ts';
+import type { Emulator, Json } from '../devcluster/kube/support.ts';
+import { waitFor } from '../support/wait.ts';
+import type { Clock } from '../../src/runtime/clock.ts';
+
+export interface Cluster {
+  kube: Emulator;
+  mesos: EmulatedMesosMaster;
+  client: KubeClient;
+  sparkHome: string;
+  appJar: string;
+  close(): Promise<void>;
+}
+
+const STUB = `#!/bin/sh
+echo "spark-submit $*"
+case "$*" in
+  *fail*) echo "failing as asked" >&2; exit 1 ;;
+  *sleep*) exec sleep 60 ;;
+esac
+exit 0
+`;
+
+export async function startCluster(options: { clock?: Clock; agents?: number } = {}): Promise<Cluster> {
+  const kube = await startEmulator(options.clock !== undefined ? { clock: options.clock } : {});
+  const mesos = await startMesosMaster({ agents: options.agents ?? 2, ...(options.clock !== undefined && { clock: options.clock }) });
+  const sparkHome = path.join(kube.dir, 'spark');
+  await mkdir(path.join(sparkHome, 'bin'), { recursive: true });
+  await writeFile(path.join(sparkHome, 'bin', 'spark-submit'), STUB);
+  await chmod(path.join(sparkHome, 'bin', 'spark-submit'), 0o755);
+  const appJar = path.join(kube.dir, 'app.jar');
+  await writeFile(appJar, 'not really a jar');
+  const crd = await kube.kubectl(['apply', '-f', path.resolve(CRD_FILE)]);
+  if (crd.code !== 0) throw new Error(`kubectl apply of the CRD failed: ${crd.stderr}`);
+  const client = createKubeClient({ kubeConfig: { from: 'file', path: kube.kubeconfigPath } });
+  return {
+    kube, mesos, client, sparkHome, appJar,
+    async close() {
+      await mesos.close();
+      await kube.close();
+    },
+  };
+}
+
+/** A SparkDriver manifest running the stub with `args`. */
+export function driverManifest(cluster: Cluster, name: string, spec: Json = {}): string {
+  const { sparkProperties, ...rest } = spec;
+  return JSON.stringify({
+    apiVersion: 'sparkmesos.io/v1alpha1', kind: 'SparkDriver', metadata: { name, namespace: 'default' },
+    spec: {
+      appResource: `file://${cluster.appJar}`, mainClass: 'org.example.Main',
+      sparkProperties: { 'spark.app.name': name, 'spark.driver.memory': '256m', 'spark.mesos.driver.memoryOverhead': '64', ...sparkProperties },
+      ...rest,
+    },
+  });
+}
+
+/** The sandbox `stdout` of a task the master lists as completed. */
+export async function completedTaskOutput(cluster: Cluster, taskId: string): Promise<{ state: string; stdout: string }> {
+  const frameworks = cluster.mesos.state().frameworks as { completed_tasks: { id: string; state: string; sandbox_directory: string }[] }[];
+  const task = frameworks.flatMap((f) => f.completed_tasks).find((t) => t.id === taskId);
+  if (task === undefined) throw new Error(`task ${taskId} is not among the completed tasks`);
+  return { state: task.state, stdout: await readFile(path.join(task.sandbox_directory, 'stdout'), 'utf8') };
+}
+
+export async function getDriver(cluster: Cluster, name: string): Promise<Json | undefined> {
+  try {
+    return await cluster.client.get<Json>({ group: 'sparkmesos.io', version: 'v1alpha1', plural: 'sparkdrivers', namespace: 'default', name });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Polls the resource until `match` holds for it. */
+export async function waitForDriver(cluster: Cluster, name: string, what: string, match: (d: Json) => boolean, timeoutMs = 20_000): Promise<Json> {
+  let last: Json | undefined;
+  const poll = async (): Promise<Json | undefined> => {
+    last = await getDriver(cluster, name);
+    return last !== undefined && match(last) ? last : undefined;
+  };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await poll();
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${name}: ${what}; last status ${JSON.stringify(last?.status)}`);
+    await waitFor(() => true, 'a tick');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,44 @@
+// The operator as a real process (`node src/main.ts`), for tests that kill it or run two.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Cluster } from './harness.ts';
+
+const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/main.ts');
+
+export interface OperatorProcess {
+  child: ChildProcess;
+  /** Everything it logged so far (JSON lines). */
+  output(): string;
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+export function startOperatorProcess(cluster: Cluster, options: { env?: Record<string, string>; args?: string[]; leaderElection?: boolean } = {}): OperatorProcess {
+  const args = [
+    '--disable-warning=ExperimentalWarning', MAIN,
+    '--master', `mesos://${new URL(cluster.mesos.url).host}`,
+    '--kubeconfig', cluster.kube.kubeconfigPath,
+    '--conf', `spark.home=${cluster.sparkHome}`,
+    '--leader-election-namespace', 'default',
+    '--port', '0', '--webui-port', '0', '--metrics-port', '0',
+    '--log-level', 'debug',
+    ...(options.leaderElection === false ? ['--no-leader-election'] : ['--lease-duration', '3s', '--renew-deadline', '2s', '--retry-period', '500ms']),
+    ...(options.args ?? []),
+  ];
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, HOME: cluster.kube.dir, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    kill: (signal = 'SIGKILL') => { child.kill(signal); },
+  };
+}
