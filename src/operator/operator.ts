@@ -220,7 +220,8 @@ export class Operator {
   }
 
   private fatal(reason: string): void {
-    if (this.fatalReported) return;
+    // Giving up the lease on a requested stop is not a failure.
+    if (this.fatalReported || this.stopped) return;
     this.fatalReported = true;
     this.leading = false;
     this.o.log.error({}, reason);

@@ -82,3 +82,19 @@ test('only the leader subscribes; after it is killed the other adopts the runnin
   expect(new Set(ids).size).toBe(ids.length);
   expect(ids.filter((id) => id.startsWith(taskId))).toEqual([taskId]);
 });
+
+test('SIGTERM releases the lease: the other replica leads at once instead of after the lease duration', async () => {
+  const a = startOperatorProcess(cluster);
+  const b = startOperatorProcess(cluster);
+  running.push(a, b);
+  const leaderId = await waitForLeader();
+  await waitFor(() => identityOf(a) !== undefined && identityOf(b) !== undefined, 'both operators to start');
+  const leader = identityOf(a) === leaderId ? a : b;
+  leader.kill('SIGTERM');
+  expect(await leader.exited).toBe(0);
+  const stoppedAt = Date.now();
+  const successor = await waitForLeader(leaderId);
+  expect(successor).not.toBe(leaderId);
+  // Without the release the successor would wait out the 3 s lease; a retry period (0.5 s) suffices.
+  expect(Date.now() - stoppedAt).toBeLessThan(3000);
+});

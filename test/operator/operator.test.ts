@@ -50,6 +50,12 @@ test('kubectl apply: Queued → Launched → Finished/Succeeded, kubectl wait re
   expect(condition(finished, 'Accepted')?.status).toBe('True');
   expect((await waiting.done).code).toBe(0);
 
+  // One Kubernetes Event per transition, in order.
+  const events = JSON.parse((await cluster.kube.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=pi', '-o', 'json'])).stdout) as Json;
+  const reasons = (events.items as Json[]).sort((x, y) => String(x.firstTimestamp).localeCompare(String(y.firstTimestamp))).map((e) => e.reason as string);
+  expect(reasons).toEqual(expect.arrayContaining(['Queued', 'Launched', 'Succeeded']));
+  expect(reasons.indexOf('Queued')).toBeLessThan(reasons.indexOf('Succeeded'));
+
   const get = await cluster.kube.kubectl(['get', 'sparkdrivers']);
   const [header, row] = get.stdout.trim().split('\n');
   expect(header).toMatch(/^NAME\s+PHASE\s+OUTCOME\s+.*RETRIES.*AGE/);
@@ -128,4 +134,14 @@ test('a dropped watch and a forced 410 Gone lead to a relist, and no driver is m
   // One list at start, one more after the 410.
   const lists = cluster.kube.server.requests().filter((r) => r.resource === 'sparkdrivers' && r.verb === 'list');
   expect(lists.length).toBeGreaterThanOrEqual(2);
+});
+
+test('a finished driver is deleted ttlSecondsAfterFinished after it finished', async () => {
+  await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'short-lived', { ttlSecondsAfterFinished: 30 }) });
+  await waitForDriver(cluster, 'short-lived', 'Finished', (d) => d.status?.phase === 'Finished');
+  clock.advance(29_000);
+  await new Promise((r) => setTimeout(r, 100));
+  expect(await getDriver(cluster, 'short-lived')).toBeDefined();
+  clock.advance(1_000);
+  await waitFor(async () => (await getDriver(cluster, 'short-lived')) === undefined, 'the TTL deletion');
 });
