@@ -1,0 +1,131 @@
+// The REST API's SubmissionStore over SparkDriver resources: a create makes a SparkDriver named
+// after its Spark-style submission ID (the API server's name uniqueness makes the ID unique
+// across restarts and replicas), a status reads it, a kill sets `spec.kill`. Any replica can
+// serve these: the resources are the only state.
+import type { Clock } from '../runtime/clock.ts';
+import { isAlreadyExists, isNotFound } from '../kube/api-error.ts';
+import type { Informer } from '../kube/informer.ts';
+import type { KubeClient, KubeObject } from '../kube/kube-client.ts';
+import { SPARK_DRIVER, SPARK_DRIVER_API_VERSION, parseSparkDriverSpec } from '../kube/sparkdriver.ts';
+import type { SparkDriverStatus } from '../kube/sparkdriver-status.ts';
+import { submissionIdAt } from '../rest/index.ts';
+import type { CreateOutcome, KillOutcome, SubmissionStatusView, SubmissionStore, ValidatedSubmission } from '../rest/index.ts';
+
+export interface KubeSubmissionStoreOptions {
+  kube: KubeClient;
+  informer: Informer;
+  /** Where REST submissions are created. */
+  namespace: string;
+  clock: Clock;
+  /** New submissions are refused while this many drivers are launched (spark.mesos.maxDrivers). */
+  maxDrivers: number;
+  /** Counter start (Spark's restarts at 1 per process; a collision just moves to the next). */
+  firstCounter?: number;
+}
+
+/** Tries per create before giving up on finding a free ID in the same second. */
+const CREATE_ATTEMPTS = 50;
+
+interface Found { object: KubeObject & { status?: SparkDriverStatus }; name: string; namespace: string }
+
+export class KubeSubmissionStore implements SubmissionStore {
+  private readonly o: KubeSubmissionStoreOptions;
+  private counter: number;
+
+  constructor(options: KubeSubmissionStoreOptions) {
+    this.o = options;
+    this.counter = options.firstCounter ?? 1;
+  }
+
+  async create(request: ValidatedSubmission): Promise<CreateOutcome> {
+    const spec = {
+      appResource: request.appResource, mainClass: request.mainClass, arguments: [...request.appArgs],
+      sparkProperties: { ...request.sparkProperties }, environmentVariables: { ...request.environmentVariables },
+    };
+    const problems = parseSparkDriverSpec(spec);
+    if (!problems.ok) return { kind: 'rejected', message: problems.problems.join('; ') };
+    const launched = this.o.informer.list().filter((d) => (d as Found['object']).status?.phase === 'Launched').length;
+    if (launched >= this.o.maxDrivers) return { kind: 'rejected', message: 'Already reached maximum submission size' };
+    for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt += 1) {
+      const submissionId = request.submissionId ?? submissionIdAt(this.o.clock.now(), this.counter++);
+      const body = {
+        apiVersion: SPARK_DRIVER_API_VERSION, kind: SPARK_DRIVER.kind,
+        metadata: { name: submissionId, namespace: this.o.namespace, labels: { 'sparkmesos.io/submitted-via': 'rest' }, annotations: { 'sparkmesos.io/client-spark-version': request.clientSparkVersion } },
+        spec: { ...spec, submissionId },
+      };
+      try {
+        await this.o.kube.create(SPARK_DRIVER, this.o.namespace, body);
+        return { kind: 'created', submissionId };
+      } catch (error) {
+        if (!isAlreadyExists(error) || request.submissionId !== undefined) throw error;
+      }
+    }
+    throw new Error(`no free submission ID after ${CREATE_ATTEMPTS} tries`);
+  }
+
+  async status(submissionId: string): Promise<SubmissionStatusView | undefined> {
+    const found = await this.find(submissionId);
+    if (found === undefined) return undefined;
+    const status = found.object.status;
+    switch (status?.phase) {
+      case undefined:
+      case 'Queued':
+        return { driverState: 'QUEUED' };
+      case 'Launched':
+        return withMessage('RUNNING', taskStatusText(status));
+      case 'Retrying':
+        return withMessage('RETRYING', taskStatusText(status));
+      case 'Finished':
+        return withMessage('FINISHED', taskStatusText(status) ?? status.message);
+    }
+  }
+
+  async kill(submissionId: string): Promise<KillOutcome> {
+    const found = await this.find(submissionId);
+    if (found === undefined) return 'not-found';
+    const phase = found.object.status?.phase;
+    if (phase === 'Finished') return 'already-finished';
+    try {
+      await this.o.kube.patchMerge({ ...SPARK_DRIVER, namespace: found.namespace, name: found.name }, { spec: { kill: true } });
+    } catch (error) {
+      if (isNotFound(error)) return 'not-found';
+      throw error;
+    }
+    if (phase === 'Launched') return 'killing-running';
+    return phase === 'Retrying' ? 'removed-retrying' : 'removed-queued';
+  }
+
+  /** A REST-created driver by name; any other by the submission ID in its spec or status. */
+  private async find(submissionId: string): Promise<Found | undefined> {
+    try {
+      const object = await this.o.kube.get({ ...SPARK_DRIVER, namespace: this.o.namespace, name: submissionId });
+      return { object, name: submissionId, namespace: this.o.namespace };
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    for (const object of this.o.informer.list() as Found['object'][]) {
+      const spec = (object as { spec?: { submissionId?: string } }).spec;
+      if (spec?.submissionId === submissionId || object.status?.submissionId === submissionId) {
+        return { object, name: object.metadata?.name ?? '', namespace: object.metadata?.namespace ?? '' };
+      }
+    }
+    return undefined;
+  }
+}
+
+function withMessage(driverState: SubmissionStatusView['driverState'], message: string | undefined): SubmissionStatusView {
+  return message === undefined ? { driverState } : { driverState, message };
+}
+
+/** The last Mesos status in protobuf text form, the way the original's status message read. */
+function taskStatusText(status: SparkDriverStatus): string | undefined {
+  const attempt = status.currentAttempt;
+  if (attempt?.mesos === undefined) return undefined;
+  const quote = (text: string) => JSON.stringify(text);
+  const lines = [`task_id {\n  value: ${quote(attempt.taskId)}\n}`, `state: ${attempt.mesos.state}`];
+  if (attempt.mesos.message !== undefined) lines.push(`message: ${quote(attempt.mesos.message)}`);
+  if (attempt.agentId !== undefined) lines.push(`slave_id {\n  value: ${quote(attempt.agentId)}\n}`);
+  if (attempt.mesos.source !== undefined) lines.push(`source: ${attempt.mesos.source}`);
+  if (attempt.mesos.reason !== undefined) lines.push(`reason: ${attempt.mesos.reason}`);
+  return `${lines.join('\n')}\n`;
+}

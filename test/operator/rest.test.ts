@@ -1,0 +1,83 @@
+// spark-submit's REST protocol end to end: requests as Spark's client sends them create
+// SparkDrivers, which the operator runs on the Mesos emulator; status and kill read and write them.
+import { request } from 'undici';
+import { Operator } from '../../src/operator/operator.ts';
+import { KubeSubmissionStore } from '../../src/operator/submission-store.ts';
+import { startRestServer } from '../../src/rest/index.ts';
+import type { RestServer } from '../../src/rest/server.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import { systemClock } from '../../src/runtime/clock.ts';
+import { parseDispatcherConfig } from '../../src/scheduler/index.ts';
+import { CLIENT_POST_HEADERS, JVM_CREATE_REQUEST } from '../rest/spark-client-fixtures.ts';
+import { waitFor } from '../support/wait.ts';
+import { getDriver, startCluster } from './harness.ts';
+import type { Cluster } from './harness.ts';
+import type { Json } from '../devcluster/kube/support.ts';
+
+let cluster: Cluster;
+let operator: Operator;
+let rest: RestServer;
+
+beforeEach(async () => {
+  cluster = await startCluster();
+  const parsed = parseDispatcherConfig({ 'spark.master': `mesos://${new URL(cluster.mesos.url).host}`, 'spark.home': cluster.sparkHome });
+  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+  operator = new Operator({
+    kube: cluster.client, identity: 'rest-test', dispatcher: parsed.config,
+    mesos: { master: cluster.mesos.url, frameworkInfo: { user: 'spark', name: 'rest-test', failover_timeout: 3600, checkpoint: true } },
+    stateNamespace: 'default', stateConfigMapName: 'dispatcher-state', clock: systemClock, random: Math.random, log: silentLogger,
+  });
+  await operator.start();
+  const store = new KubeSubmissionStore({ kube: cluster.client, informer: operator.informer, namespace: 'default', clock: systemClock, maxDrivers: 200 });
+  rest = await startRestServer({ store, host: '127.0.0.1', port: 0 });
+});
+
+afterEach(async () => {
+  await rest.close();
+  await operator.stop();
+  await cluster.close();
+});
+
+/** Spark's JVM create request, pointing at the test jar, with the given application arguments. */
+function createBody(args: string[]): string {
+  return JVM_CREATE_REQUEST
+    .replaceAll('http://repo/app.jar', `file://${cluster.appJar}`)
+    .replace('"SPARK_EXECUTOR_URI" : "http://repo/spark-3.5.1-bin-hadoop3.tgz"', '"SPARK_SCALA_VERSION" : "2.12"')
+    .replace('"appArgs" : [ "100" ]', `"appArgs" : [ ${args.map((a) => JSON.stringify(a)).join(', ')} ]`);
+}
+
+async function call(method: 'GET' | 'POST', path: string, body?: string): Promise<Json> {
+  const response = await request(`${rest.url}${path}`, { method, headers: CLIENT_POST_HEADERS, ...(body !== undefined && { body }) });
+  expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+  return await response.body.json() as Json;
+}
+
+async function statusUntil(id: string, state: string): Promise<Json> {
+  return waitFor(async () => {
+    const answer = await call('GET', `/v1/submissions/status/${id}`);
+    return answer.driverState === state ? answer : undefined;
+  }, `driver ${id} to be ${state}`, 20_000);
+}
+
+test('create, status and kill as spark-submit sends them', async () => {
+  const created = await call('POST', '/v1/submissions/create', createBody(['100']));
+  expect(created).toMatchObject({ action: 'CreateSubmissionResponse', success: true, submissionId: expect.stringMatching(/^driver-\d{14}-\d{4}$/) });
+  const id = created.submissionId as string;
+  const resource = await getDriver(cluster, id);
+  expect(resource?.spec).toMatchObject({ submissionId: id, mainClass: 'org.apache.spark.examples.SparkPi', arguments: ['100'] });
+
+  const finished = await statusUntil(id, 'FINISHED');
+  expect(finished).toMatchObject({ action: 'SubmissionStatusResponse', success: true, submissionId: id });
+  expect(finished.message).toContain('state: TASK_FINISHED');
+
+  const long = (await call('POST', '/v1/submissions/create', createBody(['sleep']))).submissionId as string;
+  expect(long).not.toBe(id);
+  await statusUntil(long, 'RUNNING');
+  const kill = await call('POST', `/v1/submissions/kill/${long}`);
+  expect(kill).toMatchObject({ action: 'KillSubmissionResponse', success: true, submissionId: long });
+  const killed = await statusUntil(long, 'FINISHED');
+  expect(killed.message).toContain('state: TASK_KILLED');
+
+  expect(await call('POST', `/v1/submissions/kill/${id}`)).toMatchObject({ success: false });
+  expect(await call('GET', '/v1/submissions/status/driver-20000101000000-0001')).toMatchObject({ driverState: 'NOT_FOUND', success: false });
+});
