@@ -15,8 +15,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 install: node_modules/.package-lock.json ## Install dependencies from the lockfile, and kubectl/helm into .tools/
 	@bash scripts/tools.sh
 
-run: install ## Run on the embedded default (emulated Mesos master with three agents)
-	$(NPX) node --disable-warning=ExperimentalWarning src/devcluster/mesos/cli.ts --agents 3
+run: install ## Run the dispatcher on the embedded default (emulated Kubernetes API and Mesos master)
+	$(NPX) node --disable-warning=ExperimentalWarning src/devcluster/run.ts
 
 typecheck: install ## Type-check everything (tsc --noEmit)
 	$(NPX) tsc -p tsconfig.json --noEmit

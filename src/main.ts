@@ -8,6 +8,8 @@ import type { OperatorConfig } from './config/index.ts';
 import { createKubeClient } from './kube/kube-client.ts';
 import type { KubeConfigSource } from './kube/kube-client.ts';
 import { Operator } from './operator/operator.ts';
+import { KubeSubmissionStore } from './operator/submission-store.ts';
+import { startRestServer } from './rest/index.ts';
 import type { CrashPoint } from './operator/scheduler-loop.ts';
 import { systemClock, systemRandom } from './runtime/clock.ts';
 import { REDACTED_PATHS } from './runtime/logger.ts';
@@ -86,8 +88,16 @@ async function main(): Promise<number> {
     }, 200);
   });
   await operator.start();
-  log.info({ identity, namespaces: kubernetes.namespaces, master: mesos.master }, 'spark-mesos-dispatcher started');
+  const store = new KubeSubmissionStore({
+    kube, informer: operator.informer, namespace: kubernetes.submissionNamespace, clock: systemClock, maxDrivers: config.dispatcher.maxDrivers,
+  });
+  const rest = await startRestServer({
+    store, host: config.network.bindAddress, port: config.rest.port, log: log.child({ component: 'rest' }),
+    ...(config.rest.authToken !== undefined && { auth: { kind: 'bearer' as const, token: config.rest.authToken } }),
+  });
+  log.info({ identity, namespaces: kubernetes.namespaces, master: mesos.master, rest: rest.url }, 'spark-mesos-dispatcher started');
   await done;
+  await rest.close();
   return exitCode;
 }
 
