@@ -13,6 +13,7 @@ import { startRestServer } from './rest/index.ts';
 import type { CrashPoint } from './operator/scheduler-loop.ts';
 import { systemClock, systemRandom } from './runtime/clock.ts';
 import { REDACTED_PATHS } from './runtime/logger.ts';
+import { prettyStream } from './runtime/pretty-log.ts';
 
 function kubeConfigSource(config: OperatorConfig): KubeConfigSource {
   const connection = config.kubernetes.connection;
@@ -38,7 +39,8 @@ async function main(): Promise<number> {
     return loaded.exitCode;
   }
   const { config } = loaded;
-  const log = pino({ name: 'spark-mesos-dispatcher', level: config.log.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+  const logOptions = { name: 'spark-mesos-dispatcher', level: config.log.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  const log = config.log.format === 'pretty' ? pino(logOptions, prettyStream(process.stdout)) : pino(logOptions);
   for (const warning of loaded.warnings) log.warn({}, warning);
 
   const kube = createKubeClient({ kubeConfig: kubeConfigSource(config), clock: systemClock, userAgent: 'spark-mesos-dispatcher' });

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     '--disable-warning=ExperimentalWarning', path.join(ROOT, 'src', 'main.ts'),
     '--master', `mesos://${new URL(mesos.url).host}`, '--kubeconfig', KUBECONFIG, '--host', '127.0.0.1', '--bind-address', '127.0.0.1',
     '--port', String(PORTS.rest), '--webui-port', String(PORTS.ui), '--metrics-port', String(PORTS.metrics),
-    '--conf', `spark.home=${sparkHome}`, '--name', 'Spark Cluster (devcluster)', '--no-leader-election', '--log-level', 'info',
+    '--conf', `spark.home=${sparkHome}`, '--name', 'Spark Cluster (devcluster)', '--no-leader-election', '--log-level', 'info', '--log-format', 'pretty',
   ], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, KUBECONFIG } });
 
   let stopping = false;
