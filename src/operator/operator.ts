@@ -58,7 +58,7 @@ export class Operator {
   readonly informer: Informer;
   private readonly events: EventRecorder;
   private readonly state: StateStore;
-  private readonly queue = new WorkQueue();
+  private readonly queue: WorkQueue;
   private elector: LeaderElector | undefined;
   private runner: ReconcileRunner | undefined;
   private client: MesosSchedulerClient | undefined;
@@ -75,6 +75,7 @@ export class Operator {
       clock: options.clock, random: options.random, logger: options.log.child({ component: 'informer' }),
     });
     this.events = new EventRecorder({ client: options.kube, component: 'spark-mesos-dispatcher', instance: options.identity, clock: options.clock, logger: options.log });
+    this.queue = new WorkQueue({ clock: options.clock });
     this.state = new StateStore({ client: options.kube, namespace: options.stateNamespace, name: options.stateConfigMapName, logger: options.log });
   }
 
