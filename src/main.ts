@@ -9,6 +9,7 @@ import { createKubeClient } from './kube/kube-client.ts';
 import type { KubeConfigSource } from './kube/kube-client.ts';
 import { Operator } from './operator/operator.ts';
 import { KubeSubmissionStore } from './operator/submission-store.ts';
+import { createMetrics, startMetricsServer } from './metrics/index.ts';
 import { startRestServer } from './rest/index.ts';
 import type { CrashPoint } from './operator/scheduler-loop.ts';
 import { systemClock, systemRandom } from './runtime/clock.ts';
@@ -48,7 +49,9 @@ async function main(): Promise<number> {
   const { mesos, kubernetes } = config;
   let exitCode = 0;
   let stopping: Promise<void> | undefined;
+  const metrics = createMetrics({ clock: systemClock, leaseName: kubernetes.leaderElection.leaseName, log });
   const operator = new Operator({
+    metrics,
     kube, identity, dispatcher: config.dispatcher,
     ...(kubernetes.namespaces !== 'all' && { namespaces: kubernetes.namespaces }),
     mesos: {
@@ -89,6 +92,15 @@ async function main(): Promise<number> {
       if (stopping !== undefined) void stopping.then(() => { clearInterval(poll); resolve(); });
     }, 200);
   });
+  const metricsServer = await startMetricsServer({
+    registry: metrics.registry, host: config.network.bindAddress, port: config.metrics.port, log: log.child({ component: 'metrics' }),
+    health: {
+      cachesSynced: () => operator.informer.hasSynced(),
+      leader: () => operator.isLeader,
+      mesosSubscribed: () => operator.mesosClient?.state === 'subscribed',
+      shuttingDown: () => stopping !== undefined,
+    },
+  });
   await operator.start();
   const store = new KubeSubmissionStore({
     kube, informer: operator.informer, namespace: kubernetes.submissionNamespace, clock: systemClock, maxDrivers: config.dispatcher.maxDrivers,
@@ -100,6 +112,7 @@ async function main(): Promise<number> {
   log.info({ identity, namespaces: kubernetes.namespaces, master: mesos.master, rest: rest.url }, 'spark-mesos-dispatcher started');
   await done;
   await rest.close();
+  await metricsServer.close();
   return exitCode;
 }
 

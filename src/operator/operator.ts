@@ -20,6 +20,8 @@ import type { WireFormat } from '../mesos/codec.ts';
 import type { FrameworkInfo } from '../mesos/types.ts';
 import { restoreScheduler } from '../scheduler/index.ts';
 import type { DispatcherConfig, DriverRecord } from '../scheduler/index.ts';
+import { instrumentMesosPort } from '../metrics/index.ts';
+import type { DispatcherMetrics } from '../metrics/index.ts';
 import { DriverController } from './driver-controller.ts';
 import { SchedulerLoop } from './scheduler-loop.ts';
 import type { CrashPoint } from './scheduler-loop.ts';
@@ -45,6 +47,8 @@ export interface OperatorOptions {
   /** Omitted: this replica leads at once (a single replica). */
   leaderElection?: { leaseName: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
   workers?: number;
+  /** Observers fed from the loop, the Mesos client and the reconcile workers. */
+  metrics?: DispatcherMetrics;
   clock: Clock;
   random: Random;
   log: Logger;
@@ -76,6 +80,13 @@ export class Operator {
     });
     this.events = new EventRecorder({ client: options.kube, component: 'spark-mesos-dispatcher', instance: options.identity, clock: options.clock, logger: options.log });
     this.queue = new WorkQueue({ clock: options.clock });
+    const workers = options.workers ?? 4;
+    options.metrics?.bindSources({
+      drivers: () => this.informer.list(),
+      workQueue: () => this.queue.stats(),
+      leader: () => this.leading,
+      workers: () => this.runner && { active: this.runner.stats().active, max: workers },
+    });
     this.state = new StateStore({ client: options.kube, namespace: options.stateNamespace, name: options.stateConfigMapName, logger: options.log });
   }
 
@@ -147,6 +158,7 @@ export class Operator {
     const restored = restoreScheduler(this.o.dispatcher, records, this.o.clock.now());
     const writer = new StatusWriter({ kube: this.o.kube, informer: this.informer, events: this.events, clock: this.o.clock, log, frameworkId: () => this.frameworkId });
     this.frameworkId = await this.state.get(FRAMEWORK_ID_KEY);
+    const metrics = this.o.metrics;
     const client = new MesosSchedulerClient({
       master: this.o.mesos.master,
       frameworkInfo: this.o.mesos.frameworkInfo,
@@ -154,21 +166,31 @@ export class Operator {
       ...(this.o.mesos.credentials !== undefined && { credentials: this.o.mesos.credentials }),
       ...(this.o.mesos.format !== undefined && { format: this.o.mesos.format }),
       clock: this.o.clock, random: this.o.random, logger: log.child({ component: 'mesos' }),
-      onEvent: (event) => this.onMesosEvent(event),
+      onEvent: (event) => {
+        metrics?.observeMesosEvent(event);
+        this.onMesosEvent(event);
+      },
     });
-    const loop = new SchedulerLoop({
-      state: restored.state, sink: writer, mesos: client, clock: this.o.clock, log: log.child({ component: 'scheduler' }),
-      recordedTaskIds: recorded, ...(this.o.atCrashPoint !== undefined && { atCrashPoint: this.o.atCrashPoint }),
+    const loop: SchedulerLoop = new SchedulerLoop({
+      state: restored.state, sink: writer, mesos: metrics ? instrumentMesosPort(client, metrics, this.o.clock) : client,
+      clock: this.o.clock, log: log.child({ component: 'scheduler' }), recordedTaskIds: recorded,
+      ...(this.o.atCrashPoint !== undefined && { atCrashPoint: this.o.atCrashPoint }),
+      ...(metrics !== undefined && { onEffects: (effects) => metrics.observeEffects(effects, (id) => loop.view(id)?.spec) }),
     });
     this.client = client;
     this.loop = loop;
     this.leading = true;
     log.info({ drivers: records.length, frameworkId: this.frameworkId }, 'leading: scheduler restored from the SparkDriver resources');
+    // Drivers created while there was no leader are admitted here: count them as submissions.
+    metrics?.observeEffects(restored.effects, (id) => loop.view(id)?.spec);
     await loop.execute(restored.effects);
     const controller = new DriverController({
       kube: this.o.kube, informer: this.informer, loop, writer, events: this.events, clock: this.o.clock, log: log.child({ component: 'controller' }),
     });
-    this.runner = new ReconcileRunner({ queue: this.queue, reconcile: controller.reconcile, workers: this.o.workers ?? 4, clock: this.o.clock, logger: log });
+    this.runner = new ReconcileRunner({
+      queue: this.queue, reconcile: controller.reconcile, workers: this.o.workers ?? 4, clock: this.o.clock, logger: log,
+      ...(metrics !== undefined && { onOutcome: metrics.observeReconcile }),
+    });
     this.runner.start();
     for (const raw of this.informer.list()) this.queue.add(`${raw.metadata?.namespace ?? ''}/${raw.metadata?.name ?? ''}`);
     client.start();

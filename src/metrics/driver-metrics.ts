@@ -1,0 +1,195 @@
+// Driver lifecycle metrics: counters of submissions, launches, retries and finishes, and
+// histograms of queue wait, launch to running, run time and submit to finish, all read off the
+// effects the scheduler core returns; plus the drivers-by-phase gauge, counted from the
+// SparkDriver resources at scrape time so that it can never drift. No I/O, no per-driver state.
+
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { KubeObject } from '../kube/kube-client.ts';
+import { PHASES } from '../kube/sparkdriver-status.ts';
+import { TASK_STATE_RULES, type DriverStatus, type Effect, type Outcome } from '../scheduler/index.ts';
+
+/** What the observer needs of a driver's spec: when it was submitted (epoch ms). */
+export type SpecLookup = (submissionId: string) => { readonly submittedAtMs: number } | undefined;
+
+/** A resource's `status.phase`, or `Pending` while the dispatcher has not admitted it yet. */
+export const DRIVER_PHASES = ['Pending', ...PHASES] as const;
+
+const OUTCOMES: readonly Outcome[] = ['succeeded', 'failed', 'killed', 'lost', 'error', 'rejected'];
+/** The `mesos_state` label of a driver that finished without a task state (rejected, invalid, killed while queued). */
+export const NO_TASK_STATE = 'none';
+
+// Driver waits range from seconds to hours; runs from seconds to a day.
+const QUEUE_WAIT_BUCKETS = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21_600];
+const LAUNCH_TO_RUNNING_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+const RUN_BUCKETS = [1, 10, 30, 60, 300, 600, 1800, 3600, 7200, 14_400, 28_800, 86_400];
+
+export interface DriverMetrics {
+  /** Counts what the effects of one `step` say happened; `specOf` gives the submission times. */
+  observeEffects(effects: readonly Effect[], specOf?: SpecLookup): void;
+}
+
+const seconds = (ms: number): number => Math.max(0, ms) / 1000;
+
+/**
+ * Registers the driver metrics. `drivers` is read at every scrape (the informer cache on every
+ * replica); absent or returning nothing, every phase reads 0.
+ */
+export function createDriverMetrics(registry: Registry, drivers: () => Iterable<KubeObject> | undefined): DriverMetrics {
+  const registers = [registry];
+  new Gauge({
+    name: 'sparkdispatcher_drivers',
+    help: 'SparkDriver resources by status.phase (Pending: not admitted yet), counted at scrape time.',
+    labelNames: ['phase'] as const,
+    registers,
+    collect() {
+      const counts = new Map<string, number>(DRIVER_PHASES.map((phase) => [phase, 0]));
+      for (const resource of drivers() ?? []) {
+        const phase = phaseOf(resource);
+        counts.set(phase, (counts.get(phase) ?? 0) + 1);
+      }
+      for (const [phase, n] of counts) this.set({ phase }, n);
+    },
+  });
+  const submissions = new Counter({
+    name: 'sparkdispatcher_submissions_total',
+    help: 'Drivers the scheduler admitted to its queue (accepted) or refused at admission (rejected: undeclared queue, spark.mesos.maxDrivers).',
+    labelNames: ['result'] as const,
+    registers,
+  });
+  const launches = new Counter({
+    name: 'sparkdispatcher_launches_total',
+    help: 'Driver tasks launched on an offer, by attempt (first, or relaunch after a failure or a launch that never reached an agent).',
+    labelNames: ['attempt'] as const,
+    registers,
+  });
+  const requeues = new Counter({
+    name: 'sparkdispatcher_requeues_total',
+    help: 'Launches that never reached an agent (lost, dropped or unknown before any update); the driver went back to the queue.',
+    registers,
+  });
+  const retries = new Counter({
+    name: 'sparkdispatcher_retries_total',
+    help: 'Supervised drivers whose task failed and that wait for a relaunch, by the Mesos state that ended the task.',
+    labelNames: ['mesos_state'] as const,
+    registers,
+  });
+  const finished = new Counter({
+    name: 'sparkdispatcher_finished_total',
+    help: `Drivers that finished, by outcome and the last Mesos task state (${NO_TASK_STATE} when no task reported).`,
+    labelNames: ['outcome', 'mesos_state'] as const,
+    registers,
+  });
+  const kills = new Counter({
+    name: 'sparkdispatcher_task_kills_total',
+    help: 'KILL requests for driver tasks (kill requests, deleted drivers, duplicate tasks of an old attempt).',
+    registers,
+  });
+  const anomalies = new Counter({
+    name: 'sparkdispatcher_scheduler_anomalies_total',
+    help: 'Unexpected but harmless events the scheduler reported (illegal transitions, updates for unknown tasks).',
+    registers,
+  });
+  const queueWait = new Histogram({
+    name: 'sparkdispatcher_queue_wait_seconds',
+    help: 'From submission (resource creation) to the first launch of the driver.',
+    buckets: QUEUE_WAIT_BUCKETS,
+    registers,
+  });
+  const launchToRunning = new Histogram({
+    name: 'sparkdispatcher_launch_to_running_seconds',
+    help: 'From the launch of a driver task to its first TASK_RUNNING.',
+    buckets: LAUNCH_TO_RUNNING_BUCKETS,
+    registers,
+  });
+  const runDuration = new Histogram({
+    name: 'sparkdispatcher_run_duration_seconds',
+    help: 'From the launch of the last attempt to the end of the driver, by outcome.',
+    labelNames: ['outcome'] as const,
+    buckets: RUN_BUCKETS,
+    registers,
+  });
+  const submitToFinish = new Histogram({
+    name: 'sparkdispatcher_submit_to_finish_seconds',
+    help: 'From submission to the end of the driver, by outcome.',
+    labelNames: ['outcome'] as const,
+    buckets: RUN_BUCKETS,
+    registers,
+  });
+
+  // Every series a dashboard divides by exists from the start (controller-runtime's initMetrics).
+  for (const result of ['accepted', 'rejected']) submissions.inc({ result }, 0);
+  for (const attempt of ['first', 'relaunch']) launches.inc({ attempt }, 0);
+  for (const [state, rule] of Object.entries(TASK_STATE_RULES)) {
+    if (rule.relaunch) retries.inc({ mesos_state: state }, 0);
+    if (rule.terminal) finished.inc({ outcome: rule.outcome, mesos_state: state }, 0);
+  }
+  for (const outcome of ['error', 'rejected', 'killed'] as const) finished.inc({ outcome, mesos_state: NO_TASK_STATE }, 0);
+  for (const outcome of OUTCOMES) {
+    runDuration.zero({ outcome });
+    submitToFinish.zero({ outcome });
+  }
+
+  // The core persists a status only when it changed, so the new status alone tells which
+  // transition happened; each case below names the one transition that produces it.
+  function persisted(id: string, status: DriverStatus, specOf: SpecLookup | undefined): void {
+    switch (status.phase) {
+      case 'queued':
+        // Admission is the only way into `queued` before any attempt; later, a lost launch.
+        if (status.attempts === 0) submissions.inc({ result: 'accepted' });
+        else requeues.inc();
+        return;
+      case 'launched': {
+        const attempt = status.attempt;
+        if (status.killRequested) return;
+        if (attempt.lastStatus === undefined) {
+          // A Launch: updates set lastStatus, a kill sets killRequested.
+          launches.inc({ attempt: status.attempts === 1 ? 'first' : 'relaunch' });
+          const spec = status.attempts === 1 ? specOf?.(id) : undefined;
+          if (spec !== undefined) queueWait.observe(seconds(attempt.launchedAtMs - spec.submittedAtMs));
+        } else if (attempt.lastStatus.state === 'TASK_RUNNING' && attempt.runningSinceMs !== undefined) {
+          // A repeated TASK_RUNNING is a no-op in the core, so this is the change to running.
+          launchToRunning.observe(seconds(attempt.runningSinceMs - attempt.launchedAtMs));
+        }
+        return;
+      }
+      case 'retrying':
+        retries.inc({ mesos_state: status.lastFailure.state });
+        return;
+      case 'finished': {
+        finished.inc({ outcome: status.outcome, mesos_state: status.lastStatus?.state ?? NO_TASK_STATE });
+        if (status.outcome === 'rejected' && status.attempts === 0) submissions.inc({ result: 'rejected' });
+        if (status.lastAttempt !== undefined) {
+          runDuration.observe({ outcome: status.outcome }, seconds(status.finishedAtMs - status.lastAttempt.launchedAtMs));
+        }
+        const spec = specOf?.(id);
+        if (spec !== undefined) submitToFinish.observe({ outcome: status.outcome }, seconds(status.finishedAtMs - spec.submittedAtMs));
+        return;
+      }
+    }
+  }
+
+  return {
+    observeEffects(effects, specOf) {
+      for (const effect of effects) {
+        switch (effect.type) {
+          case 'PersistDriver':
+            persisted(effect.submissionId, effect.status, specOf);
+            break;
+          case 'KillTask':
+            kills.inc();
+            break;
+          case 'ReportAnomaly':
+            anomalies.inc();
+            break;
+          default:
+            break;
+        }
+      }
+    },
+  };
+}
+
+function phaseOf(resource: KubeObject): string {
+  const phase = (resource as { status?: { phase?: unknown } }).status?.phase;
+  return typeof phase === 'string' && (PHASES as readonly string[]).includes(phase) ? phase : 'Pending';
+}

@@ -1,0 +1,76 @@
+// The liveness and readiness verdicts behind /healthz and /readyz, as pure functions of what
+// the operator reports through the HealthSource port (and, for liveness, how long the event
+// loop was last blocked). No I/O: the server renders the verdicts.
+
+/** What the operator tells the probes. Each call must be cheap and must not throw. */
+export interface HealthSource {
+  /** The SparkDriver informer has listed every watched namespace. */
+  cachesSynced(): boolean;
+  /** This replica holds the Lease (always true without leader election). */
+  leader(): boolean;
+  /** The Mesos scheduler client is subscribed. */
+  mesosSubscribed(): boolean;
+  /** SIGTERM (or a fatal error) started the shutdown. */
+  shuttingDown(): boolean;
+}
+
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  /** Why it fails; absent when it passes. */
+  readonly message?: string;
+}
+
+export interface Verdict {
+  readonly ok: boolean;
+  readonly checks: readonly Check[];
+}
+
+/** The longest event-loop stall since the last probe that still counts as alive. */
+export const DEFAULT_MAX_EVENT_LOOP_DELAY_MS = 10_000;
+
+function check(name: string, failure: () => string | undefined): Check {
+  let message: string | undefined;
+  try {
+    message = failure();
+  } catch (error) {
+    message = `the check failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return message === undefined ? { name, ok: true } : { name, ok: false, message };
+}
+
+function verdict(checks: Check[]): Verdict {
+  return { ok: checks.every((c) => c.ok), checks };
+}
+
+const notShuttingDown = (health: HealthSource): Check =>
+  check('shutdown', () => (health.shuttingDown() ? 'the process is shutting down' : undefined));
+
+/**
+ * Alive while the process is not shutting down and the event loop was not blocked longer than
+ * `maxDelayMs` since the previous probe. (A loop blocked right now cannot answer at all: the
+ * probe's timeout covers that.)
+ */
+export function liveness(health: HealthSource, eventLoopDelayMs: number, maxDelayMs = DEFAULT_MAX_EVENT_LOOP_DELAY_MS): Verdict {
+  return verdict([
+    notShuttingDown(health),
+    check('eventLoop', () => (eventLoopDelayMs > maxDelayMs
+      ? `the event loop was blocked for ${Math.round(eventLoopDelayMs)} ms (limit ${maxDelayMs} ms)`
+      : undefined)),
+  ]);
+}
+
+/**
+ * Ready when not shutting down, the caches are synced and, on the leader, the Mesos
+ * subscription is up. A follower with synced caches is ready: it serves the REST API and the UI
+ * from its cache; only the leader needs Mesos.
+ */
+export function readiness(health: HealthSource): Verdict {
+  return verdict([
+    notShuttingDown(health),
+    check('caches', () => (health.cachesSynced() ? undefined : 'the SparkDriver cache has not synced yet')),
+    check('mesos', () => (health.leader() && !health.mesosSubscribed()
+      ? 'this replica leads but is not subscribed to the Mesos master'
+      : undefined)),
+  ]);
+}

@@ -1,0 +1,111 @@
+// Mesos client metrics from the client's events as it emits them, and from calls timed by the
+// instrumented MesosPort; time is a FakeClock, the result is scraped over HTTP.
+import type { SchedulerEvent } from '../../src/mesos/scheduler-client.ts';
+import { createMetrics } from '../../src/metrics/metrics.ts';
+import { instrumentMesosPort } from '../../src/metrics/mesos-port.ts';
+import type { MesosPort } from '../../src/operator/scheduler-loop.ts';
+import { FakeClock } from '../fakes/fake-clock.ts';
+import { histogramOf, valueOf } from '../support/prometheus-text.ts';
+import { makeOffer, taskStatus } from '../scheduler/fixtures.ts';
+import { scrape } from './harness.ts';
+
+const subscribed: SchedulerEvent = { type: 'subscribed', frameworkId: 'fw-1', heartbeatIntervalSeconds: 15, master: 'http://m1:5050' };
+
+test('subscription, heartbeat age, offers, rescinds, failures and task updates follow the event stream', async () => {
+  const clock = new FakeClock();
+  const metrics = createMetrics({ clock, processMetrics: false });
+  let families = await scrape(metrics.registry);
+  expect(valueOf(families, 'sparkdispatcher_mesos_subscribed')).toBe(0);
+  expect(valueOf(families, 'sparkdispatcher_mesos_heartbeat_age_seconds')).toBe(0);
+
+  metrics.observeMesosEvent(subscribed);
+  clock.advance(2_000);
+  metrics.observeMesosEvent({ type: 'offers', offers: [makeOffer('o1', 1, 100), makeOffer('o2', 1, 100), makeOffer('o3', 1, 100)] });
+  metrics.observeMesosEvent({ type: 'rescind', offerId: 'o3' });
+  metrics.observeMesosEvent({ type: 'update', status: taskStatus('t1', 'TASK_RUNNING') });
+  metrics.observeMesosEvent({ type: 'update', status: taskStatus('t1', 'TASK_FAILED', { reason: 'REASON_COMMAND_EXECUTOR_FAILED' }) });
+  metrics.observeMesosEvent({ type: 'update', status: taskStatus('t2', 'TASK_LOST', { reason: 'REASON_RECONCILIATION' }) });
+  metrics.observeMesosEvent({ type: 'failure', agentId: 'a1' });
+  metrics.observeMesosEvent({ type: 'failure', agentId: 'a1', executorId: 'e1', status: 1 });
+  clock.advance(7_500);
+  families = await scrape(metrics.registry);
+  expect(valueOf(families, 'sparkdispatcher_mesos_subscribed')).toBe(1);
+  expect(valueOf(families, 'sparkdispatcher_mesos_heartbeat_interval_seconds')).toBe(15);
+  expect(valueOf(families, 'sparkdispatcher_mesos_heartbeat_age_seconds')).toBe(7.5);
+  expect(valueOf(families, 'sparkdispatcher_mesos_offers_received_total')).toBe(3);
+  expect(valueOf(families, 'sparkdispatcher_mesos_offers_rescinded_total')).toBe(1);
+  expect(valueOf(families, 'sparkdispatcher_mesos_failures_total', { kind: 'agent' })).toBe(1);
+  expect(valueOf(families, 'sparkdispatcher_mesos_failures_total', { kind: 'executor' })).toBe(1);
+  const updates = (state: string, reason: string) => valueOf(families, 'sparkdispatcher_mesos_task_updates_total', { state, reason });
+  expect(updates('TASK_RUNNING', 'none')).toBe(1);
+  expect(updates('TASK_FAILED', 'REASON_COMMAND_EXECUTOR_FAILED')).toBe(1);
+  expect(updates('TASK_LOST', 'REASON_RECONCILIATION')).toBe(1);
+  expect(updates('TASK_FINISHED', 'none')).toBe(0);
+  expect(valueOf(families, 'sparkdispatcher_mesos_reconnects_total')).toBe(0);
+
+  // A heartbeat (should the client report one) resets the age; a lost stream does not.
+  metrics.observeMesosEvent({ type: 'heartbeat' });
+  clock.advance(1_000);
+  metrics.observeMesosEvent({ type: 'disconnected', reason: 'no event from the master for 75 s', retryInMs: 1_000 });
+  clock.advance(1_000);
+  metrics.observeMesosEvent({ type: 'disconnected', reason: 'ECONNREFUSED', retryInMs: 2_000 });
+  families = await scrape(metrics.registry);
+  expect(valueOf(families, 'sparkdispatcher_mesos_subscribed')).toBe(0);
+  expect(valueOf(families, 'sparkdispatcher_mesos_reconnects_total')).toBe(2);
+  expect(valueOf(families, 'sparkdispatcher_mesos_heartbeat_age_seconds')).toBe(2);
+
+  metrics.observeMesosEvent(subscribed);
+  expect(valueOf(await scrape(metrics.registry), 'sparkdispatcher_mesos_subscribed')).toBe(1);
+  metrics.observeMesosEvent({ type: 'error', message: 'Framework failed over' });
+  expect(valueOf(await scrape(metrics.registry), 'sparkdispatcher_mesos_subscribed')).toBe(0);
+});
+
+/** A MesosPort whose calls take `latencyMs` of fake time; a call whose name is in `failing` fails. */
+function fakePort(clock: FakeClock, latencyMs: number, failing: Set<string>): MesosPort & { calls: string[] } {
+  const calls: string[] = [];
+  const call = (name: string) => async (): Promise<void> => {
+    calls.push(name);
+    await Promise.resolve();
+    clock.advance(latencyMs);
+    if (failing.has(name)) throw new Error(`${name} refused`);
+  };
+  return {
+    calls,
+    accept: call('accept'), decline: call('decline'), kill: call('kill'), reconcile: call('reconcile'),
+    revive: call('revive'), suppress: call('suppress'), acknowledgeUpdate: call('acknowledgeUpdate'),
+  };
+}
+
+test('the instrumented port times every call, passes errors through, and counts offers answered', async () => {
+  const clock = new FakeClock();
+  const metrics = createMetrics({ clock, processMetrics: false });
+  const failing = new Set<string>();
+  const inner = fakePort(clock, 20, failing);
+  const port = instrumentMesosPort(inner, metrics, clock);
+
+  await port.accept(['o1'], [], { refuse_seconds: 0 });
+  await port.decline(['o2', 'o3'], { refuse_seconds: 120 });
+  await port.kill('t1', 'a1');
+  await port.reconcile([{ taskId: 't1' }]);
+  await port.revive();
+  await port.suppress();
+  await port.acknowledgeUpdate('t1', 'a1', new Uint8Array([1]));
+  failing.add('decline');
+  failing.add('accept');
+  await expect(port.decline(['o4'])).rejects.toThrow('decline refused');
+  await expect(port.accept(['o5'], [])).rejects.toThrow('accept refused');
+  expect(inner.calls).toEqual(['accept', 'decline', 'kill', 'reconcile', 'revive', 'suppress', 'acknowledgeUpdate', 'decline', 'accept']);
+
+  const families = await scrape(metrics.registry);
+  expect(valueOf(families, 'sparkdispatcher_mesos_offers_accepted_total')).toBe(1);
+  expect(valueOf(families, 'sparkdispatcher_mesos_offers_declined_total')).toBe(2);
+  for (const call of ['ACCEPT', 'DECLINE', 'KILL', 'RECONCILE', 'REVIVE', 'SUPPRESS', 'ACKNOWLEDGE']) {
+    const ok = histogramOf(families, 'sparkdispatcher_mesos_call_duration_seconds', { call, result: 'success' })!;
+    expect({ call, count: ok.count, sum: ok.sum }).toEqual({ call, count: 1, sum: 0.02 });
+    expect(ok.buckets.get(0.01)).toBe(0);
+    expect(ok.buckets.get(0.025)).toBe(1);
+  }
+  expect(histogramOf(families, 'sparkdispatcher_mesos_call_duration_seconds', { call: 'DECLINE', result: 'error' })).toMatchObject({ count: 1 });
+  expect(histogramOf(families, 'sparkdispatcher_mesos_call_duration_seconds', { call: 'ACCEPT', result: 'error' })).toMatchObject({ count: 1 });
+  expect(histogramOf(families, 'sparkdispatcher_mesos_call_duration_seconds', { call: 'KILL', result: 'error' })).toMatchObject({ count: 0 });
+});
