@@ -10,6 +10,9 @@ import type { KubeConfigSource } from './kube/kube-client.ts';
 import { Operator } from './operator/operator.ts';
 import { KubeSubmissionStore } from './operator/submission-store.ts';
 import { createMetrics, startMetricsServer } from './metrics/index.ts';
+import { parseSparkDriver } from './kube/sparkdriver.ts';
+import { startUiServer, uiDriverFrom } from './ui/index.ts';
+import type { UiSnapshot } from './ui/index.ts';
 import { startRestServer } from './rest/index.ts';
 import type { CrashPoint } from './operator/scheduler-loop.ts';
 import { systemClock, systemRandom } from './runtime/clock.ts';
@@ -49,10 +52,22 @@ async function main(): Promise<number> {
   const { mesos, kubernetes } = config;
   let exitCode = 0;
   let stopping: Promise<void> | undefined;
+  let finished: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => { finished = resolve; });
+  const intake: { close(): Promise<void> }[] = [];
+  const servers: { close(): Promise<void> }[] = [];
+  // Stop taking submissions, let reconciles and status writes in flight finish, close the Mesos
+  // stream and release the lease (operator.stop), then close the remaining servers.
+  const stopAll = (): Promise<void> => (stopping ??= (async () => {
+    await Promise.all(intake.map((server) => server.close()));
+    await operator.stop();
+    await Promise.all(servers.map((server) => server.close()));
+    finished();
+  })());
+
   const metrics = createMetrics({ clock: systemClock, leaseName: kubernetes.leaderElection.leaseName, log });
   const operator = new Operator({
-    metrics,
-    kube, identity, dispatcher: config.dispatcher,
+    metrics, kube, identity, dispatcher: config.dispatcher,
     ...(kubernetes.namespaces !== 'all' && { namespaces: kubernetes.namespaces }),
     mesos: {
       master: mesos.master,
@@ -76,23 +91,17 @@ async function main(): Promise<number> {
     onFatal: (reason) => {
       log.error({ reason }, 'stopping: this replica can no longer lead');
       exitCode = 1;
-      stopping ??= operator.stop();
+      void stopAll();
     },
   });
-
-  const done = new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
       log.info({ signal }, 'shutting down');
-      stopping ??= operator.stop();
-      void stopping.then(resolve);
-    };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    const poll = setInterval(() => {
-      if (stopping !== undefined) void stopping.then(() => { clearInterval(poll); resolve(); });
-    }, 200);
-  });
-  const metricsServer = await startMetricsServer({
+      void stopAll();
+    });
+  }
+
+  servers.push(await startMetricsServer({
     registry: metrics.registry, host: config.network.bindAddress, port: config.metrics.port, log: log.child({ component: 'metrics' }),
     health: {
       cachesSynced: () => operator.informer.hasSynced(),
@@ -100,19 +109,33 @@ async function main(): Promise<number> {
       mesosSubscribed: () => operator.mesosClient?.state === 'subscribed',
       shuttingDown: () => stopping !== undefined,
     },
-  });
+  }));
   await operator.start();
   const store = new KubeSubmissionStore({
     kube, informer: operator.informer, namespace: kubernetes.submissionNamespace, clock: systemClock, maxDrivers: config.dispatcher.maxDrivers,
   });
-  const rest = await startRestServer({
+  const restServer = await startRestServer({
     store, host: config.network.bindAddress, port: config.rest.port, log: log.child({ component: 'rest' }),
     ...(config.rest.authToken !== undefined && { auth: { kind: 'bearer' as const, token: config.rest.authToken } }),
   });
-  log.info({ identity, namespaces: kubernetes.namespaces, master: mesos.master, rest: rest.url }, 'spark-mesos-dispatcher started');
+  intake.push(restServer);
+  const snapshot = (): UiSnapshot => {
+    const frameworkId = operator.mesosClient?.frameworkId;
+    const drivers = operator.informer.list().flatMap((raw) => {
+      const parsed = parseSparkDriver(raw);
+      return parsed.ok ? [uiDriverFrom(parsed.resource, config.dispatcher, frameworkId === undefined ? {} : { frameworkId })] : [];
+    });
+    return {
+      masterUrl: `mesos://${mesos.master}`, leader: operator.isLeader, drivers, redactionPattern: config.redactionPattern,
+      ...(frameworkId !== undefined && { frameworkId }),
+      ...(config.ui.proxyBaseUrl !== undefined && { mesosProxyBaseUrl: config.ui.proxyBaseUrl }),
+      ...(config.ui.historyServerUrl !== undefined && { historyServerUrl: config.ui.historyServerUrl }),
+    };
+  };
+  const ui = await startUiServer({ source: { snapshot }, host: config.network.bindAddress, port: config.ui.port, log: log.child({ component: 'ui' }) });
+  servers.push(ui);
+  log.info({ identity, namespaces: kubernetes.namespaces, master: mesos.master, rest: restServer.url, ui: ui.url }, 'spark-mesos-dispatcher started');
   await done;
-  await rest.close();
-  await metricsServer.close();
   return exitCode;
 }
 

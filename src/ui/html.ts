@@ -32,8 +32,9 @@ function isHtml(value: unknown): value is Html {
 function toMarkup(fragment: Fragment): string {
   if (fragment === undefined || fragment === null || fragment === false) return '';
   if (isHtml(fragment)) return fragment[MARKUP];
-  if (Array.isArray(fragment)) return (fragment as readonly Fragment[]).map(toMarkup).join('');
-  return escapeHtml(String(fragment as string | number));
+  if (typeof fragment === 'string') return escapeHtml(fragment);
+  if (typeof fragment === 'number') return escapeHtml(String(fragment));
+  return fragment.map(toMarkup).join('');
 }
 
 /** Template tag: the literal parts are markup, every `${value}` is escaped text or nested markup. */

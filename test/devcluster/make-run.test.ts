@@ -48,6 +48,11 @@ test('make run: the example driver finishes, and Ctrl-C stops everything it star
       const phase = execFileSync(kubectl, ['get', 'sd', 'spark-pi', '-o', 'jsonpath={.status.phase}/{.status.outcome}'], { env, encoding: 'utf8' });
       return phase === 'Finished/Succeeded';
     }, 'spark-pi to succeed', 30_000);
+    // The UI shows it (a browser breaks long words at <wbr>), and the dispatcher reports ready.
+    const page = (await (await fetch('http://127.0.0.1:8081/')).text()).replaceAll('<wbr>', '');
+    expect(page).toContain('default/spark-pi');
+    expect(page).toContain('Succeeded');
+    expect((await fetch('http://127.0.0.1:8080/readyz')).status).toBe(200);
     const started = descendants(run.pid!);
     expect(started.length).toBeGreaterThan(0);
     run.kill('SIGINT');

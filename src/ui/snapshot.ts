@@ -1,0 +1,95 @@
+// The port the web UI reads from: a snapshot of the dispatcher (framework, master, leadership,
+// link settings) and its SparkDriver resources, each with what the scheduler core would run for
+// it. `uiDriverFrom` fills that in from a resource and the dispatcher configuration. Pure.
+
+import type { SparkDriver } from '../kube/sparkdriver.ts';
+import { propertyProblem, submissionIdOf, toSubmission } from '../kube/sparkdriver-submission.ts';
+import { resolveRetryPolicy, type RetryPolicy } from '../scheduler/backoff.ts';
+import type { DispatcherConfig } from '../scheduler/config.ts';
+import { specFromSubmission, taskIdFor } from '../scheduler/driver.ts';
+import type { DriverSizing } from '../scheduler/sizing.ts';
+import { buildTaskInfo, planDriverTask } from '../scheduler/task-plan.ts';
+import { MASK } from './mask.ts';
+
+export interface UiSnapshot {
+  /** The dispatcher's Mesos framework ID, once registered. */
+  readonly frameworkId?: string;
+  readonly masterUrl: string;
+  /** Whether this replica holds the lease (runs the scheduler). */
+  readonly leader: boolean;
+  /** `spark.mesos.proxy.baseURL`: base of the Mesos UI, for sandbox links. */
+  readonly mesosProxyBaseUrl?: string;
+  /** `spark.mesos.dispatcher.historyServer.url`: base of the Spark history server. */
+  readonly historyServerUrl?: string;
+  /** `spark.redaction.regex`; Spark's default when absent. */
+  readonly redactionPattern?: RegExp;
+  readonly drivers: readonly UiDriver[];
+}
+
+export interface UiDriver {
+  readonly resource: SparkDriver;
+  /** The scheduler core's shell command for this driver, when it can be planned. */
+  readonly command?: string;
+  /** The task environment (Mesos secret variables already masked), when it can be planned. */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** The attempt `command` and `environment` are those of (SPARK_SUBMIT_OPTS names it). */
+  readonly plannedTaskId?: string;
+  /** CPUs and memory of the driver's task. */
+  readonly sizing?: DriverSizing;
+  /** The effective retry policy of a supervised driver. */
+  readonly retryPolicy?: RetryPolicy;
+  /** Why the driver cannot be planned (a bad property, missing Spark home, ...). */
+  readonly problems?: readonly string[];
+}
+
+export interface UiSource {
+  snapshot(): UiSnapshot;
+}
+
+export interface UiDriverOptions {
+  /** The dispatcher's framework ID, for drivers whose status does not name one yet. */
+  readonly frameworkId?: string;
+}
+
+/** Stands in for the framework ID in SPARK_SUBMIT_OPTS until the dispatcher has registered. */
+export const UNKNOWN_FRAMEWORK_ID = '<framework-id>';
+
+/** The submission ID the UI knows a driver by: the one in its status, else the derived one. */
+export function submissionIdOfResource(resource: SparkDriver): string {
+  return resource.status?.submissionId ?? submissionIdOf(resource);
+}
+
+/** The task the driver runs now or ran last; for a queued or retrying driver, the next one. */
+function plannedTaskId(resource: SparkDriver): string {
+  const status = resource.status;
+  const id = submissionIdOfResource(resource);
+  const phase = status?.phase ?? 'Queued';
+  if ((phase === 'Launched' || phase === 'Finished') && status?.currentAttempt !== undefined) return status.currentAttempt.taskId;
+  return taskIdFor(id, status?.scheduler?.attempts ?? status?.attempts?.length ?? 0);
+}
+
+/**
+ * A resource with what the core makes of it: the command line, the environment of its current
+ * (or next) attempt, its sizing and retry policy, or the problems that keep it from being
+ * planned. Deterministic in its inputs.
+ */
+export function uiDriverFrom(resource: SparkDriver, config: DispatcherConfig, options: UiDriverOptions = {}): UiDriver {
+  const built = specFromSubmission(toSubmission(resource));
+  if (!built.ok) return { resource, problems: built.problems.map(propertyProblem) };
+  const retryPolicy = resolveRetryPolicy(config.retryPolicy, built.spec.retryPolicy);
+  const planned = planDriverTask(built.spec, config);
+  if (!planned.ok) return { resource, retryPolicy, problems: planned.problems };
+  const plan = planned.plan;
+  const taskId = plannedTaskId(resource);
+  const info = buildTaskInfo(plan, {
+    taskId,
+    agentId: resource.status?.currentAttempt?.agentId ?? '',
+    frameworkId: resource.status?.frameworkId ?? options.frameworkId ?? UNKNOWN_FRAMEWORK_ID,
+    resources: [],
+  });
+  const environment: Record<string, string> = {};
+  for (const variable of info.command?.environment?.variables ?? []) {
+    environment[variable.name] = variable.type === 'SECRET' ? MASK : variable.value ?? '';
+  }
+  return { resource, command: plan.command, environment, plannedTaskId: taskId, sizing: plan.sizing, retryPolicy };
+}
