@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
-import { loadConfig } from './config/index.ts';
+import { loadConfig, redactConfig, verboseReport } from './config/index.ts';
 import type { OperatorConfig } from './config/index.ts';
 import { createKubeClient } from './kube/kube-client.ts';
 import type { KubeConfigSource } from './kube/kube-client.ts';
@@ -46,6 +46,8 @@ async function main(): Promise<number> {
   const logOptions = { name: 'spark-mesos-dispatcher', level: config.log.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
   const log = config.log.format === 'pretty' ? pino(logOptions, prettyStream(process.stdout)) : pino(logOptions);
   for (const warning of loaded.warnings) log.warn({}, warning);
+  if (config.verbose) process.stdout.write(`${verboseReport(config).join('\n')}\n`);
+  log.debug({ config: redactConfig(config) }, 'effective configuration');
 
   const kube = createKubeClient({ kubeConfig: kubeConfigSource(config), clock: systemClock, userAgent: 'spark-mesos-dispatcher' });
   const identity = `${process.env.POD_NAME ?? hostname()}_${randomUUID().slice(0, 8)}`;
