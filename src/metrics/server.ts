@@ -2,8 +2,8 @@
 // serving /metrics in the Prometheus text format from the registry, /healthz (liveness) and
 // /readyz (readiness) as small JSON verdicts with status 200 or 503. GET and HEAD only.
 
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenHttp, type ListeningServer } from '../runtime/http-server.ts';
 import type { Registry } from 'prom-client';
 import { errorText, silentLogger, type Logger } from '../runtime/logger.ts';
 import { startEventLoopMonitor } from './event-loop.ts';
@@ -26,14 +26,8 @@ export interface MetricsServerOptions {
   readonly eventLoopDelayMs?: () => number;
 }
 
-export interface MetricsServer {
-  readonly host: string;
-  readonly port: number;
-  /** `http://host:port`. */
-  readonly url: string;
-  /** Stops accepting connections, lets requests in flight finish, closes idle keep-alive sockets. */
-  close(): Promise<void>;
-}
+/** Where it listens (`url` has no trailing slash), and a graceful `close`. */
+export type MetricsServer = ListeningServer;
 
 interface Context {
   readonly registry: Registry;
@@ -55,35 +49,26 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     eventLoopDelayMs: options.eventLoopDelayMs ?? (() => monitor?.maxDelayMs() ?? 0),
     log,
   };
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     handle(context, req, res).catch((error: unknown) => {
       log.error({ err: errorText(error), path: req.url }, 'metrics server response failed');
       res.destroy();
     });
-  });
+  };
+  let server: ListeningServer;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? DEFAULT_METRICS_PORT, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    server = await listenHttp(handler, host, options.port ?? DEFAULT_METRICS_PORT);
   } catch (error) {
     monitor?.stop();
     throw error;
   }
-  const port = (server.address() as AddressInfo).port;
-  log.info({ host, port }, 'metrics server listening (/metrics, /healthz, /readyz)');
+  log.info({ host, port: server.port }, 'metrics server listening (/metrics, /healthz, /readyz)');
   return {
-    host,
-    port,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    close: () => new Promise<void>((resolve, reject) => {
+    ...server,
+    close: () => {
       monitor?.stop();
-      server.close((error) => (error ? reject(error) : resolve()));
-      server.closeIdleConnections();
-    }),
+      return server.close();
+    },
   };
 }
 

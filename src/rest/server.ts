@@ -2,8 +2,8 @@
 // answers Spark's v1 create, status and kill requests through a SubmissionStore, in the
 // original's JSON. Around the protocol: optional authentication, a body size limit, JSON errors
 // for everything (never an HTML page), and a request log that never carries secrets.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenHttp, type ListeningServer } from '../runtime/http-server.ts';
 import { silentLogger, type Logger } from '../runtime/logger.ts';
 import { createAuthenticator, type Authenticator, type RestAuth } from './auth.ts';
 import {
@@ -33,14 +33,8 @@ export interface RestServerOptions {
   readonly serverSparkVersion?: string;
 }
 
-export interface RestServer {
-  readonly host: string;
-  readonly port: number;
-  /** `http://host:port`, what `mesos://host:port` means to spark-submit. */
-  readonly url: string;
-  /** Stops accepting connections, lets requests in flight finish, closes idle keep-alive sockets. */
-  close(): Promise<void>;
-}
+/** Where it listens (`url` has no trailing slash), and a graceful `close`. */
+export type RestServer = ListeningServer;
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -74,26 +68,9 @@ export function createRestHandler(options: RestServerOptions): RequestHandler {
 /** Starts the server and resolves once it listens. */
 export async function startRestServer(options: RestServerOptions): Promise<RestServer> {
   const host = options.host ?? DEFAULT_REST_HOST;
-  const server = createServer(createRestHandler(options));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? DEFAULT_REST_PORT, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  (options.log ?? silentLogger).info({ host, port, auth: options.auth?.kind ?? 'none' }, 'REST submission server listening');
-  return {
-    host,
-    port,
-    url,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      server.closeIdleConnections();
-    }),
-  };
+  const server = await listenHttp(createRestHandler(options), host, options.port ?? DEFAULT_REST_PORT);
+  (options.log ?? silentLogger).info({ host, port: server.port, auth: options.auth?.kind ?? 'none' }, 'REST submission server listening');
+  return server;
 }
 
 async function handle(context: Context, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -2,8 +2,8 @@
 // overview `/`, the driver page `/driver?id=<submissionId>`, the stylesheet `/static/ui.css` and
 // 404 pages, rendered from a fresh snapshot per request. Every response forbids scripts
 // (Content-Security-Policy) and content sniffing; pages are never cached.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenHttp, type ListeningServer } from '../runtime/http-server.ts';
 import { errorText, silentLogger, type Logger } from '../runtime/logger.ts';
 import { html } from './html.ts';
 import { page, STYLESHEET, STYLESHEET_PATH } from './layout.ts';
@@ -37,14 +37,8 @@ export interface UiServerOptions {
   readonly now?: () => number;
 }
 
-export interface UiServer {
-  readonly host: string;
-  readonly port: number;
-  /** `http://host:port/`. */
-  readonly url: string;
-  /** Stops accepting connections, lets requests in flight finish, closes idle keep-alive sockets. */
-  close(): Promise<void>;
-}
+/** Where it listens (`url` has no trailing slash), and a graceful `close`. */
+export type UiServer = ListeningServer;
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -109,24 +103,7 @@ function answer(source: UiSource, method: string, target: string, nowMs: number)
 /** Starts the server and resolves once it listens. */
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   const host = options.host ?? DEFAULT_UI_HOST;
-  const server = createServer(createUiHandler(options));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? DEFAULT_UI_PORT, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
-  (options.log ?? silentLogger).info({ host, port }, 'web UI listening');
-  return {
-    host,
-    port,
-    url,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      server.closeIdleConnections();
-    }),
-  };
+  const server = await listenHttp(createUiHandler(options), host, options.port ?? DEFAULT_UI_PORT);
+  (options.log ?? silentLogger).info({ host, port: server.port }, 'web UI listening');
+  return server;
 }

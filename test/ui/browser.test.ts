@@ -166,12 +166,12 @@ test('every driver page states its phase; a retried driver shows its attempts', 
     'driver-20240301100740-0011': 'Finished Error', 'driver-20240301100750-0012': 'Finished Rejected',
   };
   for (const [id, state] of Object.entries(expected)) {
-    const response = await page.goto(`${server.url}driver?id=${id}`);
+    const response = await page.goto(`${server.url}/driver?id=${id}`);
     expect(response?.status()).toBe(200);
     expect(`${id}: ${(await page.innerText('.summary div:first-child')).replace(/\s+/g, ' ')}`).toBe(`${id}: Driver state: ${state}`);
   }
 
-  await page.goto(`${server.url}driver?id=driver-20240301100600-0006`);
+  await page.goto(`${server.url}/driver?id=driver-20240301100600-0006`);
   expect(await texts('h2')).toEqual([
     'Driver properties', 'Spark properties', 'Driver command', 'Driver command environment', 'Scheduler properties',
     'Launched state', 'Retry state', 'Attempt history', 'Conditions',
@@ -192,7 +192,7 @@ test('every driver page states its phase; a retried driver shows its attempts', 
 }, TIMEOUT);
 
 test('an unknown driver gets the 404 page', async () => {
-  const response = await page.goto(`${server.url}driver?id=driver-nope`);
+  const response = await page.goto(`${server.url}/driver?id=driver-nope`);
   expect(response?.status()).toBe(404);
   expect(await page.innerText('#error-message')).toBe('Cannot find driver driver-nope');
   // Chromium reports the 404 status itself; nothing else may appear.

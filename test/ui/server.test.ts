@@ -29,7 +29,7 @@ function expectSecurityHeaders(res: Response): void {
 }
 
 test('listens where asked and reports its URL', () => {
-  expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
+  expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
   expect(server.port).toBeGreaterThan(0);
 });
 
