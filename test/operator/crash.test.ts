@@ -2,25 +2,15 @@
 // intent write and the ACCEPT, and between the ACCEPT and the status Mesos reports; a restarted
 // operator adopts or requeues each attempt, and no task ID ever reaches Mesos twice.
 import { waitFor } from '../support/wait.ts';
-import { driverManifest, startCluster, waitForDriver } from './harness.ts';
+import { driverManifest, waitForDriver } from './harness.ts';
 import type { Cluster } from './harness.ts';
-import { startOperatorProcess } from './process.ts';
-import type { OperatorProcess } from './process.ts';
+import { clusterWithOperatorProcesses } from './process.ts';
 import type { Json } from '../devcluster/kube/support.ts';
 
+const fixture = clusterWithOperatorProcesses();
 let cluster: Cluster;
-const running: OperatorProcess[] = [];
-
-beforeEach(async () => {
-  cluster = await startCluster();
-});
-
-afterEach(async () => {
-  for (const p of running.splice(0)) {
-    p.kill();
-    await p.exited;
-  }
-  await cluster.close();
+beforeEach(() => {
+  cluster = fixture.cluster();
 });
 
 /** Every task ID the master has seen for any framework, running or completed. */
@@ -36,13 +26,11 @@ test.each(['after-intent', 'after-accept'])('killed %s: after a restart every dr
     const applied = await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, name) });
     expect(applied.code).toBe(0);
   }
-  const first = startOperatorProcess(cluster, { env: { SMD_CRASH_AT: crashAt }, leaderElection: false });
-  running.push(first);
+  const first = fixture.start({ env: { SMD_CRASH_AT: crashAt }, leaderElection: false });
   const code = await first.exited;
   expect(first.child.signalCode ?? code).toBe('SIGKILL');
 
-  const second = startOperatorProcess(cluster, { leaderElection: false });
-  running.push(second);
+  const second = fixture.start({ leaderElection: false });
   const finished: Json[] = [];
   try {
     for (const name of DRIVERS) {

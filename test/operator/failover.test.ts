@@ -2,25 +2,16 @@
 // it is killed the other takes over within the lease duration, adopts the running task and
 // launches nothing twice.
 import { waitFor } from '../support/wait.ts';
-import { driverManifest, startCluster, waitForDriver } from './harness.ts';
+import { driverManifest, waitForDriver } from './harness.ts';
 import type { Cluster } from './harness.ts';
-import { startOperatorProcess } from './process.ts';
+import { clusterWithOperatorProcesses } from './process.ts';
 import type { OperatorProcess } from './process.ts';
 import type { Json } from '../devcluster/kube/support.ts';
 
+const fixture = clusterWithOperatorProcesses();
 let cluster: Cluster;
-const running: OperatorProcess[] = [];
-
-beforeEach(async () => {
-  cluster = await startCluster();
-});
-
-afterEach(async () => {
-  for (const p of running.splice(0)) {
-    p.kill();
-    await p.exited;
-  }
-  await cluster.close();
+beforeEach(() => {
+  cluster = fixture.cluster();
 });
 
 interface FrameworkState { id: string; connected: boolean; tasks: { id: string; state: string }[]; completed_tasks: { id: string }[] }
@@ -48,9 +39,8 @@ async function waitForLeader(notThis?: string): Promise<string> {
 const identityOf = (p: OperatorProcess): string | undefined => /"identity":"([^"]+)"/.exec(p.output())?.[1];
 
 test('only the leader subscribes; after it is killed the other adopts the running task within the lease duration', async () => {
-  const a = startOperatorProcess(cluster);
-  const b = startOperatorProcess(cluster);
-  running.push(a, b);
+  const a = fixture.start();
+  const b = fixture.start();
   const leaderId = await waitForLeader();
   await waitFor(() => identityOf(a) !== undefined && identityOf(b) !== undefined, 'both operators to start');
   const [leader, follower] = identityOf(a) === leaderId ? [a, b] : [b, a];
@@ -84,9 +74,8 @@ test('only the leader subscribes; after it is killed the other adopts the runnin
 });
 
 test('SIGTERM releases the lease: the other replica leads at once instead of after the lease duration', async () => {
-  const a = startOperatorProcess(cluster);
-  const b = startOperatorProcess(cluster);
-  running.push(a, b);
+  const a = fixture.start();
+  const b = fixture.start();
   const leaderId = await waitForLeader();
   await waitFor(() => identityOf(a) !== undefined && identityOf(b) !== undefined, 'both operators to start');
   const leader = identityOf(a) === leaderId ? a : b;

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startCluster } from './harness.ts';
 import type { Cluster } from './harness.ts';
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/main.ts');
@@ -40,5 +41,36 @@ export function startOperatorProcess(cluster: Cluster, options: { env?: Record<s
     output: () => output,
     exited,
     kill: (signal = 'SIGKILL') => { child.kill(signal); },
+  };
+}
+
+/**
+ * A fresh cluster per test, and operator processes that are killed after it: `start` runs one
+ * against the current cluster.
+ */
+export function clusterWithOperatorProcesses(): { cluster: () => Cluster; start: (options?: Parameters<typeof startOperatorProcess>[1]) => OperatorProcess } {
+  let current: Cluster | undefined;
+  const running: OperatorProcess[] = [];
+  beforeEach(async () => {
+    current = await startCluster();
+  });
+  afterEach(async () => {
+    for (const p of running.splice(0)) {
+      p.kill();
+      await p.exited;
+    }
+    await current?.close();
+  });
+  const cluster = (): Cluster => {
+    if (current === undefined) throw new Error('no cluster outside a test');
+    return current;
+  };
+  return {
+    cluster,
+    start: (options) => {
+      const p = startOperatorProcess(cluster(), options);
+      running.push(p);
+      return p;
+    },
   };
 }
