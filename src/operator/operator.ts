@@ -71,6 +71,7 @@ export class Operator {
   private stopped = false;
   private fatalReported = false;
   private frameworkId: string | undefined;
+  private mesosEvents: Promise<void> = Promise.resolve();
 
   constructor(options: OperatorOptions) {
     this.o = options;
@@ -196,33 +197,37 @@ export class Operator {
     client.start();
   }
 
+  /**
+   * Mesos events reach the loop in the order they arrived, each after the one before it was
+   * handled: in particular no offer is used before the framework ID it belongs to is saved.
+   */
   private onMesosEvent(event: SchedulerEvent): void {
     const loop = this.loop;
     if (loop === undefined) return;
-    switch (event.type) {
-      case 'subscribed':
-        void this.subscribed(loop, event.frameworkId);
-        return;
-      case 'offers':
-        void loop.submit({ type: 'OffersReceived', offers: event.offers });
-        return;
-      case 'update':
-        void loop.submit({ type: 'TaskStatusReceived', status: event.status });
-        return;
-      case 'error':
-        void this.subscriptionEnded(event.message);
-        return;
-      default:
-        return;
-    }
+    const handle = async (): Promise<void> => {
+      switch (event.type) {
+        case 'subscribed':
+          return this.subscribed(loop, event.frameworkId);
+        case 'offers':
+          return loop.submit({ type: 'OffersReceived', offers: event.offers });
+        case 'update':
+          return loop.submit({ type: 'TaskStatusReceived', status: event.status });
+        case 'error':
+          return this.subscriptionEnded(event.message);
+        default:
+          return undefined;
+      }
+    };
+    this.mesosEvents = this.mesosEvents.then(handle).catch((error: unknown) => {
+      this.fatal(`could not handle the Mesos ${event.type} event: ${(error as Error).message}`);
+    });
   }
 
   private async subscribed(loop: SchedulerLoop, frameworkId: string): Promise<void> {
     if (frameworkId !== this.frameworkId) {
-      // Saved before anything is launched under it, so a successor fails over to the same framework.
-      await this.state.set({ [FRAMEWORK_ID_KEY]: frameworkId }).catch((error: unknown) => {
-        this.o.log.error({ err: error }, 'could not save the Mesos framework ID');
-      });
+      // Saved before anything is launched under it, so a successor fails over to the same
+      // framework; a failure here is fatal rather than risking tasks no successor could adopt.
+      await this.state.set({ [FRAMEWORK_ID_KEY]: frameworkId });
       this.frameworkId = frameworkId;
     }
     await loop.submit({ type: 'Subscribed', frameworkId });
