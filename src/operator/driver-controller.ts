@@ -5,11 +5,12 @@
 import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { isConflict, isNotFound } from '../kube/api-error.ts';
-import { finishedAtMs, invalidSpecStatus, isFinished } from '../kube/driver-status.ts';
+import { finishedAtMs, fromResourceStatus, invalidSpecStatus, isFinished } from '../kube/driver-status.ts';
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { KubeClient, KubeObject, ObjectRef } from '../kube/kube-client.ts';
 import type { ReconcileResult } from '../kube/reconcile-runner.ts';
+import type { DriverStatus } from '../scheduler/index.ts';
 import { parseSparkDriver, SPARK_DRIVER } from '../kube/sparkdriver.ts';
 import type { SparkDriver } from '../kube/sparkdriver.ts';
 import { submissionIdOf, toDriverRecord } from '../kube/sparkdriver-submission.ts';
@@ -69,10 +70,24 @@ export class DriverController {
       await this.o.loop.submit({ type: 'KillRequested', submissionId: id });
     }
     const finished = view === undefined ? isFinished(driver.status) : view.status.phase === 'finished';
+    await this.observeGeneration(driver, id, view?.status);
     if (!finished && !hasFinalizer) await this.setFinalizers(key, raw, [...(driver.metadata.finalizers ?? []), FINALIZER]);
     if (finished && hasFinalizer) await this.setFinalizers(key, raw, (driver.metadata.finalizers ?? []).filter((f) => f !== FINALIZER));
     return finished ? this.expireAfterTtl(driver) : done;
   };
+
+  /**
+   * A spec edit that changes nothing for the scheduler (kill on a finished driver, a new TTL)
+   * still has to be observed, or kstatus and Flux would wait on it forever.
+   */
+  private async observeGeneration(driver: SparkDriver, id: string, current: DriverStatus | undefined): Promise<void> {
+    const status = current ?? fromResourceStatus(driver.status);
+    if (driver.status === undefined || status === undefined || driver.status.observedGeneration === driver.metadata.generation) return;
+    const { namespace, name, uid } = driver.metadata;
+    await this.o.writer.persist([{
+      submissionId: id, resource: { namespace, name, uid }, queue: driver.status.queue ?? 'default', status, intent: false,
+    }]);
+  }
 
   /** The resource is gone: the core forgets the driver and kills a task still running. */
   private async gone(key: string): Promise<ReconcileResult> {

@@ -145,3 +145,14 @@ test('a finished driver is deleted ttlSecondsAfterFinished after it finished', a
   clock.advance(1_000);
   await waitFor(async () => (await getDriver(cluster, 'short-lived')) === undefined, 'the TTL deletion');
 });
+
+test('an edit of a finished driver (a new TTL) is observed, so kstatus does not wait on it forever', async () => {
+  await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'edited') });
+  const finished = await waitForDriver(cluster, 'edited', 'Finished', (d) => d.status?.phase === 'Finished');
+  expect(finished.status.observedGeneration).toBe(finished.metadata.generation);
+  const patched = await cluster.kube.kubectl(['patch', 'sparkdriver', 'edited', '--type=merge', '-p', '{"spec":{"ttlSecondsAfterFinished":3600}}']);
+  expect(patched.code).toBe(0);
+  const observed = await waitForDriver(cluster, 'edited', 'the new generation observed', (d) => d.metadata.generation === 2 && d.status?.observedGeneration === 2);
+  expect(observed.status.outcome).toBe('Succeeded');
+  expect((observed.status.conditions as Json[]).every((c) => c.observedGeneration === 2)).toBe(true);
+});
