@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 NPX := npx --no-install
 
-.PHONY: help install run test typecheck lint unit bench ci crds
+.PHONY: help install run build test typecheck lint unit bench ci crds
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -17,6 +17,10 @@ install: node_modules/.package-lock.json ## Install dependencies from the lockfi
 
 run: install ## Run the dispatcher on the embedded default (emulated Kubernetes API and Mesos master)
 	$(NPX) node --disable-warning=ExperimentalWarning src/devcluster/run.ts
+
+build: install ## Compile src/ into dist/ for production
+	rm -rf dist
+	$(NPX) tsc -p tsconfig.build.json
 
 typecheck: install ## Type-check everything (tsc --noEmit)
 	$(NPX) tsc -p tsconfig.json --noEmit
