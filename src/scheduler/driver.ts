@@ -17,8 +17,8 @@ export interface DriverResourceRef {
   readonly uid: string;
 }
 
-/** Everything one submission carries. Immutable for the life of the driver. */
-export interface DriverSpec {
+/** What a Spark submission carries, as the REST API or a SparkDriver resource hands it in. */
+export interface SubmissionInput {
   readonly submissionId: string;
   /** Epoch ms; orders the queue together with the priority and the ID. */
   readonly submittedAtMs: number;
@@ -30,6 +30,11 @@ export interface DriverSpec {
   readonly sparkProperties: Readonly<Record<string, string>>;
   /** The submitted environment (the client's SPARK_* variables). */
   readonly environment: Readonly<Record<string, string>>;
+  readonly resource?: DriverResourceRef;
+}
+
+/** Everything one submission carries, with the scheduling settings read from it. Immutable. */
+export interface DriverSpec extends SubmissionInput {
   /** Relaunch after TASK_FAILED or TASK_LOST. */
   readonly supervise: boolean;
   /** Priority queue name; must be `default` or declared by the dispatcher. */
@@ -37,7 +42,6 @@ export interface DriverSpec {
   readonly retryPolicy?: RetryPolicyOverrides;
   /** Level-triggered kill intent; survives restarts because it is part of the spec. */
   readonly killRequested?: boolean;
-  readonly resource?: DriverResourceRef;
 }
 
 export type Phase = 'queued' | 'launched' | 'retrying' | 'finished';
@@ -135,17 +139,6 @@ export function summarizeStatus(status: TaskStatus): TaskStatusSummary {
     ...(status.agent_id !== undefined && { agentId: status.agent_id.value }),
     ...(status.timestamp !== undefined && { timestamp: status.timestamp }),
   };
-}
-
-export interface SubmissionInput {
-  readonly submissionId: string;
-  readonly submittedAtMs: number;
-  readonly appResource: string;
-  readonly mainClass: string;
-  readonly appArgs: readonly string[];
-  readonly sparkProperties: Readonly<Record<string, string>>;
-  readonly environment: Readonly<Record<string, string>>;
-  readonly resource?: DriverResourceRef;
 }
 
 /**
