@@ -61,7 +61,8 @@ export function isFailure(outcome: Outcome, reason: ConditionReason): boolean {
  * The six conditions of a driver in `phase` with this assessment. Accepted: the submission was
  * admitted (False for an invalid spec or driver, an unknown queue, the maxDrivers limit).
  * Launched: the driver has been handed to Mesos and is not back in the queue. Succeeded: the
- * terminal summary (Unknown until finished). Ready: running, or succeeded. Reconciling: queued,
+ * terminal summary (Unknown until finished). Ready: running, succeeded, or killed on request (the
+ * desired state was reached, so kstatus reads it as Current rather than forever in progress). Reconciling: queued,
  * launching, killing or backing off. Stalled: finished without success, unless killed on request.
  */
 export function desiredConditions(phase: DriverStatus['phase'], attempts: number, a: Assessment, queue: string): DesiredCondition[] {
@@ -81,12 +82,13 @@ export function desiredConditions(phase: DriverStatus['phase'], attempts: number
     ];
   }
   const succeeded = a.outcome === 'succeeded';
+  const failure = isFailure(a.outcome, a.reason);
   return [
     accepted, launched,
     c('Succeeded', succeeded ? 'True' : 'False'),
-    c('Ready', succeeded ? 'True' : 'False'),
+    c('Ready', failure ? 'False' : 'True'),
     c('Reconciling', 'False'),
-    c('Stalled', isFailure(a.outcome, a.reason) ? 'True' : 'False'),
+    c('Stalled', failure ? 'True' : 'False'),
   ];
 }
 

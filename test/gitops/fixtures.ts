@@ -114,7 +114,7 @@ export const ROWS = {
   killedOnRequest: 'Finished: Killed, on request (`spec.kill: true`)',
   killedElsewhere: 'Finished: Killed, not requested',
   specNotObserved: 'Spec changed, not yet observed',
-  finishedSpecEdited: 'Finished, spec edited afterwards',
+  finishedSpecEdited: 'Finished, spec edited afterwards, not yet observed',
 } as const;
 
 export const CASES: readonly GitOpsCase[] = [
@@ -167,12 +167,12 @@ export const CASES: readonly GitOpsCase[] = [
   {
     name: 'killed on request while running', row: ROWS.killedOnRequest,
     resource: of(finished('killed', 'KillRequested', 'Killed on request: task ended with TASK_KILLED'), { generation: 2, kill: true }),
-    argocd: 'Suspended', kstatus: 'InProgress', flux: 'Current',
+    argocd: 'Suspended', kstatus: 'Current', flux: 'Current',
   },
   {
     name: 'killed on request while queued', row: ROWS.killedOnRequest,
     resource: of(finished('killed', 'KillRequested', "Removed driver while it's still pending", 0), { generation: 2, kill: true }),
-    argocd: 'Suspended', kstatus: 'InProgress', flux: 'Current',
+    argocd: 'Suspended', kstatus: 'Current', flux: 'Current',
   },
   {
     name: 'killed, not requested', row: ROWS.killedElsewhere, resource: of(finished('killed', 'TaskKilled', 'Task ended with TASK_KILLED')),

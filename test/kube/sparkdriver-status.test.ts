@@ -102,7 +102,7 @@ describe('finished outcomes', () => {
     ['succeeded', 'TaskFinished', 'True', 'True', 'True', 'False'],
     ['failed', 'TaskFailed', 'True', 'False', 'False', 'True'],
     ['failed', 'RetriesExhausted', 'True', 'False', 'False', 'True'],
-    ['killed', 'KillRequested', 'True', 'False', 'False', 'False'],
+    ['killed', 'KillRequested', 'True', 'False', 'True', 'False'],
     ['killed', 'TaskKilled', 'True', 'False', 'False', 'True'],
     ['lost', 'TaskLost', 'True', 'False', 'False', 'True'],
     ['error', 'TaskError', 'True', 'False', 'False', 'True'],
