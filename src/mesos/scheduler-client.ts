@@ -24,6 +24,8 @@ export type SchedulerEvent =
   | { type: 'update'; status: TaskStatus }
   | { type: 'failure'; agentId?: string; executorId?: string; status?: number }
   | { type: 'message'; agentId: string; executorId: string; data: Uint8Array }
+  /** The master's HEARTBEAT: nothing to do but note that the stream is alive. */
+  | { type: 'heartbeat' }
   /** The master refused or ended the subscription (e.g. "Framework failed over"); the client has stopped. */
   | { type: 'error'; message: string }
   /** The stream is gone; the client resubscribes after `retryInMs`. */
@@ -421,8 +423,11 @@ export class MesosSchedulerClient {
           this.emit({ type: 'message', agentId: agent_id.value, executorId: executor_id.value, data });
         }
         return;
+      case 'HEARTBEAT':
+        this.emit({ type: 'heartbeat' });
+        return;
       default:
-        // HEARTBEAT, inverse offers and operation updates need nothing from a dispatcher.
+        // Inverse offers and operation updates need nothing from a dispatcher.
         return;
     }
   }

@@ -8,8 +8,8 @@ import type { SchedulerEvent } from '../mesos/scheduler-client.ts';
 import { TASK_STATES, type CallType } from '../mesos/types.ts';
 import type { Clock } from '../runtime/clock.ts';
 
-/** The client's events, plus a heartbeat should the client ever report those separately. */
-export type ObservedMesosEvent = SchedulerEvent | { type: 'heartbeat' };
+/** The client's events (HEARTBEAT included). */
+export type ObservedMesosEvent = SchedulerEvent;
 
 /** The calls the dispatcher makes on a subscription (their series exist from the start). */
 export const SCHEDULER_CALLS = ['ACCEPT', 'DECLINE', 'KILL', 'RECONCILE', 'REVIVE', 'SUPPRESS', 'ACKNOWLEDGE'] as const satisfies readonly CallType[];

@@ -294,3 +294,12 @@ test('TEARDOWN kills the framework\'s tasks and stops the client for good', asyn
   const completed = (h.master.state().completed_frameworks as { id: string }[]).map((f) => f.id);
   expect(completed).toContain(frameworkId);
 });
+
+test('HEARTBEAT events are reported: one right after SUBSCRIBED, then one per interval', async () => {
+  const h = await harness({ master: { heartbeatIntervalMs: 15_000 } });
+  h.client.start();
+  await h.events.take(isSubscribed, 'SUBSCRIBED');
+  await h.events.take((e) => e.type === 'heartbeat', 'the first heartbeat');
+  h.clock.advance(15_000);
+  await h.events.take((e) => e.type === 'heartbeat', 'the next heartbeat');
+});
