@@ -3,7 +3,7 @@
 // original's JSON. Around the protocol: optional authentication, a body size limit, JSON errors
 // for everything (never an HTML page), and a request log that never carries secrets.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listenHttp, type ListeningServer } from '../runtime/http-server.ts';
+import { listenHttp, type ListeningServer, type RequestHandler } from '../runtime/http-server.ts';
 import { silentLogger, type Logger } from '../runtime/logger.ts';
 import { createAuthenticator, type Authenticator, type RestAuth } from './auth.ts';
 import {
@@ -35,8 +35,6 @@ export interface RestServerOptions {
 
 /** Where it listens (`url` has no trailing slash), and a graceful `close`. */
 export type RestServer = ListeningServer;
-
-type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 interface Context {
   readonly store: SubmissionStore;

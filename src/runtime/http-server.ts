@@ -5,6 +5,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
 export interface ListeningServer {
   readonly host: string;
   readonly port: number;
@@ -14,7 +16,7 @@ export interface ListeningServer {
 }
 
 export async function listenHttp(
-  handler: (req: IncomingMessage, res: ServerResponse) => void, host: string, port: number,
+  handler: RequestHandler, host: string, port: number,
 ): Promise<ListeningServer> {
   const server = createServer(handler);
   await new Promise<void>((resolve, reject) => {

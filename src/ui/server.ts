@@ -2,8 +2,7 @@
 // overview `/`, the driver page `/driver?id=<submissionId>`, the stylesheet `/static/ui.css` and
 // 404 pages, rendered from a fresh snapshot per request. Every response forbids scripts
 // (Content-Security-Policy) and content sniffing; pages are never cached.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listenHttp, type ListeningServer } from '../runtime/http-server.ts';
+import { listenHttp, type ListeningServer, type RequestHandler } from '../runtime/http-server.ts';
 import { errorText, silentLogger, type Logger } from '../runtime/logger.ts';
 import { html } from './html.ts';
 import { page, STYLESHEET, STYLESHEET_PATH } from './layout.ts';
@@ -39,8 +38,6 @@ export interface UiServerOptions {
 
 /** Where it listens (`url` has no trailing slash), and a graceful `close`. */
 export type UiServer = ListeningServer;
-
-type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 interface Reply {
   readonly status: number;

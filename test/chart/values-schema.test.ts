@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CHART, NAMESPACE, helm, templateArgs } from './helm.ts';
+import type { HelmResult } from './helm.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'chart-values-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,13 +42,18 @@ const INCONSISTENT: [string, string, string][] = [
   ['one port for two servers', 'containerPorts:\n  rest: 8080\n  ui: 8081\n  metrics: 8080', 'containerPorts must be three different ports (rest 8080, ui 8081, metrics 8080)'],
 ];
 
-test.each(WRONG)('%s is refused by helm template and helm lint --strict', async (name, yaml, message) => {
+/** `helm template` and `helm lint --strict` with `yaml` as the values file. */
+function templateAndLint(name: string, yaml: string): Promise<[HelmResult, HelmResult]> {
   const file = path.join(dir, `${name.replace(/\W+/g, '-')}.yaml`);
   writeFileSync(file, `${yaml}\n`);
-  const [template, lint] = await Promise.all([
+  return Promise.all([
     helm(templateArgs({ files: [file] })),
     helm(['lint', '--strict', CHART, '--namespace', NAMESPACE, '-f', file]),
   ]);
+}
+
+test.each(WRONG)('%s is refused by helm template and helm lint --strict', async (name, yaml, message) => {
+  const [template, lint] = await templateAndLint(name, yaml);
   expect(template.code).not.toBe(0);
   expect(template.stderr).toContain(message);
   expect(lint.code).not.toBe(0);
@@ -56,12 +62,7 @@ test.each(WRONG)('%s is refused by helm template and helm lint --strict', async 
 
 // helm 4's lint only logs a template's `fail` (and exits 0); template, install and upgrade fail.
 test.each(INCONSISTENT)('%s is refused by helm template (helm lint reports it)', async (name, yaml, message) => {
-  const file = path.join(dir, `${name.replace(/\W+/g, '-')}.yaml`);
-  writeFileSync(file, `${yaml}\n`);
-  const [template, lint] = await Promise.all([
-    helm(templateArgs({ files: [file] })),
-    helm(['lint', '--strict', CHART, '--namespace', NAMESPACE, '-f', file]),
-  ]);
+  const [template, lint] = await templateAndLint(name, yaml);
   expect(template.code).not.toBe(0);
   expect(template.stderr).toContain(message);
   expect((lint.stdout + lint.stderr).replaceAll('\\"', '"')).toContain(message);
