@@ -48,6 +48,7 @@ RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack 
  && groupadd --system --gid 185 spark \
  && useradd --system --uid 185 --gid 185 --home-dir /tmp --no-create-home --shell /usr/sbin/nologin spark
 ENV NODE_ENV=production \
+    SMD_REVISION=${REVISION} \
     HOME=/tmp \
     TMPDIR=/tmp
 WORKDIR /app

@@ -2,8 +2,10 @@
 # Every target runs on the project's own Node 24 (the `node` devDependency), via npm/npx.
 SHELL := /bin/bash
 NPX := npx --no-install
+# The commit sparkdispatcher_build_info reports (the image sets it from its REVISION build argument).
+export SMD_REVISION ?= $(shell git rev-parse --short HEAD 2>/dev/null)
 
-.PHONY: help install run build test typecheck lint unit bench ci crds
+.PHONY: help install system-deps run build test typecheck lint unit bench ci crds
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -12,8 +14,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci
 	@touch $@
 
-install: node_modules/.package-lock.json ## Install dependencies from the lockfile, and kubectl/helm into .tools/
+# Debian packages first (tools.sh needs unzip), then the lockfile, then kubectl and helm.
+install: system-deps node_modules/.package-lock.json ## Install what is missing: Debian packages, the lockfile's dependencies, kubectl/helm into .tools/
 	@bash scripts/tools.sh
+
+system-deps: ## Install the Debian packages the tests and `make run` need, if missing (scripts/system-deps.sh)
+	@bash scripts/system-deps.sh
 
 run: install ## Run the dispatcher on the embedded default (emulated Kubernetes API and Mesos master)
 	$(NPX) node --disable-warning=ExperimentalWarning src/devcluster/run.ts

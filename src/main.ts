@@ -67,7 +67,9 @@ async function main(): Promise<number> {
     finished();
   })());
 
-  const metrics = createMetrics({ clock: systemClock, leaseName: kubernetes.leaderElection.leaseName, log });
+  const metrics = createMetrics({
+    clock: systemClock, leaseName: kubernetes.leaderElection.leaseName, queues: [...config.dispatcher.queues.keys()], log,
+  });
   const operator = new Operator({
     metrics, kube, identity, dispatcher: config.dispatcher,
     ...(kubernetes.namespaces !== 'all' && { namespaces: kubernetes.namespaces }),

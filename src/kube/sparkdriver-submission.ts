@@ -2,7 +2,7 @@
 // SubmissionInput (explicit spec fields folded into the Spark properties they override) and the
 // DriverRecord used on recovery. Pure.
 
-import { specFromSubmission, type DriverRecord, type SubmissionInput } from '../scheduler/driver.ts';
+import { DEFAULT_QUEUE, QUEUE_KEY, specFromSubmission, type DriverRecord, type SubmissionInput } from '../scheduler/driver.ts';
 import { fromResourceStatus } from './driver-status.ts';
 import { effectiveSparkProperties, type ParseResult, type SparkDriver, type SparkDriverSpec } from './sparkdriver.ts';
 
@@ -19,6 +19,19 @@ export function submissionIdOf(resource: Pick<SparkDriver, 'metadata'> & { reado
   const stamp = at.slice(0, 19).replace(/[-T:]/g, '');
   const hex = resource.metadata.uid.toLowerCase().replace(/[^0-9a-f]/g, '').slice(0, 8);
   return `driver-${stamp}-${hex}`;
+}
+
+/**
+ * The driver's priority queue as the dispatcher reads it: the recorded one, else `spec.queue`, else
+ * the `spark.mesos.dispatcher.queue` property, else the default queue. Reads unparsed resources too
+ * (the metrics count every resource in the cache).
+ */
+export function queueOfResource(resource: object): string {
+  const { spec, status } = resource as {
+    spec?: { queue?: unknown; sparkProperties?: Record<string, unknown> }; status?: { queue?: unknown };
+  };
+  const candidates = [status?.queue, spec?.queue, spec?.sparkProperties?.[QUEUE_KEY]];
+  return candidates.find((q): q is string => typeof q === 'string' && q !== '') ?? DEFAULT_QUEUE;
 }
 
 /**

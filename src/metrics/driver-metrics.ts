@@ -6,6 +6,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { KubeObject } from '../kube/kube-client.ts';
 import { PHASES } from '../kube/sparkdriver-status.ts';
+import { queueOfResource } from '../kube/sparkdriver-submission.ts';
 import { TASK_STATE_RULES, type DriverStatus, type Effect, type Outcome } from '../scheduler/index.ts';
 
 /** What the observer needs of a driver's spec: when it was submitted (epoch ms). */
@@ -32,22 +33,28 @@ const seconds = (ms: number): number => Math.max(0, ms) / 1000;
 
 /**
  * Registers the driver metrics. `drivers` is read at every scrape (the informer cache on every
- * replica); absent or returning nothing, every phase reads 0.
+ * replica); absent or returning nothing, every phase of every declared queue reads 0.
  */
-export function createDriverMetrics(registry: Registry, drivers: () => Iterable<KubeObject> | undefined): DriverMetrics {
+export function createDriverMetrics(
+  registry: Registry, drivers: () => Iterable<KubeObject> | undefined, queues: readonly string[],
+): DriverMetrics {
   const registers = [registry];
   new Gauge({
     name: 'sparkdispatcher_drivers',
-    help: 'SparkDriver resources by status.phase (Pending: not admitted yet), counted at scrape time.',
-    labelNames: ['phase'] as const,
+    help: 'SparkDriver resources by status.phase (Pending: not admitted yet) and priority queue, counted at scrape time.',
+    labelNames: ['phase', 'queue'] as const,
     registers,
     collect() {
-      const counts = new Map<string, number>(DRIVER_PHASES.map((phase) => [phase, 0]));
-      for (const resource of drivers() ?? []) {
-        const phase = phaseOf(resource);
-        counts.set(phase, (counts.get(phase) ?? 0) + 1);
-      }
-      for (const [phase, n] of counts) this.set({ phase }, n);
+      // Declared queues always have every phase; a queue nobody declared shows only while used.
+      const counts = new Map<string, { phase: string; queue: string; n: number }>();
+      const count = (phase: string, queue: string, n: number): void => {
+        const key = `${phase}\u0000${queue}`;
+        counts.set(key, { phase, queue, n: (counts.get(key)?.n ?? 0) + n });
+      };
+      for (const queue of queues) for (const phase of DRIVER_PHASES) count(phase, queue, 0);
+      for (const resource of drivers() ?? []) count(phaseOf(resource), queueOfResource(resource), 1);
+      this.reset();
+      for (const { phase, queue, n } of counts.values()) this.set({ phase, queue }, n);
     },
   });
   const submissions = new Counter({

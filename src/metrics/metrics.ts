@@ -12,6 +12,8 @@ import type { Effect } from '../scheduler/index.ts';
 import { createControllerMetrics, type ControllerSources, type ReconcileOutcome } from './controller-metrics.ts';
 import { createDriverMetrics, type SpecLookup } from './driver-metrics.ts';
 import { createMesosMetrics, type ObservedMesosEvent } from './mesos-metrics.ts';
+import { buildInfo, registerBuildInfo, type BuildInfo } from './build-info.ts';
+import { DEFAULT_QUEUE } from '../scheduler/index.ts';
 
 export interface MetricsOptions {
   /** Default: a new registry (main builds one and passes it to the metrics server). */
@@ -22,6 +24,10 @@ export interface MetricsOptions {
   controller?: string;
   /** The Lease name for leader_election_master_status (default `spark-mesos-dispatcher`). */
   leaseName?: string;
+  /** The declared priority queues (`spark.mesos.dispatcher.queue.*`); `default` is always one. */
+  queues?: readonly string[];
+  /** `sparkdispatcher_build_info`; default this package's version and `SMD_REVISION` (else unknown). */
+  build?: BuildInfo;
   /** Node process metrics (process_*, nodejs_*); default true. */
   processMetrics?: boolean;
   /** Where an observer's own failure is reported (it never reaches the caller). */
@@ -58,7 +64,9 @@ export function createMetrics(options: MetricsOptions = {}): DispatcherMetrics {
   const log = options.log ?? silentLogger;
   let sources: MetricSources = {};
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const drivers = createDriverMetrics(registry, () => sources.drivers?.());
+  const queues = [...new Set([DEFAULT_QUEUE, ...(options.queues ?? [])])];
+  const drivers = createDriverMetrics(registry, () => sources.drivers?.(), queues);
+  registerBuildInfo(registry, options.build ?? buildInfo());
   const mesos = createMesosMetrics(registry, clock);
   const controllerMetrics = createControllerMetrics(
     registry, { controller, queue: controller, lease: options.leaseName ?? DEFAULT_LEASE_NAME }, () => sources,

@@ -2,8 +2,8 @@
 // class, current attempt and the attempt reference its links are built from, plus the lookup
 // and ordering of drivers in a snapshot. Pure.
 
-import { QUEUE_KEY } from '../scheduler/driver.ts';
 import type { AttemptStatus, SparkDriverPhase } from '../kube/sparkdriver-status.ts';
+import { queueOfResource } from '../kube/sparkdriver-submission.ts';
 import { baseName, timeMs } from './format.ts';
 import type { AttemptRef } from './links.ts';
 import { submissionIdOfResource, type UiDriver, type UiSnapshot } from './snapshot.ts';
@@ -18,8 +18,7 @@ export function idOf(driver: UiDriver): string {
 }
 
 export function queueOf(driver: UiDriver): string {
-  const { spec, status } = driver.resource;
-  return status?.queue ?? spec.queue ?? spec.sparkProperties[QUEUE_KEY] ?? 'default';
+  return queueOfResource(driver.resource);
 }
 
 export function appNameOf(driver: UiDriver): string | undefined {

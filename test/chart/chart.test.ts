@@ -243,6 +243,17 @@ test('the ServiceMonitor and PrometheusRule need the Prometheus Operator\'s API;
   const notes = await helm(['install', 'smd', CHART, '--dry-run=client', '--namespace', NAMESPACE, '-f', ALL_FEATURES]);
   expect(notes.stdout).toContain('WARNING: serviceMonitor.enabled is true, but the cluster has no monitoring.coreos.com/v1 API');
   expect(notes.stdout).toContain('WARNING: prometheusRule.enabled is true');
+  expect(notes.stdout).toContain('--api-versions monitoring.coreos.com/v1 or set assumePrometheusOperatorApi=true');
+});
+
+test('helm template renders them with --api-versions monitoring.coreos.com/v1, or when assumePrometheusOperatorApi forces them', async () => {
+  for (const args of [templateArgs({ files: [ALL_FEATURES], apiVersions: [MONITORING_API] }),
+    [...templateArgs({ files: [ALL_FEATURES] }), '--set', 'assumePrometheusOperatorApi=true']]) {
+    const rendered = await helm(args);
+    expect(rendered.code).toBe(0);
+    const kinds = rendered.stdout.match(/^kind: \w+$/gm) ?? [];
+    expect(kinds).toEqual(expect.arrayContaining(['kind: ServiceMonitor', 'kind: PrometheusRule']));
+  }
 });
 
 test('NOTES.txt tells how to submit, reach the UI, find the leader and run the helm test', async () => {

@@ -151,24 +151,31 @@ test('without a spec lookup the histograms that need the submission time are lef
   expect(histogramOf(families, 'sparkdispatcher_submit_to_finish_seconds', { outcome: 'succeeded' })).toMatchObject({ count: 0 });
 });
 
-describe('drivers by phase, counted from the resources at each scrape', () => {
-  const resource = (name: string, phase?: string): KubeObject =>
-    ({ metadata: { name, namespace: 'default' }, ...(phase !== undefined && { status: { phase } }) });
+describe('drivers by phase and queue, counted from the resources at each scrape', () => {
+  const resource = (name: string, phase?: string, queue?: string): KubeObject =>
+    ({ metadata: { name, namespace: 'default' }, ...(queue !== undefined && { spec: { queue } }), ...(phase !== undefined && { status: { phase } }) });
 
-  test('every phase is reported, 0 included; a resource without a phase is Pending', async () => {
-    const metrics = createMetrics({ processMetrics: false });
+  test('every phase of every declared queue is reported, 0 included; a resource without a phase is Pending', async () => {
+    const metrics = createMetrics({ processMetrics: false, queues: ['urgent'] });
     let resources: KubeObject[] = [];
-    const phases = async () => {
+    const phases = async (queue: string) => {
       const families = await scrape(metrics.registry);
-      return Object.fromEntries(families.get('sparkdispatcher_drivers')!.samples.map((s) => [s.labels.phase, s.value]));
+      return Object.fromEntries(families.get('sparkdispatcher_drivers')!.samples.filter((s) => s.labels.queue === queue).map((s) => [s.labels.phase, s.value]));
     };
-    expect(await phases()).toEqual({ Pending: 0, Queued: 0, Launched: 0, Retrying: 0, Finished: 0 });
+    const zero = { Pending: 0, Queued: 0, Launched: 0, Retrying: 0, Finished: 0 };
+    expect(await phases('default')).toEqual(zero);
+    expect(await phases('urgent')).toEqual(zero);
     metrics.bindSources({ drivers: () => resources });
-    resources = [resource('a', 'Queued'), resource('b', 'Queued'), resource('c', 'Launched'), resource('d', 'Finished'), resource('e')];
-    expect(await phases()).toEqual({ Pending: 1, Queued: 2, Launched: 1, Retrying: 0, Finished: 1 });
-    // The cache changed: the gauge follows it exactly, nothing accumulates.
-    resources = [resource('c', 'Retrying')];
-    expect(await phases()).toEqual({ Pending: 0, Queued: 0, Launched: 0, Retrying: 1, Finished: 0 });
+    resources = [resource('a', 'Queued'), resource('b', 'Queued', 'urgent'), resource('c', 'Launched'), resource('d', 'Finished'), resource('e'),
+      { metadata: { name: 'f' }, spec: { sparkProperties: { 'spark.mesos.dispatcher.queue': 'urgent' } }, status: { phase: 'Queued' } } as KubeObject];
+    expect(await phases('default')).toEqual({ ...zero, Pending: 1, Queued: 1, Launched: 1, Finished: 1 });
+    expect(await phases('urgent')).toEqual({ ...zero, Queued: 2 });
+    // An undeclared queue (such a driver ends Rejected) shows while resources use it, then goes.
+    resources = [resource('c', 'Retrying'), resource('g', 'Finished', 'nightly')];
+    expect(await phases('nightly')).toEqual({ Finished: 1 });
+    expect(await phases('default')).toEqual({ ...zero, Retrying: 1 });
+    resources = [];
+    expect(await phases('nightly')).toEqual({});
   });
 });
 

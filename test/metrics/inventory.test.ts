@@ -1,13 +1,16 @@
 // Every metric the dispatcher exposes, on a fresh process before anything happened: its type,
 // its labels, the series that exist from the start (at 0), and the naming rules (units in
 // names, `_total` counters, help text). A metric added without being listed here fails.
+import { readFileSync } from 'node:fs';
+import { buildInfo } from '../../src/metrics/build-info.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { seriesLabels, type Family, type MetricType } from '../support/prometheus-text.ts';
 import { scrape } from './harness.ts';
 
 /** Name, type, label names, and how many label sets exist from the start. */
 const INVENTORY: [string, MetricType, string[], number][] = [
-  ['sparkdispatcher_drivers', 'gauge', ['phase'], 5],
+  ['sparkdispatcher_build_info', 'gauge', ['commit', 'version'], 1],
+  ['sparkdispatcher_drivers', 'gauge', ['phase', 'queue'], 5],
   ['sparkdispatcher_submissions_total', 'counter', ['result'], 2],
   ['sparkdispatcher_launches_total', 'counter', ['attempt'], 2],
   ['sparkdispatcher_requeues_total', 'counter', [], 1],
@@ -60,13 +63,32 @@ beforeAll(async () => {
   families = await scrape(createMetrics().registry);
 });
 
-test.each(INVENTORY)('%s is a %s labelled %j with %d series from the start, all 0', (name, type, labels, series) => {
+/** Metrics whose value at start is not 0. */
+const CONSTANT = new Set(['sparkdispatcher_build_info']);
+
+test.each(INVENTORY)('%s is a %s labelled %j with %d series from the start', (name, type, labels, series) => {
   const family = families.get(name);
   expect(family?.type).toBe(type);
   const sets = seriesLabels(families, name);
   expect(sets).toHaveLength(series);
   for (const set of sets) expect(Object.keys(set).sort()).toEqual(labels);
-  expect(family!.samples.filter((s) => s.value !== 0)).toEqual([]);
+  if (!CONSTANT.has(name)) expect(family!.samples.filter((s) => s.value !== 0)).toEqual([]);
+});
+
+test('build_info is 1, labelled with the package version and the commit given to the process', async () => {
+  const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  expect(families.get('sparkdispatcher_build_info')!.samples).toEqual([expect.objectContaining({ value: 1, labels: { version, commit: expect.any(String) } })]);
+  const given = await scrape(createMetrics({ processMetrics: false, build: buildInfo({ SMD_REVISION: ' 0abc123 ' }) }).registry);
+  expect(seriesLabels(given, 'sparkdispatcher_build_info')).toEqual([{ version, commit: '0abc123' }]);
+  const none = await scrape(createMetrics({ processMetrics: false, build: buildInfo({}) }).registry);
+  expect(seriesLabels(none, 'sparkdispatcher_build_info')).toEqual([{ version, commit: 'unknown' }]);
+});
+
+test('drivers by phase exist for every declared queue from the start', async () => {
+  const declared = await scrape(createMetrics({ processMetrics: false, queues: ['urgent', 'default'] }).registry);
+  const sets = seriesLabels(declared, 'sparkdispatcher_drivers');
+  expect(sets).toHaveLength(10);
+  expect([...new Set(sets.map((l) => l.queue))].sort()).toEqual(['default', 'urgent']);
 });
 
 test('the controller label is the controller name; the queue and lease names are set', () => {

@@ -154,3 +154,11 @@ app.kubernetes.io/part-of: spark-mesos-dispatcher
 {{- define "smd.clientLabel" -}}
 {{- printf "%s-client" (include "smd.fullname" . | trunc 56 | trimSuffix "-") }}
 {{- end }}
+
+{{/*
+"true" where the ServiceMonitor and PrometheusRule can be rendered: the cluster (or helm template's
+--api-versions) has monitoring.coreos.com/v1, or assumePrometheusOperatorApi says it will.
+*/}}
+{{- define "smd.prometheusOperatorApi" -}}
+{{- if or .Values.assumePrometheusOperatorApi (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1") }}true{{ end }}
+{{- end }}
