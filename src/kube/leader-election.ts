@@ -67,6 +67,8 @@ export class LeaderElector {
   private observedRaw = '';
   private observedAt = 0;
   private observedLease: Lease | undefined;
+  /** When the last successful acquire or renew request was sent. */
+  private renewSentAtMs = Number.NEGATIVE_INFINITY;
   private lastReportedLeader = '';
   private cancelTick = (): void => undefined;
   private cancelDeadline = (): void => undefined;
@@ -95,6 +97,16 @@ export class LeaderElector {
 
   isLeader(): boolean {
     return this.state === 'leading';
+  }
+
+  /**
+   * Whether this replica may still act as the leader at `nowMs`: it leads, and its last successful
+   * renewal was sent less than the renew deadline ago. A rival can take the lease only a whole
+   * lease duration after it saw that renewal, which is later, so a leader that checks this before
+   * each action never overlaps with its successor, even when its own timers run late.
+   */
+  holdsLease(nowMs: number): boolean {
+    return this.state === 'leading' && nowMs < this.renewSentAtMs + this.renewDeadlineMs;
   }
 
   /** The holder last observed ('' when none). */
@@ -191,6 +203,7 @@ export class LeaderElector {
       try {
         const created = await this.o.client.create<Lease>(LEASES, this.o.namespace, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.o.name }, spec: mine });
         this.observe(created, nowMs);
+        this.renewSentAtMs = nowMs;
         return true;
       } catch (createErr) {
         return isAlreadyExists(createErr) ? false : this.failed('create', createErr);
@@ -208,6 +221,7 @@ export class LeaderElector {
     try {
       // PUT carrying the resourceVersion we read: a rival's write in between makes this a 409.
       this.observe(await this.o.client.replace<Lease>(this.ref, { ...current, spec: { ...old, ...next } }), nowMs);
+      this.renewSentAtMs = nowMs;
       return true;
     } catch (err) {
       return this.failed('update', err);

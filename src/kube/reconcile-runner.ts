@@ -6,7 +6,7 @@ import { systemClock } from '../runtime/clock.ts';
 import type { Clock } from '../runtime/clock.ts';
 import { errorText, silentLogger } from '../runtime/logger.ts';
 import type { Logger } from '../runtime/logger.ts';
-import { KubeApiError } from './api-error.ts';
+import { isConflict, KubeApiError } from './api-error.ts';
 import type { WorkQueue } from './work-queue.ts';
 
 /**
@@ -110,7 +110,9 @@ export class ReconcileRunner {
         queue.addAfter(key, result.ms);
         break;
       case 'retry':
-        this.logger.warn({ key, err: errorText(result.error) }, 'reconcile failed; retrying with backoff');
+        // A conflict means someone else changed the object first: routine, retried at once-ish.
+        if (isConflict(result.error)) this.logger.debug({ key, err: errorText(result.error) }, 'conflict; retrying');
+        else this.logger.warn({ key, err: errorText(result.error) }, 'reconcile failed; retrying with backoff');
         this.requeue(key, result.error);
         break;
       case 'terminal':

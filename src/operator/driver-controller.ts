@@ -4,7 +4,7 @@
 // An invalid spec gets Accepted=False with the reason; it never stops the others.
 import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
-import { isConflict, isNotFound } from '../kube/api-error.ts';
+import { isConflict, isNotFound, KubeApiError } from '../kube/api-error.ts';
 import { finishedAtMs, fromResourceStatus, invalidSpecStatus, isFinished } from '../kube/driver-status.ts';
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { Informer } from '../kube/informer.ts';
@@ -47,6 +47,16 @@ export class DriverController {
   }
 
   readonly reconcile = async (key: string): Promise<ReconcileResult> => {
+    try {
+      return await this.reconcileKey(key);
+    } catch (error) {
+      // A failed API call (a conflict above all) is a retry with backoff, not a crash.
+      if (error instanceof KubeApiError) return { kind: 'retry', error };
+      throw error;
+    }
+  };
+
+  private async reconcileKey(key: string): Promise<ReconcileResult> {
     const raw = this.o.informer.get(key);
     if (raw === undefined) return this.gone(key);
     const parsed = parseSparkDriver(raw);
@@ -65,16 +75,18 @@ export class DriverController {
       await this.o.loop.submit({ type: 'DriverSubmitted', spec: record.record.spec });
       return done;
     }
-    const view = this.o.loop.view(id);
-    if (driver.spec.kill && view !== undefined && view.status.phase !== 'finished') {
+    const before = this.o.loop.view(id);
+    if (driver.spec.kill && before !== undefined && before.status.phase !== 'finished') {
       await this.o.loop.submit({ type: 'KillRequested', submissionId: id });
     }
+    // Read after the kill: it may have finished the driver.
+    const view = this.o.loop.view(id);
     const finished = view === undefined ? isFinished(driver.status) : view.status.phase === 'finished';
     await this.observeGeneration(driver, id, view?.status);
     if (!finished && !hasFinalizer) await this.setFinalizers(key, raw, [...(driver.metadata.finalizers ?? []), FINALIZER]);
     if (finished && hasFinalizer) await this.setFinalizers(key, raw, (driver.metadata.finalizers ?? []).filter((f) => f !== FINALIZER));
     return finished ? this.expireAfterTtl(driver) : done;
-  };
+  }
 
   /**
    * A spec edit that changes nothing for the scheduler (kill on a finished driver, a new TTL)

@@ -94,6 +94,15 @@ export class Operator {
     return this.leading;
   }
 
+  /**
+   * Whether nothing is in hand right now: no key waiting for or in a reconcile (delayed keys,
+   * such as TTLs, do not count). With the informer caught up, every change seen so far is handled.
+   */
+  get isQuiet(): boolean {
+    const { depth, inFlight } = this.queue.stats();
+    return depth === 0 && inFlight === 0;
+  }
+
   get schedulerLoop(): SchedulerLoop | undefined {
     return this.loop;
   }
@@ -156,7 +165,9 @@ export class Operator {
       if (status?.phase === 'launched') recorded.set(record.record.spec.submissionId, status.attempt.taskId);
     }
     const restored = restoreScheduler(this.o.dispatcher, records, this.o.clock.now());
-    const writer = new StatusWriter({ kube: this.o.kube, informer: this.informer, events: this.events, clock: this.o.clock, log, frameworkId: () => this.frameworkId });
+    const writer = new StatusWriter({
+      kube: this.o.kube, informer: this.informer, events: this.events, clock: this.o.clock, random: this.o.random, log, frameworkId: () => this.frameworkId,
+    });
     this.frameworkId = await this.state.get(FRAMEWORK_ID_KEY);
     const metrics = this.o.metrics;
     const client = new MesosSchedulerClient({
@@ -173,7 +184,7 @@ export class Operator {
     });
     const loop: SchedulerLoop = new SchedulerLoop({
       state: restored.state, sink: writer, mesos: metrics ? instrumentMesosPort(client, metrics, this.o.clock) : client,
-      clock: this.o.clock, log: log.child({ component: 'scheduler' }), recordedTaskIds: recorded,
+      clock: this.o.clock, log: log.child({ component: 'scheduler' }), recordedTaskIds: recorded, mayAct: () => this.mayUseMesos(),
       ...(this.o.atCrashPoint !== undefined && { atCrashPoint: this.o.atCrashPoint }),
       ...(metrics !== undefined && { onEffects: (effects) => metrics.observeEffects(effects, (id) => loop.view(id)?.spec) }),
     });
@@ -204,6 +215,9 @@ export class Operator {
     const loop = this.loop;
     if (loop === undefined) return;
     const handle = async (): Promise<void> => {
+      // Events queued behind a failed one (a framework ID that could not be saved) or arriving
+      // after the lease was lost are dropped: only the healthy leader acts on Mesos.
+      if (!this.mayUseMesos()) return;
       switch (event.type) {
         case 'subscribed':
           return this.subscribed(loop, event.frameworkId);
@@ -246,12 +260,19 @@ export class Operator {
     this.fatal(`the Mesos master ended the subscription: ${message}`);
   }
 
+  /** The healthy leader: leading, nothing fatal, and the lease provably still held now. */
+  private mayUseMesos(): boolean {
+    return this.leading && !this.fatalReported && !this.stopped && (this.elector?.holdsLease(this.o.clock.now()) ?? true);
+  }
+
   private fatal(reason: string): void {
     // Giving up the lease on a requested stop is not a failure.
     if (this.fatalReported || this.stopped) return;
     this.fatalReported = true;
     this.leading = false;
     this.o.log.error({}, reason);
+    // Off Mesos at once (the caller's orderly stop comes after): no further offer reaches us.
+    void this.client?.stop();
     this.o.onFatal?.(reason);
   }
 }

@@ -21,8 +21,14 @@ export interface StatusWrite {
 }
 
 export interface StatusSink {
-  /** Writes the statuses; resolves with the submission IDs whose write did not take. */
+  /**
+   * Writes the statuses. Resolves once each was tried, with the submission IDs of the launch
+   * intents that did not take (their launches must be withheld). Any other write that did not
+   * take is retried in the background, with the driver's newest status, until it does.
+   */
   persist(writes: readonly StatusWrite[]): Promise<ReadonlySet<string>>;
+  /** Undefined when the driver's newest status is recorded; else resolves once it is. */
+  pending(submissionId: string): Promise<void> | undefined;
   forget(submissionId: string): void;
 }
 
@@ -50,6 +56,11 @@ export interface SchedulerLoopOptions {
   recordedTaskIds?: ReadonlyMap<string, string>;
   atCrashPoint?: (point: CrashPoint) => void;
   onEffects?: (effects: readonly Effect[]) => void;
+  /**
+   * False once this replica may no longer act (it lost, or cannot prove it still holds, the
+   * lease; a fatal error): from then on no input is processed and no further Mesos call made.
+   */
+  mayAct?: () => boolean;
 }
 
 export class SchedulerLoop {
@@ -93,7 +104,15 @@ export class SchedulerLoop {
     await this.tail;
   }
 
+  private mayAct(): boolean {
+    return !this.stopped && (this.options.mayAct?.() ?? true);
+  }
+
   private async process(input: SchedulerInput): Promise<void> {
+    if (!this.mayAct()) {
+      this.options.log.debug({ input: input.type }, 'not acting: this replica may no longer lead');
+      return;
+    }
     const effects = step(this.options.state, input, this.options.clock.now());
     this.options.onEffects?.(effects);
     await this.execute(effects);
@@ -103,20 +122,22 @@ export class SchedulerLoop {
   async execute(effects: readonly Effect[]): Promise<void> {
     const { log, mesos } = this.options;
     const writes = effects.filter((e): e is Extract<Effect, { type: 'PersistDriver' }> => e.type === 'PersistDriver').map((e) => this.toWrite(e));
-    const failed = writes.length > 0 ? await this.options.sink.persist(writes) : new Set<string>();
+    const refused = writes.length > 0 ? await this.options.sink.persist(writes) : new Set<string>();
     const withheld = new Set<string>();
     for (const write of writes) {
       if (write.status.phase !== 'launched') continue;
-      if (failed.has(write.submissionId)) {
-        if (write.intent) withheld.add(write.status.attempt.taskId);
-      } else {
-        this.recordedTaskId.set(write.submissionId, write.status.attempt.taskId);
-      }
+      if (refused.has(write.submissionId)) withheld.add(write.status.attempt.taskId);
+      else this.recordedTaskId.set(write.submissionId, write.status.attempt.taskId);
     }
     if (writes.some((w) => w.intent)) this.options.atCrashPoint?.('after-intent');
 
     const toReconcile: TaskRef[] = [];
     for (const effect of effects) {
+      // Checked before every call: the intent writes may have outlasted this replica's lease.
+      if (effect.type !== 'PersistDriver' && !this.mayAct()) {
+        log.warn({ effect: effect.type }, 'this replica may no longer lead: the remaining Mesos calls of the step are dropped');
+        return;
+      }
       try {
         switch (effect.type) {
           case 'PersistDriver':
@@ -140,8 +161,7 @@ export class SchedulerLoop {
             await mesos.suppress();
             break;
           case 'Acknowledge':
-            // An update is ACKed only once recorded; otherwise Mesos will send it again.
-            if (failed.size === 0) await mesos.acknowledgeUpdate(effect.taskId, effect.agentId, effect.uuid);
+            await this.acknowledge(effect);
             break;
           case 'ForgetDriver':
             this.recordedTaskId.delete(effect.submissionId);
@@ -164,6 +184,20 @@ export class SchedulerLoop {
         log.warn({ err: error }, 'could not reconcile withheld launches; they are reconciled on the next subscription');
       });
     }
+  }
+
+  /**
+   * An update is ACKed only once the status it led to is recorded (until then Mesos sends it
+   * again); a status write still being retried holds the ACK back, not the loop.
+   */
+  private async acknowledge(effect: Extract<Effect, { type: 'Acknowledge' }>): Promise<void> {
+    const { mesos, sink, log } = this.options;
+    const ack = (): Promise<void> => mesos.acknowledgeUpdate(effect.taskId, effect.agentId, effect.uuid);
+    const waiting = effect.submissionId === undefined ? undefined : sink.pending(effect.submissionId);
+    if (waiting === undefined) return ack();
+    void waiting.then(() => (this.stopped ? undefined : ack())).catch((error: unknown) => {
+      log.warn({ err: error, taskId: effect.taskId }, 'could not acknowledge the update; Mesos will send it again');
+    });
   }
 
   private toWrite(effect: Extract<Effect, { type: 'PersistDriver' }>): StatusWrite {

@@ -1,17 +1,22 @@
 // The single writer of SparkDriver status. It turns the core's DriverStatus into the resource's
-// status, writes it with a replacing merge patch on /status (a launch intent conditional on the
-// resourceVersion last seen), records an Event when the phase or outcome changes, and retries
-// writes that failed for a passing reason with the newest status.
-import type { Clock } from '../runtime/clock.ts';
+// status and writes it with a replacing merge patch on /status (a launch intent conditional on
+// the resourceVersion last seen), and records an Event when the phase or outcome changes.
+// Guarantees, per driver: writes are serialised and the newest status wins; a status behind the
+// recorded one is never written (status moves forward only); a write that did not take is
+// retried, with the newest status, until it takes or the resource is gone. Only a launch intent
+// is not retried: its launch is withheld instead (the scheduler loop reconciles it).
+import type { Clock, Random } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
-import { isConflict, isNotFound, isRetryable } from '../kube/api-error.ts';
-import { toResourceStatus } from '../kube/driver-status.ts';
+import { backoffDelayMs, type BackoffPolicy } from '../runtime/backoff.ts';
+import { isConflict, isNotFound } from '../kube/api-error.ts';
+import { fromResourceStatus, toResourceStatus } from '../kube/driver-status.ts';
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { KubeClient, KubeObject, ObjectRef } from '../kube/kube-client.ts';
 import { parseSparkDriver, SPARK_DRIVER } from '../kube/sparkdriver.ts';
 import type { SparkDriver } from '../kube/sparkdriver.ts';
 import type { SparkDriverStatus } from '../kube/sparkdriver-status.ts';
+import { compareProgress } from '../scheduler/index.ts';
 import { newerResourceVersion, replacingMergePatch } from './merge-patch.ts';
 import type { StatusSink, StatusWrite } from './scheduler-loop.ts';
 
@@ -20,39 +25,70 @@ export interface StatusWriterOptions {
   informer: Informer;
   events: EventRecorder;
   clock: Clock;
+  random: Random;
   log: Logger;
   frameworkId: () => string | undefined;
   /** Parallel status writes in one batch (default 8). */
   concurrency?: number;
-  retryDelayMs?: number;
+  /** Delays between retries of a write that did not take. */
+  retryBackoff?: BackoffPolicy;
 }
 
+export const STATUS_RETRY_BACKOFF: BackoffPolicy = { initialMs: 500, maxMs: 30_000 };
+
+/**
+ * written: the status is on the resource. ahead: the resource already has a status at least as
+ * far along, so there is nothing to write. gone: the resource no longer exists. refused: a launch
+ * intent did not take. failed: anything else; retried.
+ */
+type Outcome = 'written' | 'ahead' | 'gone' | 'refused' | 'failed';
+
 interface Written { status: SparkDriverStatus | undefined; resourceVersion: string | undefined }
+
+/** The writes of one driver: the newest status handed in, and whether it is settled (recorded, not needed, or a refused intent). */
+interface DriverWrites {
+  latest: StatusWrite;
+  settled: boolean;
+  /** Serialises this driver's writes: a slow older write never lands after a newer one. */
+  chain: Promise<unknown>;
+  failures: number;
+  cancelRetry: (() => void) | undefined;
+  waiters: (() => void)[];
+}
 
 export class StatusWriter implements StatusSink {
   private readonly o: StatusWriterOptions;
   private readonly written = new Map<string, Written>();
-  private readonly pendingRetry = new Map<string, { write: StatusWrite; cancel: () => void }>();
+  private readonly drivers = new Map<string, DriverWrites>();
 
   constructor(options: StatusWriterOptions) {
     this.o = options;
   }
 
   async persist(writes: readonly StatusWrite[]): Promise<ReadonlySet<string>> {
-    const failed = new Set<string>();
+    const refused = new Set<string>();
     const queue = [...writes];
     const worker = async (): Promise<void> => {
       for (let write = queue.shift(); write !== undefined; write = queue.shift()) {
-        if (!(await this.writeOne(write))) failed.add(write.submissionId);
+        if ((await this.submit(write)) === 'refused') refused.add(write.submissionId);
       }
     };
     await Promise.all(Array.from({ length: Math.min(queue.length, this.o.concurrency ?? 8) }, worker));
-    return failed;
+    return refused;
+  }
+
+  pending(submissionId: string): Promise<void> | undefined {
+    const d = this.drivers.get(submissionId);
+    if (d === undefined || d.settled) return undefined;
+    return new Promise((resolve) => d.waiters.push(resolve));
   }
 
   forget(submissionId: string): void {
-    this.pendingRetry.get(submissionId)?.cancel();
-    this.pendingRetry.delete(submissionId);
+    const d = this.drivers.get(submissionId);
+    if (d === undefined) return;
+    d.cancelRetry?.();
+    this.drivers.delete(submissionId);
+    for (const resolve of d.waiters.splice(0)) resolve();
   }
 
   /** Drops what is remembered of a resource that is gone. */
@@ -74,6 +110,46 @@ export class StatusWriter implements StatusSink {
     return newerResourceVersion(this.written.get(key)?.resourceVersion, cached.metadata?.resourceVersion);
   }
 
+  /** Makes `write` the driver's newest status and writes it after the driver's writes before it. */
+  private submit(write: StatusWrite): Promise<Outcome> {
+    let d = this.drivers.get(write.submissionId);
+    if (d === undefined) {
+      d = { latest: write, settled: false, chain: Promise.resolve(), failures: 0, cancelRetry: undefined, waiters: [] };
+      this.drivers.set(write.submissionId, d);
+    } else {
+      d.latest = write;
+      d.settled = false;
+    }
+    return this.enqueue(d);
+  }
+
+  private enqueue(d: DriverWrites): Promise<Outcome> {
+    const run = d.chain.then(() => this.writeLatest(d));
+    d.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeLatest(d: DriverWrites): Promise<Outcome> {
+    if (d.settled || this.drivers.get(d.latest.submissionId) !== d) return 'ahead';
+    d.cancelRetry?.();
+    d.cancelRetry = undefined;
+    const write = d.latest;
+    const outcome = await this.writeOne(write);
+    if (d.latest !== write) return outcome; // a newer status came in meanwhile; it is next in the chain
+    if (outcome === 'failed') {
+      const delay = backoffDelayMs(d.failures++, this.o.retryBackoff ?? STATUS_RETRY_BACKOFF, this.o.random);
+      d.cancelRetry = this.o.clock.setTimer(delay, () => {
+        d.cancelRetry = undefined;
+        void this.enqueue(d);
+      });
+    } else {
+      d.settled = true;
+      d.failures = 0;
+      for (const resolve of d.waiters.splice(0)) resolve();
+    }
+    return outcome;
+  }
+
   private cachedDriver(key: string, uid: string): { raw: KubeObject; driver: SparkDriver } | undefined {
     const raw = this.o.informer.get(key);
     if (raw?.metadata?.uid !== uid) return undefined;
@@ -81,18 +157,21 @@ export class StatusWriter implements StatusSink {
     return parsed.ok ? { raw, driver: parsed.resource } : undefined;
   }
 
-
-  private async writeOne(write: StatusWrite): Promise<boolean> {
-    this.forget(write.submissionId);
+  private async writeOne(write: StatusWrite): Promise<Outcome> {
     const ref = write.resource;
-    if (ref === undefined) return false;
+    if (ref === undefined) return 'gone';
     const key = `${ref.namespace}/${ref.name}`;
     const found = this.cachedDriver(key, ref.uid);
-    if (found === undefined) return false;
+    if (found === undefined) return 'gone';
     const { raw, driver: cached } = found;
     const mine = this.written.get(key);
     const previous = mine?.status !== undefined && newerResourceVersion(mine.resourceVersion, cached.metadata.resourceVersion) === mine.resourceVersion
       ? mine.status : cached.status;
+    const recorded = fromResourceStatus(previous);
+    if (recorded !== undefined && compareProgress(write.status, recorded) < 0) {
+      this.o.log.debug({ driver: key, phase: write.status.phase, recorded: recorded.phase }, 'not writing a status behind the recorded one');
+      return 'ahead';
+    }
     const frameworkId = this.o.frameworkId();
     const desired = toResourceStatus(previous, write.status, {
       nowMs: this.o.clock.now(), generation: cached.metadata.generation ?? 0, submissionId: write.submissionId, queue: write.queue,
@@ -105,24 +184,24 @@ export class StatusWriter implements StatusSink {
       const result = await this.o.kube.patchStatus(target, patch, resourceVersion === undefined ? {} : { resourceVersion });
       this.written.set(key, { status: desired, resourceVersion: result.metadata?.resourceVersion });
     } catch (error) {
-      if (isConflict(error) || isNotFound(error)) {
-        this.o.log.info({ driver: key, intent: write.intent }, `status write not applied: ${(error as Error).message}`);
-        return false;
-      }
-      this.o.log.warn({ err: error, driver: key }, 'status write failed');
-      if (!write.intent && isRetryable(error)) this.retryLater(write);
-      return false;
+      return this.failed(write, key, ref.uid, error);
     }
     this.recordTransition(raw, previous, desired);
-    return true;
+    return 'written';
   }
 
-  private retryLater(write: StatusWrite): void {
-    const cancel = this.o.clock.setTimer(this.o.retryDelayMs ?? 1000, () => {
-      this.pendingRetry.delete(write.submissionId);
-      void this.writeOne(write);
-    });
-    this.pendingRetry.set(write.submissionId, { write, cancel });
+  private failed(write: StatusWrite, key: string, uid: string, error: unknown): Outcome {
+    const message = (error as Error).message;
+    if (write.intent) {
+      const level = isConflict(error) ? 'info' : 'warn';
+      this.o.log[level]({ driver: key }, `launch intent not recorded, the launch is withheld: ${message}`);
+      return 'refused';
+    }
+    // A 404 while the cache still has the resource is a passing fault (or a cache behind a
+    // delete-and-recreate, which the uid check settles on the next try).
+    if (isNotFound(error) && this.cachedDriver(key, uid) === undefined) return 'gone';
+    this.o.log.info({ driver: key, phase: write.status.phase }, `status write did not take; retrying with the newest status: ${message}`);
+    return 'failed';
   }
 
   private recordTransition(object: KubeObject, before: SparkDriverStatus | undefined, after: SparkDriverStatus): void {

@@ -20,8 +20,11 @@ export type Effect =
   | { readonly type: 'ReconcileTasks'; readonly tasks: readonly TaskRef[] }
   | { readonly type: 'ReviveOffers' }
   | { readonly type: 'SuppressOffers' }
-  /** Acknowledge a status update that carried a uuid (the shell must not auto-acknowledge). */
-  | { readonly type: 'Acknowledge'; readonly taskId: string; readonly agentId: string; readonly uuid: Uint8Array }
+  /**
+   * Acknowledge a status update that carried a uuid (the shell must not auto-acknowledge), once
+   * the status of `submissionId` (the driver it belongs to, if any) is recorded.
+   */
+  | { readonly type: 'Acknowledge'; readonly taskId: string; readonly agentId: string; readonly uuid: Uint8Array; readonly submissionId?: string }
   /** The core no longer tracks this finished driver (retention); the shell may drop it too. */
   | { readonly type: 'ForgetDriver'; readonly submissionId: string }
   /** Feed TimerFired at (or after) this time; a later wake request replaces an earlier one. */

@@ -13,5 +13,5 @@ export type { SchedulerInput } from './inputs.ts';
 export { EFFECT_ORDER, type Effect, type EffectType, type TaskRef } from './effects.ts';
 export { createScheduler, driverCounts, driverView, step, type SchedulerState } from './scheduler.ts';
 export { restoreScheduler, type RestoreResult } from './recovery.ts';
-export { LEGAL_NEXT_PHASES, TASK_STATE_RULES } from './state-machine.ts';
+export { compareProgress, LEGAL_NEXT_PHASES, TASK_STATE_RULES } from './state-machine.ts';
 export { DRIVER_LABEL_KEYS, planDriverTask, type TaskPlan } from './task-plan.ts';

@@ -103,7 +103,10 @@ function statusReceived(state: SchedulerState, status: TaskStatus, nowMs: number
     requeued = before !== 'queued' && after === 'queued';
   }
   if (status.uuid !== undefined && status.agent_id !== undefined) {
-    out.push({ type: 'Acknowledge', taskId: summary.taskId, agentId: status.agent_id.value, uuid: status.uuid });
+    out.push({
+      type: 'Acknowledge', taskId: summary.taskId, agentId: status.agent_id.value, uuid: status.uuid,
+      ...(entry !== undefined && { submissionId: entry.spec.submissionId }),
+    });
   }
   return requeued;
 }

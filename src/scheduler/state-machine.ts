@@ -45,11 +45,34 @@ export const TASK_STATE_RULES: Readonly<Record<TaskState, TaskStateRule>> = {
 };
 
 /**
- * Terminal states that, for an attempt Mesos never reported on, mean the launch never reached
- * an agent (a crash between recording the launch and accepting the offer, or a rescinded offer).
- * Such a driver goes back to the queue under a new task ID instead of being failed.
+ * Whether a terminal update proves that the launch never reached an agent, so the driver may go
+ * back to the queue under a new task ID without counting a failure. Only the current attempt's
+ * first update counts (a task Mesos reported on did reach an agent), and only these answers are
+ * proof (the master generates them; a task that reached an agent is known to the master until
+ * its terminal update is acknowledged, which happens only once it is recorded):
+ * - TASK_DROPPED: a launch that failed before it reached an agent (partition-aware frameworks);
+ * - TASK_UNKNOWN: the master has never heard of the task (partition-aware reconciliation);
+ * - TASK_GONE with REASON_RECONCILIATION: the task's agent is registered and does not have it;
+ * - TASK_LOST with REASON_INVALID_OFFERS: the ACCEPT's offers were invalid (rescinded, reused);
+ * - TASK_LOST with REASON_RECONCILIATION: the non-partition-aware answer for a task the master
+ *   does not know — except "Task is unreachable": its agent is partitioned away, and the task
+ *   may still run there.
+ * Everything else, TASK_LOST with REASON_AGENT_REMOVED above all, may follow a task that ran.
  */
-const NEVER_STARTED: ReadonlySet<TaskState> = new Set<TaskState>(['TASK_LOST', 'TASK_DROPPED', 'TASK_UNKNOWN']);
+export function neverReachedAnAgent(update: TaskStatusSummary): boolean {
+  switch (update.state) {
+    case 'TASK_DROPPED':
+    case 'TASK_UNKNOWN':
+      return true;
+    case 'TASK_GONE':
+      return update.reason === 'REASON_RECONCILIATION';
+    case 'TASK_LOST':
+      return update.reason === 'REASON_INVALID_OFFERS'
+        || (update.reason === 'REASON_RECONCILIATION' && !/unreachable/i.test(update.message ?? ''));
+    default:
+      return false;
+  }
+}
 
 export type DriverEvent =
   /** An offer was matched; the driver launches its next attempt on `agentId`. */
@@ -158,10 +181,10 @@ function currentAttemptUpdate(driver: DriverFacts, status: Launched, update: Tas
       ? end('succeeded', 'TaskFinished', describe(update))
       : end('killed', 'KillRequested', `Killed on request: ${describe(update)}`);
   }
-  if (attempt.lastStatus === undefined && NEVER_STARTED.has(update.state)) {
+  if (attempt.lastStatus === undefined && neverReachedAnAgent(update)) {
     return ok({
       phase: 'queued', attempts: status.attempts, retries: status.retries,
-      message: `Launch of task ${attempt.taskId} never reached an agent (${update.state}); queued again`,
+      message: `Launch of task ${attempt.taskId} never reached an agent (${update.state}${update.reason === undefined ? '' : `, ${update.reason}`}); queued again`,
     });
   }
   if (!(rule.relaunch && driver.supervise)) return end(rule.outcome, rule.reason, describe(update));
@@ -199,4 +222,24 @@ export function describe(update: TaskStatusSummary): string {
   const reason = update.reason === undefined ? '' : ` (${update.reason})`;
   const message = update.message === undefined || update.message === '' ? '' : `: ${update.message}`;
   return `Task ${update.taskId} ended with ${update.state}${reason}${message}`;
+}
+
+/** Within one attempt count: a launch, then what can follow it (retry, requeue), then the end. */
+const PHASE_RANK: Readonly<Record<Phase, number>> = { launched: 0, queued: 1, retrying: 1, finished: 2 };
+
+/** Attempt count, then phase; within a launched attempt a kill request only ever gets set. */
+function progressKey(status: DriverStatus): [number, number, number] {
+  return [status.attempts, PHASE_RANK[status.phase], status.phase === 'launched' && status.killRequested ? 1 : 0];
+}
+
+/**
+ * Orders two statuses of one driver by how far its lifecycle has come: negative when `a` is
+ * behind `b`. Every legal transition moves forward or stays (a requeue counts as the next step
+ * after the launch it replaces), so a recorded status may only be replaced by one that is not
+ * behind it: status moves forward only, whatever order writes arrive in.
+ */
+export function compareProgress(a: DriverStatus, b: DriverStatus): number {
+  const [ka, kb] = [progressKey(a), progressKey(b)];
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
+  return 0;
 }

@@ -45,7 +45,7 @@ describe('a scripted run through the scheduler core', () => {
     run({ type: 'TaskStatusReceived', status: taskStatus('a', 'TASK_RUNNING') }, 13_500); // a repeat: no-op
     run({ type: 'TaskStatusReceived', status: taskStatus('b', 'TASK_RUNNING') }, 12_000);
     // d's launch never reached an agent: requeued, then relaunched, then it errors.
-    run({ type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_LOST') }, 14_000);
+    run({ type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_LOST', { reason: 'REASON_RECONCILIATION' }) }, 14_000);
     run({ type: 'OffersReceived', offers: [offer('o6')] }, 15_000);
     run({ type: 'TaskStatusReceived', status: taskStatus('d-retry-1', 'TASK_ERROR', { reason: 'REASON_TASK_INVALID' }) }, 16_000);
     run({ type: 'TaskStatusReceived', status: taskStatus('ghost', 'TASK_RUNNING') }, 17_000);

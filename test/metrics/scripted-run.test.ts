@@ -47,7 +47,7 @@ beforeAll(async () => {
   master = await startMesosMaster({ clock, agents: 1 });
   const parsed = parseDispatcherConfig({ 'spark.master': `mesos://${new URL(master.url).host}`, 'spark.home': sparkHome });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-  const sink: StatusSink = { persist: () => Promise.resolve(new Set<string>()), forget: () => undefined };
+  const sink: StatusSink = { persist: () => Promise.resolve(new Set<string>()), pending: () => undefined, forget: () => undefined };
   client = new MesosSchedulerClient({
     master: master.url, frameworkInfo: { user: 'spark', name: 'metrics-test', failover_timeout: 3600, checkpoint: true },
     clock, random: () => 0.5, logger: silentLogger,

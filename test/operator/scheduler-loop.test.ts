@@ -9,17 +9,31 @@ import { makeConfig, makeOffer, makeSpec, taskStatus } from '../scheduler/fixtur
 class RecordingPorts implements StatusSink, MesosPort {
   readonly calls: string[] = [];
   readonly writes: StatusWrite[] = [];
+  /** These drivers' writes do not take: an intent is refused, another write stays pending. */
   rejectWrites = new Set<string>();
   failAccept = false;
+  private readonly unsettled = new Map<string, (() => void)[]>();
 
   persist(writes: readonly StatusWrite[]): Promise<ReadonlySet<string>> {
-    const failed = new Set<string>();
+    const refused = new Set<string>();
     for (const w of writes) {
       this.writes.push(w);
       this.calls.push(`persist ${w.submissionId} ${w.status.phase}${w.intent ? ' intent' : ''}`);
-      if (this.rejectWrites.has(w.submissionId)) failed.add(w.submissionId);
+      if (!this.rejectWrites.has(w.submissionId)) this.settle(w.submissionId);
+      else if (w.intent) refused.add(w.submissionId);
+      else this.unsettled.set(w.submissionId, this.unsettled.get(w.submissionId) ?? []);
     }
-    return Promise.resolve(failed);
+    return Promise.resolve(refused);
+  }
+  pending(id: string): Promise<void> | undefined {
+    const waiters = this.unsettled.get(id);
+    return waiters === undefined ? undefined : new Promise((resolve) => waiters.push(resolve));
+  }
+  /** The retried write of `id` took. */
+  settle(id: string): void {
+    this.rejectWrites.delete(id);
+    for (const resolve of this.unsettled.get(id) ?? []) resolve();
+    this.unsettled.delete(id);
   }
   forget(id: string): void { this.calls.push(`forget ${id}`); }
   accept(offerIds: string[], operations: { launch?: { task_infos?: { task_id: { value: string } }[] } }[]): Promise<void> {
@@ -90,10 +104,26 @@ test('an update is acknowledged only after its status was recorded', async () =>
   ports.calls.length = 0;
   await loop.submit({ type: 'TaskStatusReceived', status: taskStatus('d1', 'TASK_RUNNING', { uuid: true }) });
   expect(ports.calls).toEqual(['persist d1 launched']);
-  ports.rejectWrites.clear();
+  // Mesos resends the update meanwhile: a no-op for the core, and still not acknowledged.
+  await loop.submit({ type: 'TaskStatusReceived', status: taskStatus('d1', 'TASK_RUNNING', { uuid: true }) });
+  expect(ports.calls).toEqual(['persist d1 launched']);
+  // The write is retried until it takes; then both deliveries are acknowledged, without the
+  // loop having waited for them.
+  ports.settle('d1');
+  await loop.idle();
+  await Promise.resolve();
+  expect(ports.calls).toEqual(['persist d1 launched', 'ack d1', 'ack d1']);
   ports.calls.length = 0;
   await loop.submit({ type: 'TaskStatusReceived', status: taskStatus('d1', 'TASK_FINISHED', { uuid: true }) });
   expect(ports.calls).toEqual(['persist d1 finished', 'ack d1']);
+});
+
+test('an update of no known driver is acknowledged at once', async () => {
+  const { ports, loop } = setup();
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  ports.calls.length = 0;
+  await loop.submit({ type: 'TaskStatusReceived', status: taskStatus('ghost', 'TASK_FINISHED', { uuid: true }) });
+  expect(ports.calls).toEqual(['ack ghost']);
 });
 
 test('a retry wakes the loop when its backoff has passed', async () => {

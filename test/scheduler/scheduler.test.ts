@@ -152,7 +152,7 @@ describe('status updates and supervised retries', () => {
     const state = launchedDriver(false);
     const effects = step(state, { type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_RUNNING', { uuid: true }) }, 10);
     expect(types(effects)).toEqual(['PersistDriver', 'Acknowledge']);
-    expect(effects[1]).toEqual({ type: 'Acknowledge', taskId: 'd', agentId: 'agent-1', uuid: new Uint8Array([1, 2, 3]) });
+    expect(effects[1]).toEqual({ type: 'Acknowledge', taskId: 'd', agentId: 'agent-1', uuid: new Uint8Array([1, 2, 3]), submissionId: 'd' });
     expect(statusOf(state, 'd')).toMatchObject({ phase: 'launched', attempt: { lastStatus: { state: 'TASK_RUNNING' }, runningSinceMs: 10 } });
   });
 

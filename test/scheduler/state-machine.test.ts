@@ -1,7 +1,7 @@
-import { TASK_STATES, type TaskState } from '../../src/mesos/types.ts';
+import { TASK_STATES, type TaskState, type TaskStatusReason } from '../../src/mesos/types.ts';
 import { SPARK_RETRY_POLICY } from '../../src/scheduler/backoff.ts';
 import type { Attempt, DriverStatus, TaskStatusSummary } from '../../src/scheduler/driver.ts';
-import { LEGAL_NEXT_PHASES, transition, type DriverEvent, type DriverFacts, type TransitionResult } from '../../src/scheduler/state-machine.ts';
+import { compareProgress, LEGAL_NEXT_PHASES, neverReachedAnAgent, transition, type DriverEvent, type DriverFacts, type TransitionResult } from '../../src/scheduler/state-machine.ts';
 
 const NOW = 100_000;
 const ID = 'd';
@@ -75,7 +75,7 @@ const F = (outcome: string) => `ok→finished:${outcome}`;
 const Q = 'ok→queued';
 const R = 'ok→retrying';
 //                 STAGING STARTING RUNNING KILLING FINISHED        FAILED       KILLED        ERROR       LOST       DROPPED    UNREACHABLE GONE         GONE_BY_OP   UNKNOWN
-const UNCONFIRMED = [L, L, L, L, F('succeeded'), F('failed'), F('killed'), F('error'), Q, Q, F('lost'), F('failed'), F('failed'), Q];
+const UNCONFIRMED = [L, L, L, L, F('succeeded'), F('failed'), F('killed'), F('error'), F('lost'), Q, F('lost'), F('failed'), F('failed'), Q];
 const RUNNING = [L, L, N, L, F('succeeded'), F('failed'), F('killed'), F('error'), F('lost'), F('lost'), F('lost'), F('failed'), F('failed'), F('lost')];
 const RUNNING_SUPERVISED = [L, L, N, L, F('succeeded'), R, F('killed'), F('error'), R, F('lost'), F('lost'), F('failed'), F('failed'), F('lost')];
 const KILLING = [L, L, N, L, F('succeeded'), F('killed'), F('killed'), F('killed'), F('killed'), F('killed'), F('killed'), F('killed'), F('killed'), F('killed')];
@@ -86,7 +86,8 @@ const EXPECTED: Record<string, readonly string[]> = {
   'retrying, due': [L, F('error'), F('killed'), ...STRAY, NKC, N],
   'retrying, backing off': [I, F('error'), F('killed'), ...STRAY, NKC, N],
   'launched, unconfirmed': [I, I, 'ok→launched+kill(current)', ...UNCONFIRMED, NK, N],
-  'launched, unconfirmed, supervised': [I, I, 'ok→launched+kill(current)', ...UNCONFIRMED.map((c, i) => (i === 5 ? R : c)), NK, N],
+  // A TASK_LOST without a reason that proves it never started (see the next table) is a failure.
+  'launched, unconfirmed, supervised': [I, I, 'ok→launched+kill(current)', ...UNCONFIRMED.map((c, i) => (i === 5 || i === 8 ? R : c)), NK, N],
   'launched, running': [I, I, 'ok→launched+kill(current)', ...RUNNING, NK, N],
   'launched, running, supervised': [I, I, 'ok→launched+kill(current)', ...RUNNING_SUPERVISED, NK, N],
   'launched, running, supervised, kill requested': [I, I, NKC, ...KILLING, NK, N],
@@ -107,6 +108,58 @@ describe('state machine: every from-state × event cell', () => {
     expect(cell(result, event, given.current)).toBe(want);
     if (result.kind !== 'ok') expect(result.status).toBe(given.status);
     else expect(LEGAL_NEXT_PHASES[given.status.phase]).toContain(result.status.phase);
+    // Every transition moves the driver forward (or keeps it where it is), never back.
+    if (result.kind === 'ok') expect(compareProgress(result.status, given.status)).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('progress order: a recorded status is never replaced by one behind it', () => {
+  const queued: DriverStatus = { phase: 'queued', attempts: 0, retries: 0 };
+  const killedWhileQueued: DriverStatus = { phase: 'finished', attempts: 0, retries: 0, outcome: 'killed', reason: 'KillRequested', message: 'm', finishedAtMs: 1 };
+  test.each<[string, DriverStatus, DriverStatus]>([
+    ['queued behind killed while queued', queued, killedWhileQueued],
+    ['retrying behind killed while retrying', retrying(NOW), { ...killedWhileQueued, attempts: 1, retries: 1 }],
+    ['the launch behind its requeue', launched(undefined), { phase: 'queued', attempts: 2, retries: 1, message: 'requeued' }],
+    ['the requeue behind the next launch', { phase: 'queued', attempts: 1, retries: 0 }, launched(undefined)],
+    ['running behind a kill request', launched('TASK_RUNNING'), launched('TASK_RUNNING', true)],
+    ['a retry behind the relaunch', retrying(NOW), launched(undefined)],
+  ])('%s', (_name, behind, ahead) => {
+    expect(compareProgress(behind, ahead)).toBeLessThan(0);
+    expect(compareProgress(ahead, behind)).toBeGreaterThan(0);
+    expect(compareProgress(ahead, ahead)).toBe(0);
+  });
+});
+
+describe('what proves a launch never reached an agent (first update of the attempt only)', () => {
+  // [state, reason, message, proof?]: the master's answers for tasks it does not know, a launch
+  // on invalid offers, and the partition-aware states that say so. Agent loss is no proof.
+  test.each<[TaskState, TaskStatusReason | undefined, string | undefined, boolean]>([
+    ['TASK_LOST', 'REASON_RECONCILIATION', 'Reconciliation: Task is unknown', true],
+    ['TASK_LOST', 'REASON_RECONCILIATION', 'Reconciliation: Task is unknown to the agent', true],
+    ['TASK_LOST', 'REASON_RECONCILIATION', 'Reconciliation: Task is gone', true],
+    ['TASK_LOST', 'REASON_RECONCILIATION', 'Reconciliation: Task is unreachable', false],
+    ['TASK_LOST', 'REASON_INVALID_OFFERS', 'Task launched with invalid offers: Offer o1 is no longer valid', true],
+    ['TASK_LOST', 'REASON_AGENT_REMOVED', 'Agent agent-1 removed', false],
+    ['TASK_LOST', 'REASON_AGENT_DISCONNECTED', undefined, false],
+    ['TASK_LOST', 'REASON_EXECUTOR_TERMINATED', undefined, false],
+    ['TASK_LOST', undefined, undefined, false],
+    ['TASK_DROPPED', 'REASON_INVALID_OFFERS', undefined, true],
+    ['TASK_DROPPED', 'REASON_AGENT_RESTARTED', undefined, true],
+    ['TASK_UNKNOWN', 'REASON_RECONCILIATION', 'Reconciliation: Task is unknown', true],
+    ['TASK_GONE', 'REASON_RECONCILIATION', 'Reconciliation: Task is unknown to the agent', true],
+    ['TASK_GONE', 'REASON_AGENT_REMOVED', undefined, false],
+    ['TASK_GONE_BY_OPERATOR', 'REASON_RECONCILIATION', 'Reconciliation: Task is gone', false],
+    ['TASK_UNREACHABLE', 'REASON_RECONCILIATION', 'Reconciliation: Task is unreachable', false],
+    ['TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', undefined, false],
+    ['TASK_ERROR', 'REASON_TASK_INVALID', undefined, false],
+    ['TASK_KILLED', 'REASON_TASK_KILLED_DURING_LAUNCH', undefined, false],
+  ])('%s %s %s → %s', (state, reason, message, proof) => {
+    const update: TaskStatusSummary = { taskId: CURRENT, state, ...(reason !== undefined && { reason }), ...(message !== undefined && { message }) };
+    expect(neverReachedAnAgent(update)).toBe(proof);
+    const unsupervised = transition(facts(false), launched(undefined), { type: 'StatusUpdate', status: update }, NOW).status.phase;
+    expect(unsupervised).toBe(proof ? 'queued' : 'finished');
+    // Once Mesos reported on the attempt, nothing requeues it.
+    expect(transition(facts(false), launched('TASK_STARTING'), { type: 'StatusUpdate', status: update }, NOW).status.phase).toBe('finished');
   });
 });
 
@@ -152,8 +205,10 @@ describe('state machine details', () => {
   });
 
   test('a never-started launch goes back to the queue without counting a failure', () => {
-    expect(update(launched(undefined), 'TASK_LOST').status).toEqual({
-      phase: 'queued', attempts: 2, retries: 1, message: 'Launch of task d-retry-1 never reached an agent (TASK_LOST); queued again',
+    const unknown = { ...summary(CURRENT, 'TASK_LOST'), reason: 'REASON_RECONCILIATION', message: 'Reconciliation: Task is unknown' } as const;
+    expect(transition(supervised, launched(undefined), { type: 'StatusUpdate', status: unknown }, NOW).status).toEqual({
+      phase: 'queued', attempts: 2, retries: 1,
+      message: 'Launch of task d-retry-1 never reached an agent (TASK_LOST, REASON_RECONCILIATION); queued again',
     });
   });
 

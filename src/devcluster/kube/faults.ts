@@ -53,6 +53,13 @@ export interface FaultHooks {
   setLatency(ms: number, match?: FaultMatch): void;
   /** The next matching watch answers one ERROR 410 Expired event and closes. */
   expireNextWatch(match?: FaultMatch): void;
+  /**
+   * The next `times` (default 1) matching requests are carried out, then their connection is
+   * cut before the answer is sent: the client cannot tell whether its write happened.
+   */
+  loseNextAnswer(match?: FaultMatch & { times?: number }): void;
+  /** A fraction (0..1) of matching requests are carried out and their answer lost. 0 turns it off. */
+  setLostAnswerRate(rate: number, match?: FaultMatch): void;
   /** Removes every injected fault. */
   clear(): void;
 }
@@ -62,6 +69,8 @@ export class Faults implements FaultHooks {
   private rate: { rate: number; code: number; match: FaultMatch } | undefined;
   private latencies: { ms: number; match: FaultMatch }[] = [];
   private expiries: FaultMatch[] = [];
+  private lostAnswers: (FaultMatch & { left: number })[] = [];
+  private lostAnswerRate: { rate: number; match: FaultMatch } | undefined;
   private readonly random: Random;
 
   constructor(random: Random) {
@@ -86,7 +95,29 @@ export class Faults implements FaultHooks {
     this.expiries.push(match);
   }
 
+  loseNextAnswer(match: FaultMatch & { times?: number } = {}): void {
+    const { times, ...rest } = match;
+    this.lostAnswers.push({ ...rest, left: times ?? 1 });
+  }
+
+  setLostAnswerRate(rate: number, match: FaultMatch = {}): void {
+    this.lostAnswerRate = rate > 0 ? { rate, match } : undefined;
+  }
+
+  /** Whether the answer to this (already carried out) request is to be lost. */
+  takeLostAnswer(f: RequestFacts): boolean {
+    const scripted = this.lostAnswers.find((x) => x.left > 0 && matches(x, f));
+    if (scripted) {
+      scripted.left -= 1;
+      this.lostAnswers = this.lostAnswers.filter((x) => x.left > 0);
+      return true;
+    }
+    return this.lostAnswerRate !== undefined && matches(this.lostAnswerRate.match, f) && this.random() < this.lostAnswerRate.rate;
+  }
+
   clear(): void {
+    this.lostAnswers = [];
+    this.lostAnswerRate = undefined;
     this.scripted = [];
     this.rate = undefined;
     this.latencies = [];

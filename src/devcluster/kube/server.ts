@@ -151,6 +151,11 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
         watchClosed: (w) => watches.delete(w),
         takeWatchExpiry: (i) => faults.takeWatchExpiry({ ...i, namespace: i.namespace ?? '' }),
       }, info, req, res, body, url.searchParams);
+      if (reply && facts.verb !== 'watch' && faults.takeLostAnswer(facts)) {
+        res.destroy();
+        record(req, url, info, 0);
+        return;
+      }
       if (reply) send(res, reply.code, reply.body, reply.contentType ?? 'application/json', reply.warnings);
       record(req, url, info, reply ? reply.code : 200);
     } catch (err) {

@@ -78,6 +78,15 @@ test('scripted errors fail the next matching requests with a real Status', async
   expect(emu.server.requests().filter((r) => r.code >= 400).map((r) => r.code)).toEqual([500, 500, 429, 409]);
 });
 
+test('a lost answer: the write is carried out, then the connection is cut before the client hears of it', async () => {
+  emu.server.faults.loseNextAnswer({ verb: 'create', resource: 'widgets' });
+  await expect(api.createNamespacedCustomObject({ ...ns, body: widget('w1') })).rejects.toThrow();
+  // It happened all the same: a retried create is AlreadyExists, and the object is there.
+  expect((await rejection(api.createNamespacedCustomObject({ ...ns, body: widget('w1') }))).code).toBe(409);
+  expect(((await api.getNamespacedCustomObject({ ...ns, name: 'w1' })) as Json).metadata.name).toBe('w1');
+  expect(emu.server.requests().filter((r) => r.resource === 'widgets').map((r) => `${r.verb} ${r.code}`)).toEqual(['create 0', 'create 409', 'get 200']);
+});
+
 test('an error rate fails a share of matching requests, drawn from the injected Random', async () => {
   await api.createNamespacedCustomObject({ ...ns, body: widget('w1') });
   emu.server.faults.setErrorRate(0.5, { resource: 'widgets', verb: 'get', code: 503 });
