@@ -2,8 +2,10 @@
 // after its Spark-style submission ID (the API server's name uniqueness makes the ID unique
 // across restarts and replicas), a status reads it, a kill sets `spec.kill`. Any replica can
 // serve these: the resources are the only state.
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../runtime/clock.ts';
-import { isAlreadyExists, isNotFound } from '../kube/api-error.ts';
+import { backoffDelayMs, type BackoffPolicy } from '../runtime/backoff.ts';
+import { isAlreadyExists, isNotFound, isRetryable, KubeApiError } from '../kube/api-error.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { KubeClient, KubeObject } from '../kube/kube-client.ts';
 import { SPARK_DRIVER, SPARK_DRIVER_API_VERSION, parseSparkDriverSpec } from '../kube/sparkdriver.ts';
@@ -21,10 +23,17 @@ export interface KubeSubmissionStoreOptions {
   maxDrivers: number;
   /** Counter start (Spark's restarts at 1 per process; a collision just moves to the next). */
   firstCounter?: number;
+  /** The request marker put on each created resource (default: a random UUID). */
+  newRequestId?: () => string;
 }
 
 /** Tries per create before giving up on finding a free ID in the same second. */
 const CREATE_ATTEMPTS = 50;
+/** Tries of one ID whose create failed in a way that leaves it unknown whether it happened. */
+const AMBIGUOUS_RETRIES = 6;
+const CREATE_BACKOFF: BackoffPolicy = { initialMs: 100, maxMs: 2_000 };
+export const REQUEST_ID_ANNOTATION = 'sparkmesos.io/rest-request-id';
+const CLIENT_SPARK_VERSION_ANNOTATION = 'sparkmesos.io/client-spark-version';
 
 interface Found { object: KubeObject & { status?: SparkDriverStatus }; name: string; namespace: string }
 
@@ -46,21 +55,60 @@ export class KubeSubmissionStore implements SubmissionStore {
     if (!problems.ok) return { kind: 'rejected', message: problems.problems.join('; ') };
     const launched = this.o.informer.list().filter((d) => (d as Found['object']).status?.phase === 'Launched').length;
     if (launched >= this.o.maxDrivers) return { kind: 'rejected', message: 'Already reached maximum submission size' };
+    // Marks the resource as this request's own, so an answer lost after the create happened is
+    // recognised on reading it back: the create succeeds once, under one submission ID.
+    const requestId = this.o.newRequestId?.() ?? randomUUID();
     for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt += 1) {
       const submissionId = request.submissionId ?? submissionIdAt(this.o.clock.now(), this.counter++);
       const body = {
         apiVersion: SPARK_DRIVER_API_VERSION, kind: SPARK_DRIVER.kind,
-        metadata: { name: submissionId, namespace: this.o.namespace, labels: { 'sparkmesos.io/submitted-via': 'rest' }, annotations: { 'sparkmesos.io/client-spark-version': request.clientSparkVersion } },
+        metadata: {
+          name: submissionId, namespace: this.o.namespace, labels: { 'sparkmesos.io/submitted-via': 'rest' },
+          annotations: { [CLIENT_SPARK_VERSION_ANNOTATION]: request.clientSparkVersion, [REQUEST_ID_ANNOTATION]: requestId },
+        },
         spec: { ...spec, submissionId },
       };
-      try {
-        await this.o.kube.create(SPARK_DRIVER, this.o.namespace, body);
-        return { kind: 'created', submissionId };
-      } catch (error) {
-        if (!isAlreadyExists(error) || request.submissionId !== undefined) throw error;
-      }
+      const outcome = await this.createOnce(body, submissionId, requestId);
+      if (outcome === 'created') return { kind: 'created', submissionId };
+      if (typeof outcome === 'object') return outcome;
+      if (request.submissionId !== undefined) return { kind: 'rejected', message: `submission ID ${submissionId} is already taken` };
     }
     throw new Error(`no free submission ID after ${CREATE_ATTEMPTS} tries`);
+  }
+
+  /**
+   * One submission ID: `created` (by this request, possibly on an earlier try whose answer was
+   * lost), `taken` (by someone else), or a rejection the API server gave. A failure that may or
+   * may not have created it is settled by reading the resource back, then trying again.
+   */
+  private async createOnce(body: KubeObject, name: string, requestId: string): Promise<'created' | 'taken' | CreateOutcome> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.o.kube.create(SPARK_DRIVER, this.o.namespace, body);
+        return 'created';
+      } catch (error) {
+        const rejected = rejection(error);
+        if (rejected !== undefined) return rejected;
+        if (!isAlreadyExists(error) && !isRetryable(error)) throw error;
+        if (attempt >= AMBIGUOUS_RETRIES) throw error;
+      }
+      const existing = await this.readBack(name);
+      if (existing !== undefined) return existing.metadata?.annotations?.[REQUEST_ID_ANNOTATION] === requestId ? 'created' : 'taken';
+      await new Promise<void>((resolve) => this.o.clock.setTimer(backoffDelayMs(attempt, CREATE_BACKOFF, Math.random), resolve));
+    }
+  }
+
+  /** The resource named `name`, or undefined when it does not exist; passing failures are retried. */
+  private async readBack(name: string): Promise<KubeObject | undefined> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.o.kube.get({ ...SPARK_DRIVER, namespace: this.o.namespace, name });
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        if (!isRetryable(error) || attempt >= AMBIGUOUS_RETRIES) throw error;
+      }
+      await new Promise<void>((resolve) => this.o.clock.setTimer(backoffDelayMs(attempt, CREATE_BACKOFF, Math.random), resolve));
+    }
   }
 
   async status(submissionId: string): Promise<SubmissionStatusView | undefined> {
@@ -111,6 +159,12 @@ export class KubeSubmissionStore implements SubmissionStore {
     }
     return undefined;
   }
+}
+
+/** The API server refused the resource itself (schema, CEL, size): the client's input is at fault. */
+function rejection(error: unknown): CreateOutcome | undefined {
+  if (!(error instanceof KubeApiError) || (error.code !== 422 && error.code !== 400 && error.code !== 413)) return undefined;
+  return { kind: 'rejected', message: `The driver was refused: ${error.message}` };
 }
 
 function withMessage(driverState: SubmissionStatusView['driverState'], message: string | undefined): SubmissionStatusView {

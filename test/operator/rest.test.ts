@@ -81,3 +81,31 @@ test('create, status and kill as spark-submit sends them', async () => {
   expect(await call('POST', `/v1/submissions/kill/${id}`)).toMatchObject({ success: false });
   expect(await call('GET', '/v1/submissions/status/driver-20000101000000-0001')).toMatchObject({ driverState: 'NOT_FOUND', success: false });
 });
+
+describe('create under API faults: one resource per create that took, and the answer says so', () => {
+  const restDrivers = async (): Promise<Json[]> => ((await cluster.client.list<Json>({ group: 'sparkmesos.io', version: 'v1alpha1', plural: 'sparkdrivers', namespace: 'default' })).items)
+    .filter((d) => d.metadata.labels?.['sparkmesos.io/submitted-via'] === 'rest');
+
+  test('the answer to a create that happened is lost: read back, answered success once', async () => {
+    cluster.kube.server.faults.loseNextAnswer({ verb: 'create', resource: 'sparkdrivers' });
+    const created = await call('POST', '/v1/submissions/create', createBody(['x']));
+    expect(created).toMatchObject({ success: true, submissionId: expect.stringMatching(/^driver-/) });
+    const drivers = await restDrivers();
+    expect(drivers.map((d) => d.metadata.name)).toEqual([created.submissionId]);
+  });
+
+  test('a create that failed before it happened (500, 503) is tried again', async () => {
+    cluster.kube.server.faults.failNext({ verb: 'create', resource: 'sparkdrivers', code: 500 });
+    cluster.kube.server.faults.failNext({ verb: 'create', resource: 'sparkdrivers', code: 503 });
+    const created = await call('POST', '/v1/submissions/create', createBody(['x']));
+    expect(created).toMatchObject({ success: true });
+    expect((await restDrivers()).map((d) => d.metadata.name)).toEqual([created.submissionId]);
+  });
+
+  test('a resource the API server refuses is a Spark-protocol refusal with the reason, not a 500', async () => {
+    cluster.kube.server.faults.failNext({ verb: 'create', resource: 'sparkdrivers', code: 422, message: 'SparkDriver "x" is invalid: spec.arguments: Too many: 600: must have at most 512 items' });
+    const created = await call('POST', '/v1/submissions/create', createBody(['x']));
+    expect(created).toMatchObject({ success: false, message: expect.stringContaining('spec.arguments: Too many') });
+    expect(await restDrivers()).toEqual([]);
+  });
+});
