@@ -117,6 +117,7 @@ async function main(): Promise<number> {
   await operator.start();
   const store = new KubeSubmissionStore({
     kube, informer: operator.informer, namespace: kubernetes.submissionNamespace, clock: systemClock, maxDrivers: config.dispatcher.maxDrivers,
+    dispatcher: config.dispatcher,
   });
   const restServer = await startRestServer({
     store, host: config.network.bindAddress, port: config.rest.port, log: log.child({ component: 'rest' }),

@@ -6,6 +6,8 @@ import { DEFAULT_QUEUE, QUEUE_KEY, specFromSubmission, type DriverRecord, type S
 import { fromResourceStatus } from './driver-status.ts';
 import { effectiveSparkProperties, type ParseResult, type SparkDriver, type SparkDriverSpec } from './sparkdriver.ts';
 
+const APP_NAME_KEY = 'spark.app.name';
+
 /**
  * The driver's submission ID: `spec.submissionId` when set (the REST API sets Spark's own
  * `driver-<time>-<counter>`), else derived deterministically so every operator instance agrees:
@@ -47,7 +49,8 @@ export function toSubmission(resource: SparkDriver): SubmissionInput {
     appResource: spec.appResource,
     mainClass: spec.mainClass ?? '',
     appArgs: [...spec.arguments],
-    sparkProperties: effectiveSparkProperties(spec),
+    // A driver needs a name (Spark's REST API requires it); a resource's own name serves.
+    sparkProperties: { [APP_NAME_KEY]: metadata.name, ...effectiveSparkProperties(spec) },
     environment: { ...spec.environmentVariables },
     resource: { namespace: metadata.namespace, name: metadata.name, uid: metadata.uid },
   };

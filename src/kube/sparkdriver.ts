@@ -3,9 +3,9 @@
 // Pure: parsing and types only, no I/O.
 
 import { z } from 'zod';
-import { MAX_RETRIES_KEY, readRetryOverrides, RETRY_RESET_AFTER_KEY, RETRY_WAIT_MAX_KEY } from '../scheduler/backoff.ts';
+import { MAX_RETRIES_KEY, RETRY_RESET_AFTER_KEY, RETRY_WAIT_MAX_KEY } from '../scheduler/backoff.ts';
 import { QUEUE_KEY, submissionIdProblem, SUPERVISE_KEY } from '../scheduler/driver.ts';
-import { parseBoolean } from '../scheduler/spark-values.ts';
+import { LIMITS, PROPERTY_RULES, propertyProblems, propertyRuleCel, TOTAL_RULES_CEL, totalProblems } from '../scheduler/submission-rules.ts';
 import { sparkDriverStatusSchema, type SparkDriverStatus } from './sparkdriver-status.ts';
 
 export const SPARK_DRIVER = {
@@ -21,23 +21,43 @@ export const SPARK_DRIVER = {
 
 export const SPARK_DRIVER_API_VERSION = `${SPARK_DRIVER.group}/${SPARK_DRIVER.version}`;
 
-// Bounds keep the CRD's CEL immutability rules within the API server's cost budget and a
-// driver well under the etcd object limit; real submissions are far smaller.
-const MAX_URL = 4096;
-const MAX_NAME = 1024;
-const MAX_VALUE = 16_384;
-const MAX_ENTRIES = 512;
+// Bounds keep the CRD's CEL rules within the API server's cost budget, a driver well under the
+// etcd object limit, and its command line under what Linux can pass (submission-rules.ts).
+const MAX_URL = LIMITS.urlChars;
+const MAX_NAME = LIMITS.nameChars;
+const MAX_VALUE = LIMITS.valueChars;
+const MAX_ENTRIES = LIMITS.entries;
+/** No NUL: a command line or an environment cannot carry one. Kubernetes' own wording follows. */
+const NO_NUL = /^[^\0]*$/;
+const noNul = (schema: z.ZodString): z.ZodString => schema.regex(NO_NUL, `should match '${NO_NUL.source}' (no NUL character)`);
+const value = (): z.ZodString => noNul(z.string().max(MAX_VALUE, `Too long: may not be more than ${MAX_VALUE} bytes`));
+const KEYS_RULE = {
+  rule: `self.all(k, size(k) >= 1 && size(k) <= ${LIMITS.keyChars} && !k.matches('[\\x00=]'))`,
+  message: `names must be 1 to ${LIMITS.keyChars} characters, without '=' or NUL`,
+};
+function keyProblem(key: string): string | undefined {
+  return key.length >= 1 && key.length <= LIMITS.keyChars && !/[\0=]/.test(key) ? undefined : KEYS_RULE.message;
+}
+const tooMany = `Too many: must have at most ${MAX_ENTRIES} items`;
+/** An immutable map of names to values with the key rule (and `rules`), in zod and in CEL. */
+function stringMap(field: string, description: string, rules: readonly { rule: string; message: string }[] = []) {
+  return z.record(z.string(), value()).superRefine((map, ctx) => {
+    const keys = Object.keys(map);
+    if (keys.length > MAX_ENTRIES) ctx.addIssue({ code: 'custom', message: tooMany });
+    if (keys.some((k) => keyProblem(k) !== undefined)) ctx.addIssue({ code: 'custom', message: KEYS_RULE.message });
+  }).meta({ maxProperties: MAX_ENTRIES, ...immutable(field, description, [KEYS_RULE, ...rules]) });
+}
 
 const MUTABLE = 'only spec.kill and spec.ttlSecondsAfterFinished may change';
 
-/** `self == oldSelf` on one field: the submission is fixed once the driver exists. */
-function immutable(field: string, description: string): { description: string; 'x-kubernetes-validations': object[] } {
+/** `self == oldSelf` on one field (the submission is fixed once the driver exists), plus `rules`. */
+function immutable(field: string, description: string, rules: readonly object[] = []): { description: string; 'x-kubernetes-validations': object[] } {
   return {
     description,
     'x-kubernetes-validations': [{
       rule: 'self == oldSelf',
       message: `${field} is immutable: create a new SparkDriver to change the submission (${MUTABLE})`,
-    }],
+    }, ...rules],
   };
 }
 
@@ -78,17 +98,15 @@ const submissionIdSchema = z.string().max(200).superRefine((id, ctx) => {
  * property; an absent one falls back to it (see `toSubmission`).
  */
 export const sparkDriverSpecSchema = z.object({
-  appResource: z.string().min(1, 'must not be empty').max(MAX_URL)
+  appResource: noNul(z.string().min(1, 'must not be empty').max(MAX_URL, `Too long: may not be more than ${MAX_URL} bytes`))
     .meta(immutable('appResource', 'The primary resource: the application jar or Python file URL.')),
-  mainClass: z.string().max(MAX_NAME)
+  mainClass: noNul(z.string().max(MAX_NAME, `Too long: may not be more than ${MAX_NAME} bytes`))
     .meta(immutable('mainClass', 'The main class of a JVM application; omit or leave empty for Python.')).optional(),
-  arguments: z.array(z.string().max(MAX_VALUE)).max(MAX_ENTRIES)
+  arguments: z.array(value()).max(MAX_ENTRIES, tooMany)
     .meta(immutable('arguments', 'Arguments passed to the application.')).default([]),
-  sparkProperties: z.record(z.string(), z.string().max(MAX_VALUE)).meta({ maxProperties: MAX_ENTRIES })
-    .meta(immutable('sparkProperties', 'Spark properties of the submission (spark.app.name, spark.driver.memory, spark.mesos.*, ...).'))
-    .default({}),
-  environmentVariables: z.record(z.string(), z.string().max(MAX_VALUE)).meta({ maxProperties: MAX_ENTRIES })
-    .meta(immutable('environmentVariables', 'Environment of the driver, as spark-submit sends it (SPARK_* variables).'))
+  sparkProperties: stringMap('sparkProperties', 'Spark properties of the submission (spark.app.name, spark.driver.memory, spark.mesos.*, ...).',
+    PROPERTY_RULES.map(propertyRuleCel)).default({}),
+  environmentVariables: stringMap('environmentVariables', 'Environment of the driver, as spark-submit sends it (SPARK_* variables).')
     .default({}),
   supervise: z.boolean()
     .meta(immutable('supervise', 'Relaunch the driver after TASK_FAILED or TASK_LOST. Absent: spark.driver.supervise, else false.')).optional(),
@@ -112,21 +130,11 @@ export const sparkDriverSpecSchema = z.object({
   'x-kubernetes-validations': [{
     rule: OPTIONAL_IMMUTABLE.map((f) => `has(self.${f}) == has(oldSelf.${f})`).join(' && '),
     message: `${OPTIONAL_IMMUTABLE.join(', ')} cannot be added or removed once the SparkDriver is created`,
-  }],
+  }, ...TOTAL_RULES_CEL],
 }).superRefine((spec, ctx) => {
-  // The Spark properties the core will read must parse too, or the driver would fail later;
-  // those an explicit field overrides do not matter (and the field was checked itself).
-  const explicit = explicitSparkProperties(spec);
-  const props = Object.fromEntries(Object.entries(spec.sparkProperties).filter(([key]) => !(key in explicit)));
-  const supervise = props[SUPERVISE_KEY];
-  const problems = [
-    ...(supervise === undefined ? [] : [parseBoolean(SUPERVISE_KEY, supervise)].flatMap((r) => (r.ok ? [] : [r.error]))),
-    ...readRetryOverrides(props).problems,
-  ];
-  for (const problem of problems) {
-    const key = problem.slice(0, problem.indexOf(':'));
-    ctx.addIssue({ code: 'custom', path: ['sparkProperties', key], message: problem.slice(key.length + 2) });
-  }
+  // The submission-rules table, with the messages the CRD's CEL rules give.
+  for (const message of propertyProblems(spec.sparkProperties)) ctx.addIssue({ code: 'custom', path: ['sparkProperties'], message });
+  for (const message of totalProblems(spec)) ctx.addIssue({ code: 'custom', message });
 });
 
 /**

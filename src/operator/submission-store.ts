@@ -11,6 +11,7 @@ import type { KubeClient, KubeObject } from '../kube/kube-client.ts';
 import { SPARK_DRIVER, SPARK_DRIVER_API_VERSION, parseSparkDriverSpec } from '../kube/sparkdriver.ts';
 import type { SparkDriverStatus } from '../kube/sparkdriver-status.ts';
 import { submissionIdAt } from '../rest/index.ts';
+import { submissionProblems, type DispatcherConfig } from '../scheduler/index.ts';
 import type { CreateOutcome, KillOutcome, SubmissionStatusView, SubmissionStore, ValidatedSubmission } from '../rest/index.ts';
 
 export interface KubeSubmissionStoreOptions {
@@ -23,6 +24,11 @@ export interface KubeSubmissionStoreOptions {
   maxDrivers: number;
   /** Counter start (Spark's restarts at 1 per process; a collision just moves to the next). */
   firstCounter?: number;
+  /**
+   * The dispatcher's configuration: a submission its admission would refuse (a task that cannot
+   * be planned, a command line too long to run) is refused at once, with the same problems.
+   */
+  dispatcher?: DispatcherConfig;
   /** The request marker put on each created resource (default: a random UUID). */
   newRequestId?: () => string;
 }
@@ -32,6 +38,7 @@ const CREATE_ATTEMPTS = 50;
 /** Tries of one ID whose create failed in a way that leaves it unknown whether it happened. */
 const AMBIGUOUS_RETRIES = 6;
 const CREATE_BACKOFF: BackoffPolicy = { initialMs: 100, maxMs: 2_000 };
+const MAX_CLIENT_VERSION = 64;
 export const REQUEST_ID_ANNOTATION = 'sparkmesos.io/rest-request-id';
 const CLIENT_SPARK_VERSION_ANNOTATION = 'sparkmesos.io/client-spark-version';
 
@@ -51,8 +58,21 @@ export class KubeSubmissionStore implements SubmissionStore {
       appResource: request.appResource, mainClass: request.mainClass, arguments: [...request.appArgs],
       sparkProperties: { ...request.sparkProperties }, environmentVariables: { ...request.environmentVariables },
     };
-    const problems = parseSparkDriverSpec(spec);
-    if (!problems.ok) return { kind: 'rejected', message: problems.problems.join('; ') };
+    // Recorded in an annotation; a version string is short (annotations share a 256 KiB budget).
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+    if (request.clientSparkVersion.length > MAX_CLIENT_VERSION || /[\0-\x1f]/.test(request.clientSparkVersion)) {
+      return { kind: 'rejected', message: `clientSparkVersion: must be at most ${MAX_CLIENT_VERSION} printable characters` };
+    }
+    const parsed = parseSparkDriverSpec(spec);
+    if (!parsed.ok) return { kind: 'rejected', message: parsed.problems.join('; ') };
+    if (this.o.dispatcher !== undefined) {
+      const problems = submissionProblems({
+        submissionId: request.submissionId ?? submissionIdAt(this.o.clock.now(), 0), submittedAtMs: this.o.clock.now(),
+        appResource: spec.appResource, mainClass: spec.mainClass, appArgs: spec.arguments,
+        sparkProperties: spec.sparkProperties, environment: spec.environmentVariables,
+      }, this.o.dispatcher);
+      if (problems.length > 0) return { kind: 'rejected', message: problems.join('; ') };
+    }
     const launched = this.o.informer.list().filter((d) => (d as Found['object']).status?.phase === 'Launched').length;
     if (launched >= this.o.maxDrivers) return { kind: 'rejected', message: 'Already reached maximum submission size' };
     // Marks the resource as this request's own, so an answer lost after the create happened is

@@ -2,6 +2,7 @@
 // built as Spark's MesosClusterScheduler builds it (same options, order, filtered and sorted
 // `--conf`s, sandbox paths), except that every user-supplied word is quoted (see shell-escape).
 
+import { LIMITS } from './submission-rules.ts';
 import type { DispatcherConfig } from './config.ts';
 import type { DriverSpec } from './driver.ts';
 import { escapeInsideDoubleQuotes, shellEscape } from './shell-escape.ts';
@@ -71,7 +72,14 @@ export function buildCommandLine(input: CommandLineInput): CommandLineResult {
     ? shellEscape(javaFilePath(spec.appResource.slice('local://'.length)))
     : inSandbox(launcher.sandbox, lastPathSegment(spec.appResource));
   const parts = [launcher.executable, ...commandOptions(input, launcher.sandbox), primaryResource, ...spec.appArgs.map(shellEscape)];
-  return { ok: true, command: parts.join(' ') };
+  const command = parts.join(' ');
+  // Linux hands the command to `sh -c` as one argument, which may not exceed 128 KiB (E2BIG).
+  const bytes = new TextEncoder().encode(command).length;
+  if (bytes > LIMITS.commandLineBytes) {
+    return { ok: false, problems: [`the driver's command line would be ${bytes} bytes; at most ${LIMITS.commandLineBytes} can be run (shorten the arguments or Spark properties)`] };
+  }
+  if (command.includes('\0')) return { ok: false, problems: ['the driver\'s command line would contain a NUL character, which no command line can carry'] };
+  return { ok: true, command };
 }
 
 type Launcher = { ok: true; executable: string; sandbox: string } | { ok: false; problem: string };

@@ -14,4 +14,4 @@ export { EFFECT_ORDER, type Effect, type EffectType, type TaskRef } from './effe
 export { createScheduler, driverCounts, driverView, step, type SchedulerState } from './scheduler.ts';
 export { restoreScheduler, type RestoreResult } from './recovery.ts';
 export { compareProgress, LEGAL_NEXT_PHASES, TASK_STATE_RULES } from './state-machine.ts';
-export { DRIVER_LABEL_KEYS, planDriverTask, type TaskPlan } from './task-plan.ts';
+export { DRIVER_LABEL_KEYS, planDriverTask, submissionProblems, type TaskPlan } from './task-plan.ts';

@@ -8,7 +8,7 @@ import { buildCommandLine, driverExecutorUri, isContainerLocalAppJar } from './c
 import type { DispatcherConfig } from './config.ts';
 import { CONSTRAINTS_KEY, parseConstraints, type Constraint } from './constraints.ts';
 import { driverContainer } from './container.ts';
-import { submissionIdProblem, type DriverSpec } from './driver.ts';
+import { specFromSubmission, submissionIdProblem, type DriverSpec, type SubmissionInput } from './driver.ts';
 import { parseLabels } from './labels.ts';
 import { driverSecrets } from './secrets.ts';
 import { driverSizing, type DriverSizing } from './sizing.ts';
@@ -188,4 +188,16 @@ export function buildTaskInfo(plan: TaskPlan, placement: AttemptPlacement): Task
     container: plan.container,
     labels: { labels: plan.labels },
   };
+}
+
+/**
+ * Why a submission could never start under this dispatcher, or nothing: the checks admission
+ * makes (the Spark properties the core reads, and the whole task plan), for callers that want to
+ * refuse it before it is queued (the REST API).
+ */
+export function submissionProblems(input: SubmissionInput, config: DispatcherConfig): string[] {
+  const built = specFromSubmission(input);
+  if (!built.ok) return built.problems;
+  const plan = planDriverTask(built.spec, config);
+  return plan.ok ? [] : plan.problems;
 }

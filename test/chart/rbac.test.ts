@@ -26,7 +26,7 @@ import type { OperatorConfig } from '../../src/config/index.ts';
 import type { RequestRecord } from '../../src/devcluster/kube/request-log.ts';
 import { CLIENT_POST_HEADERS, JVM_CREATE_REQUEST } from '../rest/spark-client-fixtures.ts';
 import { waitFor } from '../support/wait.ts';
-import { driverManifest, startCluster } from '../operator/harness.ts';
+import { applyPredatingRules, driverManifest, startCluster } from '../operator/harness.ts';
 import type { Cluster } from '../operator/harness.ts';
 import type { Json } from '../devcluster/kube/support.ts';
 import { CI_VALUES, NAMESPACE, find, render } from './helm.ts';
@@ -201,7 +201,8 @@ async function driverLifecycles(cluster: Cluster, probe: KubeClient, ns: string)
       await until(probe, ns, 'short', 'expired', (d) => d === undefined);
     })(),
     (async () => {
-      await apply(cluster, ns, 'invalid', { sparkProperties: { 'spark.driver.supervise': 'sometimes' } });
+      // Refused by today's CRD: it stands for a driver created before the rule existed.
+      await applyPredatingRules(cluster, JSON.stringify({ ...JSON.parse(driverManifest(cluster, 'invalid', { sparkProperties: { 'spark.driver.supervise': 'sometimes' } })), metadata: { name: 'invalid', namespace: ns } }), ns);
       await until(probe, ns, 'invalid', 'rejected', (d) => d?.status?.outcome === 'Rejected');
       // An edit makes the dispatcher look again; the same warning counts up the existing Event.
       await kubectl(cluster, ['patch', '-n', ns, 'sparkdriver', 'invalid', '--type=merge', '-p', '{"spec":{"ttlSecondsAfterFinished":3600}}']);

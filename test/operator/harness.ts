@@ -6,7 +6,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createKubeClient } from '../../src/kube/kube-client.ts';
 import type { KubeClient } from '../../src/kube/kube-client.ts';
-import { CRD_FILE } from '../../src/kube/crd.ts';
+import { CRD_FILE, sparkDriverCrd } from '../../src/kube/crd.ts';
 import { startMesosMaster } from '../../src/devcluster/mesos/index.ts';
 import type { EmulatedMesosMaster } from '../../src/devcluster/mesos/index.ts';
 import { startEmulator } from '../devcluster/kube/support.ts';
@@ -64,6 +64,23 @@ export function driverManifest(cluster: Cluster, name: string, spec: Json = {}):
       ...rest,
     },
   });
+}
+
+/**
+ * Creates a SparkDriver the way one created before an upgrade exists: under the CRD without the
+ * submission rules of sparkProperties, which is then put back. The operator must still refuse it.
+ */
+export async function applyPredatingRules(cluster: Cluster, manifest: string, namespace = 'default'): Promise<void> {
+  const crd: Json = sparkDriverCrd();
+  const props = crd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.sparkProperties as Json;
+  props['x-kubernetes-validations'] = (props['x-kubernetes-validations'] as Json[]).filter((r) => r.rule === 'self == oldSelf');
+  const steps: [string[], string | undefined][] = [
+    [['apply', '-f', '-'], JSON.stringify(crd)], [['apply', '-n', namespace, '-f', '-'], manifest], [['apply', '-f', path.resolve(CRD_FILE)], undefined],
+  ];
+  for (const [args, stdin] of steps) {
+    const result = await cluster.kube.kubectl(args, stdin === undefined ? {} : { stdin });
+    if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
+  }
 }
 
 /** The sandbox `stdout` of a task the master lists as completed. */

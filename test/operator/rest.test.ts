@@ -10,7 +10,7 @@ import { systemClock } from '../../src/runtime/clock.ts';
 import { parseDispatcherConfig } from '../../src/scheduler/index.ts';
 import { CLIENT_POST_HEADERS, JVM_CREATE_REQUEST } from '../rest/spark-client-fixtures.ts';
 import { waitFor } from '../support/wait.ts';
-import { getDriver, startCluster } from './harness.ts';
+import { driverManifest, getDriver, startCluster } from './harness.ts';
 import type { Cluster } from './harness.ts';
 import type { Json } from '../devcluster/kube/support.ts';
 
@@ -28,7 +28,9 @@ beforeEach(async () => {
     stateNamespace: 'default', stateConfigMapName: 'dispatcher-state', clock: systemClock, random: Math.random, log: silentLogger,
   });
   await operator.start();
-  const store = new KubeSubmissionStore({ kube: cluster.client, informer: operator.informer, namespace: 'default', clock: systemClock, maxDrivers: 200 });
+  const store = new KubeSubmissionStore({
+    kube: cluster.client, informer: operator.informer, namespace: 'default', clock: systemClock, maxDrivers: 200, dispatcher: parsed.config,
+  });
   rest = await startRestServer({ store, host: '127.0.0.1', port: 0 });
 });
 
@@ -61,6 +63,7 @@ async function statusUntil(id: string, state: string): Promise<Json> {
 
 test('create, status and kill as spark-submit sends them', async () => {
   const created = await call('POST', '/v1/submissions/create', createBody(['100']));
+  expect(created.message).toBeUndefined();
   expect(created).toMatchObject({ action: 'CreateSubmissionResponse', success: true, submissionId: expect.stringMatching(/^driver-\d{14}-\d{4}$/) });
   const id = created.submissionId as string;
   const resource = await getDriver(cluster, id);
@@ -83,7 +86,7 @@ test('create, status and kill as spark-submit sends them', async () => {
 });
 
 describe('create under API faults: one resource per create that took, and the answer says so', () => {
-  const restDrivers = async (): Promise<Json[]> => ((await cluster.client.list<Json>({ group: 'sparkmesos.io', version: 'v1alpha1', plural: 'sparkdrivers', namespace: 'default' })).items)
+  const restDrivers = async (): Promise<Json[]> => ((await cluster.client.list<Json>({ group: 'sparkmesos.io', version: 'v1alpha1', plural: 'sparkdrivers' })).items)
     .filter((d) => d.metadata.labels?.['sparkmesos.io/submitted-via'] === 'rest');
 
   test('the answer to a create that happened is lost: read back, answered success once', async () => {
@@ -107,5 +110,53 @@ describe('create under API faults: one resource per create that took, and the an
     const created = await call('POST', '/v1/submissions/create', createBody(['x']));
     expect(created).toMatchObject({ success: false, message: expect.stringContaining('spec.arguments: Too many') });
     expect(await restDrivers()).toEqual([]);
+  });
+});
+
+describe('input that could never start is refused at submit, through kubectl and REST alike, never with a 5xx', () => {
+  /** A Spark create request with these changes to its fields. */
+  const createWith = (change: (request: Json) => void): string => {
+    const request = JSON.parse(createBody(['x'])) as Json;
+    change(request);
+    return JSON.stringify(request);
+  };
+  const post = async (body: string): Promise<{ code: number; json: Json }> => {
+    const response = await request(`${rest.url}/v1/submissions/create`, { method: 'POST', headers: CLIENT_POST_HEADERS, body });
+    return { code: response.statusCode, json: await response.body.json() as Json };
+  };
+
+  test.each<[string, (r: Json) => void, Json, RegExp]>([
+    ['memory that is not a size', (r) => { r.sparkProperties['spark.driver.memory'] = 'lots'; },
+      { sparkProperties: { 'spark.driver.memory': 'lots' } }, /spark\.driver\.memory must be a memory size|Property 'spark\.driver\.memory' expected memory value/],
+    ['zero cores', (r) => { r.sparkProperties['spark.driver.cores'] = '0'; },
+      { sparkProperties: { 'spark.driver.cores': '0' } }, /spark\.driver\.cores must be a number of CPUs greater than 0/],
+    ['an infinite number of cores', (r) => { r.sparkProperties['spark.driver.cores'] = '1e400'; },
+      { sparkProperties: { 'spark.driver.cores': '1e400' } }, /spark\.driver\.cores must be/],
+    ['10^20 GiB', (r) => { r.sparkProperties['spark.driver.memory'] = '100000000000000000000g'; },
+      { sparkProperties: { 'spark.driver.memory': '100000000000000000000g' } }, /spark\.driver\.memory must be a memory size from 1m to 16t|Property 'spark\.driver\.memory' expected memory value/],
+    ['513 Spark properties', (r) => { for (let i = 0; i < 513; i += 1) r.sparkProperties[`spark.x${i}`] = 'y'; },
+      { sparkProperties: Object.fromEntries(Array.from({ length: 513 }, (_, i) => [`spark.x${i}`, 'y'])) }, /Too many/],
+    ['a NUL in an argument', (r) => { r.appArgs = ['a\u0000b']; }, { arguments: ['a\u0000b'] }, /should match '\^\[\^\\0\]\*\$'/],
+    ['ten 16,000-character arguments', (r) => { r.appArgs = Array.from({ length: 10 }, () => 'x'.repeat(16_000)); },
+      { arguments: Array.from({ length: 10 }, () => 'x'.repeat(16_000)) }, /command line has a fixed size limit/],
+  ])('%s', async (_name, change, spec, message) => {
+    const answer = await post(createWith(change));
+    expect(answer.code).toBeLessThan(500);
+    // A refusal: success false, or Spark's own validation error (an ErrorResponse, which has no success field).
+    expect(answer.json.success).not.toBe(true);
+    expect(answer.json.message).toMatch(message);
+    const applied = await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'bad', spec) });
+    expect(applied.code).not.toBe(0);
+    expect(applied.stderr).toMatch(message);
+  });
+
+  test('what only the dispatcher can tell (a task it cannot plan) is refused with admission\'s own problem', async () => {
+    const answer = await post(createWith((r) => { r.sparkProperties['spark.mesos.driver.constraints'] = 'zone:a:b'; }));
+    expect(answer.json).toMatchObject({ success: false, message: expect.stringContaining("spark.mesos.driver.constraints: bad constraint string 'zone:a:b'") });
+  });
+
+  test('a client version too long for an annotation is refused', async () => {
+    const answer = await post(createWith((r) => { r.clientSparkVersion = 'x'.repeat(256 * 1024); }));
+    expect(answer.json).toMatchObject({ success: false, message: expect.stringContaining('clientSparkVersion') });
   });
 });

@@ -119,8 +119,8 @@ export function allResources(): SparkDriver[] {
       steps: [[{ phase: 'finished', ...c(0), outcome: 'error', reason: 'InvalidDriver', message: 'spark.mesos.driver.labels: Malformed label: x', finishedAtMs: sec(461) }, sec(461)]],
     }),
     makeResource({
-      name: 'rejected', id: 'driver-20240301100750-0012', createdAt: sec(470), props: { 'spark.driver.cores': 'lots' },
-      status: (prev) => invalidSpecStatus(prev, ['spec.sparkProperties[spark.driver.cores]: not a number'], { nowMs: sec(471), generation: 1, submissionId: 'driver-20240301100750-0012', frameworkId: FW }),
+      name: 'rejected', id: 'driver-20240301100750-0012', createdAt: sec(470), props: { 'spark.mesos.driver.constraints': 'zone:a:b' },
+      status: (prev) => invalidSpecStatus(prev, ["spec.sparkProperties[spark.mesos.driver.constraints]: bad constraint string 'zone:a:b'"], { nowMs: sec(471), generation: 1, submissionId: 'driver-20240301100750-0012', frameworkId: FW }),
     }),
     hostileResource(),
     secretsResource(),

@@ -140,8 +140,8 @@ describe('uiDriverFrom', () => {
     expect(uiDriverFrom(byName('with-credentials'), config).environment).toMatchObject({ DB_USER: MASK, DB_PASSWORD: MASK });
     const rejected = uiDriverFrom(byName('rejected'), config);
     expect(rejected.command).toBeUndefined();
-    expect(rejected.problems?.join()).toMatch(/spark\.driver\.cores/);
+    expect(rejected.problems?.join()).toMatch(/spark\.mesos\.driver\.constraints/);
     const badSupervise = { ...byName('pending'), spec: { ...byName('pending').spec, sparkProperties: { 'spark.driver.supervise': 'maybe' } } };
-    expect(uiDriverFrom(badSupervise, config).problems?.[0]).toMatch(/^spec\.sparkProperties\[spark\.driver\.supervise\]/);
+    expect(uiDriverFrom(badSupervise, config).problems?.[0]).toMatch(/^spec\.sparkProperties\[spark\.driver\.supervise\]: 'maybe' is not true or false/);
   });
 });

@@ -83,7 +83,7 @@ describe('overview page', () => {
     expect(byId.get('driver-20240301100730-0010')?.[0]).toBe('driver-20240301100730-0010 spark-jobs/lost-after-retries attempt driver-20240301100730-0010-retry-2');
     expect(byId.get('driver-20240301100730-0010')?.[8]).toBe('Lost TASK_LOST Reason: REASON_AGENT_REMOVED');
     expect(byId.get('driver-20240301100740-0011')?.slice(4, 9)).toEqual(['—', '—', '2024/03/01 10:07:41', '—', 'Error spark.mesos.driver.labels: Malformed label: x']);
-    expect(byId.get('driver-20240301100750-0012')?.[8]).toMatch(/^Rejected Invalid spec: spec.sparkProperties\[spark.driver.cores\]/);
+    expect(byId.get('driver-20240301100750-0012')?.[8]).toMatch(/^Rejected Invalid spec: spec.sparkProperties\[spark.mesos.driver.constraints\]/);
     expect(linkTargets(sectionOf(overview, 'finished'))).toContain(`${HISTORY}/history/${FW}-driver-20240301100730-0010-retry-2`);
   });
 
@@ -182,7 +182,7 @@ describe('driver page', () => {
     const rejected = driverPage('driver-20240301100750-0012');
     expect(textOf(rejected)).toContain('Driver state: Finished Rejected');
     expect(textOf(sectionOf(rejected, 'driver-command'))).toContain('Not available: the driver cannot be planned.');
-    expect(textOf(rejected)).toMatch(/The dispatcher cannot plan this driver: spark\.driver\.cores/);
+    expect(textOf(rejected)).toMatch(/The dispatcher cannot plan this driver: spark\.mesos\.driver\.constraints/);
   });
 
   test('error pages: missing ID (400), unknown ID (404), unknown path (404)', () => {

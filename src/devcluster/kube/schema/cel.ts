@@ -42,6 +42,10 @@ const env = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregat
   .registerFunction('list.lastIndexOf(dyn): int', (l: CelList, v: unknown) => BigInt(l.findLastIndex((x) => deepEqual(x, v))))
   .registerFunction('isURL(string): bool', (s: string) => URL.canParse(s));
 
+// cel-js tells lists by their constructor. Under Jest's VM modules the library can live in
+// another realm than the server's JSON, so lists are rebuilt with the library's own Array.
+const CelArray = (env.parse('[]')({}) as unknown[]).constructor as ArrayConstructor;
+
 const compiled = new Map<string, ParseResult | Error>();
 
 function compile(expr: string): ParseResult | Error {
@@ -73,7 +77,7 @@ export function toCel(value: unknown, s: Schema | undefined): unknown {
     const integral = s?.type === 'integer' || s?.['x-kubernetes-int-or-string'] === true || (!s?.type && Number.isInteger(value));
     return integral && Number.isInteger(value) ? BigInt(value) : value;
   }
-  if (Array.isArray(value)) return value.map((v) => toCel(v, s?.items));
+  if (Array.isArray(value)) return CelArray.from(value, (v) => toCel(v, s?.items));
   if (isObj(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = toCel(v, s ? propertySchema(s, k) : undefined);
