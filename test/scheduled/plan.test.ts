@@ -153,7 +153,7 @@ test('a run name held by a SparkDriver that is not this schedule\'s: reported, m
   expect(planAt(T0 + HOUR + MIN, after(resource(), p), [], { nameTaken: (n) => n === name }).events).toEqual([]);
 });
 
-test('history limits: the oldest finished runs beyond each limit are pruned; killed and lost count as failed', () => {
+test('history limits: the oldest finished runs beyond each limit are pruned; a killed run counts as failed', () => {
   const runs = [
     succeeded(T0 + HOUR), failed(T0 + 2 * HOUR), succeeded(T0 + 3 * HOUR), succeeded(T0 + 4 * HOUR),
     run(T0 + 5 * HOUR, { phase: 'Finished', outcome: 'Killed' }), succeeded(T0 + 6 * HOUR), run(T0 + 7 * HOUR, { phase: 'Launched' }),
