@@ -1,8 +1,8 @@
 // The thin shell around the planner (leader only): reads a ScheduledSparkDriver and its runs from
 // the informer caches, asks `plan` what to do, and does it in a fixed order: kill (Replace) before
-// the new run is created, so two never run under Replace; create, where AlreadyExists from one of
-// our own runs means it was created before (a restart, a second leader); prune the history; then
-// write the status, and only then count the metrics and record the events it implies.
+// the new run is created, so two never run under Replace; create, where AlreadyExists means the
+// run exists (a restart, a second leader) and the next pass decides from the cache; prune the
+// history; then write the status, and only then count the metrics and record the events.
 import { isAlreadyExists, isConflict, isNotFound } from '../kube/api-error.ts';
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { Informer } from '../kube/informer.ts';
@@ -61,7 +61,9 @@ export class ScheduledController {
     const decided = plan({ resource, runs: runsOf(drivers, uid), nowMs: this.o.clock.now(), nameTaken });
     try {
       for (const name of decided.kill) await this.killRun(namespace, name);
-      if (decided.create !== undefined && !(await this.createRun(resource, decided.create.scheduledMs))) return { kind: 'retry', error: new Error(`run ${decided.create.name} exists and is not ours`) };
+      if (decided.create !== undefined && !(await this.createRun(resource, decided.create.scheduledMs))) {
+        return { kind: 'retry', error: new Error(`run ${decided.create.name} exists already; looking again once the cache has it`) };
+      }
       for (const run of decided.prune) await this.deleteRun(namespace, run.name, run.uid);
       await this.writeStatus(raw, decided.status);
     } catch (error) {
@@ -82,16 +84,18 @@ export class ScheduledController {
     if (decided.create !== undefined) this.o.log.info({ schedule: raw.metadata?.name, run: decided.create.name }, 'scheduled run created');
   }
 
-  /** Creates the run; false when a SparkDriver of that name exists that is not one of ours. */
+  /**
+   * Creates the run; false when the name is taken already. The cache did not show it yet: the
+   * reconcile is retried, and with the cache caught up the planner adopts the run if it is ours
+   * (another leader, a restart) or reports the name as taken.
+   */
   private async createRun(resource: ScheduledSparkDriver, scheduledMs: number): Promise<boolean> {
-    const manifest = runManifest(resource, scheduledMs);
     try {
-      await this.o.kube.create(SPARK_DRIVER, resource.metadata.namespace, manifest);
+      await this.o.kube.create(SPARK_DRIVER, resource.metadata.namespace, runManifest(resource, scheduledMs));
       return true;
     } catch (error) {
-      if (!isAlreadyExists(error)) throw error;
-      const existing = await this.o.kube.get(this.driverRef(resource.metadata.namespace, manifest.metadata?.name ?? ''));
-      return controllerOf(existing)?.uid === resource.metadata.uid;
+      if (isAlreadyExists(error)) return false;
+      throw error;
     }
   }
 

@@ -88,7 +88,7 @@ test('restart in the middle of a scheduled time: the run was created, the status
   await at(c, T0 + 10 * MINUTE, namesAre([runNameAt(T0 + 5 * MINUTE), runNameAt(T0 + 10 * MINUTE)]), 'the next run, from the new leader');
 });
 
-test('two leaders at one scheduled time: the other leader\'s run makes the create fail with AlreadyExists, which reads as ours', async () => {
+test('two leaders at one scheduled time: the other leader\'s run makes the create fail with AlreadyExists; the run is adopted, not made twice', async () => {
   await apply(c, scheduledManifest('etl'));
   const outcomes: string[] = [];
   // Another leader (a stale one) creates the same run just before this one's create reaches the server.
