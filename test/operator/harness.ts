@@ -1,7 +1,7 @@
 // A whole cluster for operator tests: the Kubernetes API emulator with the SparkDriver and
 // ScheduledSparkDriver CRDs installed by the real kubectl, the Mesos master emulator, and a Spark
-// home whose stub `spark-submit` runs as a real process (it fails when an argument says `fail`, runs for a
-// minute when one says `sleep`, and otherwise prints its command line and succeeds).
+// home whose stub `spark-submit` runs as a real process (it fails when an argument says `fail`,
+// runs for a minute when one says `sleep`, and otherwise prints its command line and succeeds).
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createKubeClient } from '../../src/kube/kube-client.ts';
