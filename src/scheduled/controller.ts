@@ -3,12 +3,14 @@
 // the new run is created, so two never run under Replace; create, where AlreadyExists means the
 // run exists (a restart, a second leader) and the next pass decides from the cache; prune the
 // history; then write the status, and only then count the metrics and record the events.
+import { isDeepStrictEqual } from 'node:util';
 import { isAlreadyExists, isConflict, isNotFound } from '../kube/api-error.ts';
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { KubeClient, KubeObject, ObjectRef } from '../kube/kube-client.ts';
 import type { ReconcileResult } from '../kube/reconcile-runner.ts';
 import { SPARK_DRIVER } from '../kube/sparkdriver.ts';
+import type { SparkDriverOutcome } from '../kube/sparkdriver-status.ts';
 import { replacingMergePatch } from '../operator/merge-patch.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -17,7 +19,6 @@ import { controllerOf, runManifest, runsOf } from './runs.ts';
 import { parseScheduledSparkDriver, SCHEDULED_SPARK_DRIVER, type ScheduledSparkDriver } from './scheduled-spark-driver.ts';
 import { scheduledConditions } from './scheduled-conditions.ts';
 import type { ScheduledSparkDriverStatus } from './scheduled-status.ts';
-import type { SparkDriverOutcome } from '../kube/sparkdriver-status.ts';
 
 /** What the controller reports to the metrics, once the status that records it is written. */
 export interface ScheduledObserver {
@@ -118,7 +119,7 @@ export class ScheduledController {
   /** Writes the status when it differs from the cached one, replacing it whole. */
   private async writeStatus(raw: KubeObject, status: ScheduledSparkDriverStatus): Promise<void> {
     const current = (raw as { status?: unknown }).status;
-    if (JSON.stringify(current) === JSON.stringify(status)) return;
+    if (isDeepStrictEqual(current, status)) return;
     await this.o.kube.patchStatus(this.ref(raw), { status: replacingMergePatch([current], status as Record<string, unknown>) });
   }
 

@@ -3,9 +3,9 @@
 // A change to a run (a SparkDriver it controls) requeues its ScheduledSparkDriver, so Forbid
 // starts a delayed run and the status follows outcomes as they happen.
 import { EventRecorder } from '../kube/event-recorder.ts';
-import { Informer, objectKey } from '../kube/informer.ts';
+import { Informer } from '../kube/informer.ts';
 import type { KubeClient, KubeObject } from '../kube/kube-client.ts';
-import { ReconcileRunner, type Outcome } from '../kube/reconcile-runner.ts';
+import { ReconcileRunner } from '../kube/reconcile-runner.ts';
 import { WorkQueue } from '../kube/work-queue.ts';
 import type { Clock, Random } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -25,7 +25,6 @@ export interface ScheduledDriversOptions {
   log: Logger;
   workers?: number;
   observer?: ScheduledObserver;
-  onOutcome?: (key: string, outcome: Outcome, durationMs: number) => void;
 }
 
 export class ScheduledDrivers {
@@ -52,7 +51,6 @@ export class ScheduledDrivers {
     });
     this.runner = new ReconcileRunner({
       queue: this.queue, reconcile: controller.reconcile, workers: options.workers ?? 2, clock: options.clock, logger: log,
-      ...(options.onOutcome !== undefined && { onOutcome: options.onOutcome }),
     });
   }
 
@@ -88,8 +86,8 @@ export class ScheduledDrivers {
 
   private runChanged(key: string, driver: KubeObject | undefined): void {
     const owner = driver === undefined ? undefined : controllerOf(driver);
-    const ownerKey = owner === undefined || driver === undefined ? this.ownerOfRun.get(key) : objectKey({ metadata: { namespace: driver.metadata?.namespace ?? '', name: owner.name } });
-    if (driver === undefined || owner === undefined) this.ownerOfRun.delete(key);
+    const ownerKey = owner === undefined ? this.ownerOfRun.get(key) : `${driver?.metadata?.namespace ?? ''}/${owner.name}`;
+    if (owner === undefined) this.ownerOfRun.delete(key);
     else if (ownerKey !== undefined) this.ownerOfRun.set(key, ownerKey);
     if (ownerKey !== undefined) this.enqueue(ownerKey);
   }
