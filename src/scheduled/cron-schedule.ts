@@ -24,8 +24,8 @@ export interface CronSchedule {
 
 export type ScheduleResult = { ok: true; schedule: CronSchedule } | { ok: false; field: 'schedule' | 'timeZone'; problem: string };
 
-/** The time zone, or its problem; absent means UTC (the dispatcher's pods run in UTC anyway). */
-export function checkTimeZone(timeZone: string): string | undefined {
+/** The problem with an IANA time zone name, if any. */
+function checkTimeZone(timeZone: string): string | undefined {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
     return undefined;

@@ -5,7 +5,7 @@
 import type { CronSchedule } from './cron-schedule.ts';
 
 /** More missed times than this are reported as too many (CronJob's limit). */
-export const MAX_MISSED = 100;
+const MAX_MISSED = 100;
 
 export interface DueTimes {
   /** Times in the window (an estimate when `tooMany`). */

@@ -26,8 +26,7 @@ export const SCHEDULED_SPARK_DRIVER_API_VERSION = `${SCHEDULED_SPARK_DRIVER.grou
  */
 export const MAX_NAME_LENGTH = 52;
 
-export const CONCURRENCY_POLICIES = ['Allow', 'Forbid', 'Replace'] as const;
-export type ConcurrencyPolicy = (typeof CONCURRENCY_POLICIES)[number];
+const CONCURRENCY_POLICIES = ['Allow', 'Forbid', 'Replace'] as const;
 
 /** A run carries its own submission ID and starts unkilled: the template may set neither. */
 export const TEMPLATE_RULES = [

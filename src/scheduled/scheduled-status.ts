@@ -22,7 +22,6 @@ const recentRunSchema = runRefSchema.extend({
   finishTime: dateTime('When the run finished.').optional(),
 });
 export type RecentRun = z.output<typeof recentRunSchema>;
-export type RunRef = z.output<typeof runRefSchema>;
 
 export const scheduledStatusSchema = z.object({
   observedGeneration: z.int().min(0).optional().describe('The metadata.generation this status was computed for.'),
