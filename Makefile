@@ -34,7 +34,7 @@ typecheck: install ## Type-check everything (tsc --noEmit)
 lint: install ## Lint with typescript-eslint
 	$(NPX) eslint .
 
-crds: install ## Regenerate crds/ from src/kube/sparkdriver.ts
+crds: install ## Regenerate crds/ from the schemas in src/kube and src/scheduled
 	$(NPX) node --disable-warning=ExperimentalWarning scripts/generate-crds.ts
 
 unit: install ## Run the Jest suite only

@@ -9,6 +9,7 @@ import { createKubeClient } from './kube/kube-client.ts';
 import type { KubeConfigSource } from './kube/kube-client.ts';
 import { Operator } from './operator/operator.ts';
 import { KubeSubmissionStore } from './operator/submission-store.ts';
+import { ScheduledDrivers } from './scheduled/scheduled-drivers.ts';
 import { createMetrics, startMetricsServer } from './metrics/index.ts';
 import { parseSparkDriver } from './kube/sparkdriver.ts';
 import { startUiServer, uiDriverFrom } from './ui/index.ts';
@@ -62,6 +63,7 @@ async function main(): Promise<number> {
   // stream and release the lease (operator.stop), then close the remaining servers.
   const stopAll = (): Promise<void> => (stopping ??= (async () => {
     await Promise.all(intake.map((server) => server.close()));
+    await scheduled.stop();
     await operator.stop();
     await Promise.all(servers.map((server) => server.close()));
     finished();
@@ -97,6 +99,11 @@ async function main(): Promise<number> {
       exitCode = 1;
       void stopAll();
     },
+    onLeading: () => scheduled.lead(),
+  });
+  const scheduled = new ScheduledDrivers({
+    kube, drivers: operator.informer, identity, clock: systemClock, random: systemRandom, log, observer: metrics.scheduled,
+    ...(kubernetes.namespaces !== 'all' && { namespaces: kubernetes.namespaces }),
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
@@ -114,6 +121,7 @@ async function main(): Promise<number> {
       shuttingDown: () => stopping !== undefined,
     },
   }));
+  scheduled.start();
   await operator.start();
   const store = new KubeSubmissionStore({
     kube, informer: operator.informer, namespace: kubernetes.submissionNamespace, clock: systemClock, maxDrivers: config.dispatcher.maxDrivers,
@@ -131,7 +139,7 @@ async function main(): Promise<number> {
       return parsed.ok ? [uiDriverFrom(parsed.resource, config.dispatcher, frameworkId === undefined ? {} : { frameworkId })] : [];
     });
     return {
-      masterUrl: `mesos://${mesos.master}`, leader: operator.isLeader, drivers, redactionPattern: config.redactionPattern,
+      masterUrl: `mesos://${mesos.master}`, leader: operator.isLeader, drivers, schedules: scheduled.list(), redactionPattern: config.redactionPattern,
       ...(frameworkId !== undefined && { frameworkId }),
       ...(config.ui.proxyBaseUrl !== undefined && { mesosProxyBaseUrl: config.ui.proxyBaseUrl }),
       ...(config.ui.historyServerUrl !== undefined && { historyServerUrl: config.ui.historyServerUrl }),

@@ -1,16 +1,20 @@
 // `make run`: the whole dispatcher on one machine. Starts the Kubernetes API emulator (kubeconfig
 // at .devcluster/kubeconfig) with the SparkDriver CRD, the Mesos master emulator with three
 // agents, and the dispatcher itself as a child process; then submits an example SparkDriver whose
-// stub spark-submit runs as a real process, and prints where to look. Ctrl-C stops everything.
+// stub spark-submit runs as a real process and the example ScheduledSparkDriver (every minute),
+// and prints where to look. Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { startKubeApiServer } from './kube/server.ts';
 import { startMesosMaster } from './mesos/index.ts';
-import { createKubeClient } from '../kube/kube-client.ts';
+import { createKubeClient, type KubeObject } from '../kube/kube-client.ts';
 import { sparkDriverCrd } from '../kube/crd.ts';
 import { SPARK_DRIVER, SPARK_DRIVER_API_VERSION } from '../kube/sparkdriver.ts';
+import { scheduledCrd } from '../scheduled/crd.ts';
+import { SCHEDULED_SPARK_DRIVER } from '../scheduled/scheduled-spark-driver.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** DEVCLUSTER_DIR moves the work tree (tests use a temporary one). */
@@ -43,7 +47,9 @@ async function main(): Promise<void> {
   const kubeApi = await startKubeApiServer({});
   await kubeApi.writeKubeconfig(KUBECONFIG);
   const kube = createKubeClient({ kubeConfig: { from: 'file', path: KUBECONFIG } });
-  await kube.create({ group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' }, undefined, sparkDriverCrd());
+  for (const crd of [sparkDriverCrd(), scheduledCrd()]) {
+    await kube.create({ group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' }, undefined, crd);
+  }
   const mesos = await startMesosMaster({ agents: 3, workDir: path.join(WORK, 'mesos'), adminApi: true });
 
   const dispatcher = spawn(process.execPath, [
@@ -83,6 +89,12 @@ async function main(): Promise<void> {
     },
   });
 
+  // The example schedule, every minute instead of nightly, with the local jar.
+  const scheduled = parse(readFileSync(path.join(ROOT, 'examples/scheduledsparkdriver.yaml'), 'utf8')) as KubeObject & { spec: { schedule: string; template: { appResource: string } } };
+  scheduled.spec.schedule = '* * * * *';
+  scheduled.spec.template.appResource = `file://${appJar}`;
+  await kube.create(SCHEDULED_SPARK_DRIVER, 'default', scheduled);
+
   const kubectl = `KUBECONFIG=${path.relative(process.cwd(), KUBECONFIG)} .tools/kubectl`;
   process.stdout.write([
     '',
@@ -93,8 +105,9 @@ async function main(): Promise<void> {
     `  REST API (spark-submit)    mesos://127.0.0.1:${PORTS.rest}   (http://127.0.0.1:${PORTS.rest}/v1/submissions/...)`,
     `  Metrics and health         http://127.0.0.1:${PORTS.metrics}/metrics   /healthz   /readyz`,
     '',
-    'An example driver, spark-pi, was submitted. Try:',
+    'An example driver, spark-pi, was submitted, and nightly-pi (examples/scheduledsparkdriver.yaml) runs every minute. Try:',
     `  ${kubectl} get sparkdrivers -w`,
+    `  ${kubectl} get ssd`,
     `  ${kubectl} wait --for=condition=Succeeded sd/spark-pi --timeout=60s`,
     `  ${kubectl} apply -f examples/sparkdriver.yaml`,
     `  curl -s http://127.0.0.1:${PORTS.rest}/v1/submissions/status/<submission ID>`,

@@ -29,7 +29,8 @@ export const PRINTER_COLUMNS = [
   { name: 'Reason', type: 'string', priority: 1, jsonPath: condition('Ready', 'reason') },
 ] as const;
 
-function jsonSchemaOf(schema: z.ZodType): JsonSchema {
+/** The structural OpenAPI schema of what users write for `schema` (defaults kept, defaulted fields optional). */
+export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
   // io 'input': defaulted fields are optional in what users write, and their defaults are kept.
   return toStructural(z.toJSONSchema(schema, { io: 'input', target: 'openapi-3.0', unrepresentable: 'throw' }));
 }

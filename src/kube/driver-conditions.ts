@@ -100,16 +100,24 @@ export function desiredConditions(phase: DriverStatus['phase'], attempts: number
 export function mergeConditions(
   previous: readonly Condition[] | undefined, desired: readonly DesiredCondition[], nowMs: number, generation: number,
 ): Condition[] {
+  return mergeOwnedConditions(previous, desired, nowMs, generation, CONDITION_TYPES);
+}
+
+/** `mergeConditions` for any resource: `owned` are the condition types its writer decides. */
+export function mergeOwnedConditions(
+  previous: readonly Condition[] | undefined, desired: readonly Omit<Condition, 'lastTransitionTime' | 'observedGeneration'>[],
+  nowMs: number, generation: number, owned: readonly string[],
+): Condition[] {
   const before = new Map((previous ?? []).map((cond) => [cond.type, cond]));
   const now = rfc3339(nowMs);
-  const owned: Condition[] = desired.map((d) => {
+  const merged: Condition[] = desired.map((d) => {
     const old = before.get(d.type);
     const lastTransitionTime = old !== undefined && old.status === d.status ? old.lastTransitionTime : now;
     return { type: d.type, status: d.status, observedGeneration: generation, lastTransitionTime, reason: d.reason, message: d.message };
   });
-  const ownedTypes = new Set<string>(CONDITION_TYPES);
+  const ownedTypes = new Set<string>(owned);
   const foreign = (previous ?? []).filter((cond) => !ownedTypes.has(cond.type));
-  return [...owned, ...foreign];
+  return [...merged, ...foreign];
 }
 
 /** Kubernetes time: RFC 3339 in UTC, whole seconds (metav1.Time). */

@@ -33,7 +33,7 @@ const SOURCES = {
 
 export const TASK_STATUS_SOURCES: readonly TaskStatusSource[] = Object.values(SOURCES);
 
-const time = (description: string) => z.string().meta({ format: 'date-time', description });
+export const time = (description: string) => z.string().meta({ format: 'date-time', description });
 
 const mesosStatusSchema = z.object({
   state: z.enum(TASK_STATES).describe('Last Mesos task state (TASK_RUNNING, TASK_FAILED, ...).'),
@@ -55,7 +55,7 @@ export type AttemptStatus = z.output<typeof attemptStatusSchema>;
 export type MesosTaskStatus = z.output<typeof mesosStatusSchema>;
 
 // metav1.Condition, as Kubernetes' own CRDs declare it.
-const conditionSchema = z.object({
+export const conditionSchema = z.object({
   type: z.string().min(1).max(316),
   status: z.enum(['True', 'False', 'Unknown']),
   observedGeneration: z.int().min(0).optional(),

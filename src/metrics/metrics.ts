@@ -12,6 +12,8 @@ import type { Effect } from '../scheduler/index.ts';
 import { createControllerMetrics, type ControllerSources, type ReconcileOutcome } from './controller-metrics.ts';
 import { createDriverMetrics, type SpecLookup } from './driver-metrics.ts';
 import { createMesosMetrics, type ObservedMesosEvent } from './mesos-metrics.ts';
+import { createScheduledMetrics } from './scheduled-metrics.ts';
+import type { ScheduledObserver } from '../scheduled/controller.ts';
 import { buildInfo, registerBuildInfo, type BuildInfo } from './build-info.ts';
 import { DEFAULT_QUEUE } from '../scheduler/index.ts';
 
@@ -52,6 +54,8 @@ export interface DispatcherMetrics {
   readonly observeReconcile: (key: string, outcome: ReconcileOutcome, durationMs: number) => void;
   /** Adds or replaces scrape-time sources. */
   readonly bindSources: (sources: MetricSources) => void;
+  /** The ScheduledSparkDriver controller's runs and missed times. */
+  readonly scheduled: ScheduledObserver;
 }
 
 export const DEFAULT_CONTROLLER_NAME = 'sparkdriver';
@@ -68,6 +72,7 @@ export function createMetrics(options: MetricsOptions = {}): DispatcherMetrics {
   const drivers = createDriverMetrics(registry, () => sources.drivers?.(), queues);
   registerBuildInfo(registry, options.build ?? buildInfo());
   const mesos = createMesosMetrics(registry, clock);
+  const scheduled = createScheduledMetrics(registry);
   const controllerMetrics = createControllerMetrics(
     registry, { controller, queue: controller, lease: options.leaseName ?? DEFAULT_LEASE_NAME }, () => sources,
   );
@@ -81,6 +86,11 @@ export function createMetrics(options: MetricsOptions = {}): DispatcherMetrics {
       guarded(log, 'observeReconcile', () => controllerMetrics.observeReconcile(key, outcome, durationMs)),
     bindSources: (more) => {
       sources = { ...sources, ...more };
+    },
+    scheduled: {
+      runCreated: () => guarded(log, 'scheduled.runCreated', () => scheduled.runCreated()),
+      runFinished: (outcome) => guarded(log, 'scheduled.runFinished', () => scheduled.runFinished(outcome)),
+      missed: (reason, count) => guarded(log, 'scheduled.missed', () => scheduled.missed(reason, count)),
     },
   };
 }

@@ -54,6 +54,8 @@ export interface OperatorOptions {
   atCrashPoint?: (point: CrashPoint) => void;
   /** Called once when this replica can no longer lead (lease lost, framework taken over). */
   onFatal?: (reason: string) => void;
+  /** Called once this replica leads and reconciles SparkDrivers: starts other leader-only work (ScheduledSparkDrivers). */
+  onLeading?: () => void;
 }
 
 export class Operator {
@@ -204,6 +206,7 @@ export class Operator {
     });
     this.runner.start();
     for (const raw of this.informer.list()) this.queue.add(`${raw.metadata?.namespace ?? ''}/${raw.metadata?.name ?? ''}`);
+    this.o.onLeading?.();
     client.start();
   }
 

@@ -81,4 +81,6 @@ table.kv tbody tr:nth-child(even) td { background: var(--zebra); }
 .outcome-bad { background: #ffebe9; color: #a40e26; }
 code.state { font-weight: 600; white-space: nowrap; }
 nav.back { margin: .2rem 0 .4rem; }
+ul.runs { margin: 0; padding-left: 0; list-style: none; }
+ul.runs li { margin: .1rem 0; white-space: nowrap; }
 `;

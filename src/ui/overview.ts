@@ -1,7 +1,7 @@
 // The overview page `/`: the dispatcher's framework ID, master and leadership, then the queued,
 // launched, retrying and finished drivers with the original's columns (plus the resource's
 // namespace/name, durations and outcomes), linking each driver to its page, each attempt to its
-// Mesos sandbox and to the history server. Pure: snapshot in, HTML out.
+// Mesos sandbox and to the history server; then the scheduled drivers. Pure: snapshot in, HTML out.
 
 import type { AttemptStatus } from '../kube/sparkdriver-status.ts';
 import {
@@ -13,6 +13,7 @@ import {
 import { durationBetween, formatResources } from './format.ts';
 import { html, type Fragment, type Html } from './html.ts';
 import { page, UI_TITLE } from './layout.ts';
+import { schedulesSection } from './schedules.ts';
 import type { UiDriver, UiSnapshot } from './snapshot.ts';
 
 interface Ctx {
@@ -134,5 +135,5 @@ export function renderOverview(snapshot: UiSnapshot, nowMs: number): string {
     withHistory: snapshot.historyServerUrl !== undefined,
     withSandbox: snapshot.mesosProxyBaseUrl !== undefined,
   };
-  return page(UI_TITLE, [header(snapshot), queuedTable(ctx), launchedTable(ctx), retryingTable(ctx), finishedTable(ctx)], nowMs);
+  return page(UI_TITLE, [header(snapshot), queuedTable(ctx), launchedTable(ctx), retryingTable(ctx), finishedTable(ctx), schedulesSection(snapshot, nowMs)], nowMs);
 }

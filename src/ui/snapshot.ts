@@ -3,6 +3,7 @@
 // it. `uiDriverFrom` fills that in from a resource and the dispatcher configuration. Pure.
 
 import type { SparkDriver } from '../kube/sparkdriver.ts';
+import type { ScheduledSparkDriver } from '../scheduled/scheduled-spark-driver.ts';
 import { propertyProblem, submissionIdOf, toSubmission } from '../kube/sparkdriver-submission.ts';
 import { resolveRetryPolicy, type RetryPolicy } from '../scheduler/backoff.ts';
 import type { DispatcherConfig } from '../scheduler/config.ts';
@@ -24,6 +25,8 @@ export interface UiSnapshot {
   /** `spark.redaction.regex`; Spark's default when absent. */
   readonly redactionPattern?: RegExp;
   readonly drivers: readonly UiDriver[];
+  /** The ScheduledSparkDrivers (absent: the section shows none). */
+  readonly schedules?: readonly ScheduledSparkDriver[];
 }
 
 export interface UiDriver {

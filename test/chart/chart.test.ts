@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { CRD_FILE } from '../../src/kube/crd.ts';
+import { SCHEDULED_CRD_FILE } from '../../src/scheduled/crd.ts';
 import { CHART, CI_VALUES, MONITORING_API, NAMESPACE, find, helm, label, render, templateArgs } from './helm.ts';
 import type { Manifest } from './helm.ts';
 import { validateManifest } from './kube-schema.ts';
@@ -275,9 +276,11 @@ test('the helm test hook is a restricted Pod annotated helm.sh/hook: test', () =
   expect(pod.spec.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
 });
 
-test('the CRD in the chart\'s crds/ is the generated one, byte for byte, and helm installs it', async () => {
-  const [chartCopy, generated] = await Promise.all([readFile(path.join(CHART, 'crds', path.basename(CRD_FILE)), 'utf8'), readFile(CRD_FILE, 'utf8')]);
-  if (chartCopy !== generated) throw new Error(`charts/spark-mesos-dispatcher/${CRD_FILE} differs from ${CRD_FILE}: run \`make crds\``);
+test('the CRDs in the chart\'s crds/ are the generated ones, byte for byte, and helm installs them', async () => {
+  for (const file of [CRD_FILE, SCHEDULED_CRD_FILE]) {
+    const [chartCopy, generated] = await Promise.all([readFile(path.join(CHART, 'crds', path.basename(file)), 'utf8'), readFile(file, 'utf8')]);
+    if (chartCopy !== generated) throw new Error(`charts/spark-mesos-dispatcher/${file} differs from ${file}: run \`make crds\``);
+  }
   const crds = manifestsOf('defaults').filter((m) => m.kind === 'CustomResourceDefinition');
-  expect(crds.map((c) => c.metadata.name)).toEqual(['sparkdrivers.sparkmesos.io']);
+  expect(crds.map((c) => c.metadata.name).sort()).toEqual(['scheduledsparkdrivers.sparkmesos.io', 'sparkdrivers.sparkmesos.io']);
 });

@@ -2,7 +2,7 @@
 // and its REST API, in process, configured from the rendered Deployment's own command line) runs
 // end to end against the Kubernetes API emulator: drivers submitted with kubectl and with the
 // REST API run, finish, are killed, deleted and expired; an invalid one is edited (its Event is
-// counted up); the leader steps down and a successor takes over after Mesos removed the
+// counted up); a ScheduledSparkDriver creates a run that succeeds and is pruned; the leader steps down and a successor takes over after Mesos removed the
 // framework, so the framework ID is forgotten and saved again. The emulator logs every request;
 // each one the dispatcher sent (told apart by its User-Agent) must be allowed by the Roles and
 // ClusterRoles the chart binds to its service account, and each thing those grant must have
@@ -17,6 +17,8 @@ import { createKubeClient } from '../../src/kube/kube-client.ts';
 import type { KubeClient } from '../../src/kube/kube-client.ts';
 import { createMetrics, startMetricsServer } from '../../src/metrics/index.ts';
 import { Operator } from '../../src/operator/operator.ts';
+import { ScheduledDrivers } from '../../src/scheduled/scheduled-drivers.ts';
+import type { Clock } from '../../src/runtime/clock.ts';
 import { KubeSubmissionStore } from '../../src/operator/submission-store.ts';
 import { startRestServer } from '../../src/rest/index.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
@@ -69,6 +71,7 @@ async function exercise(manifests: Manifest[]): Promise<Run> {
   const cluster = await startCluster();
   const dir = await mkdtemp(path.join(tmpdir(), 'chart-rbac-'));
   const operators: Operator[] = [];
+  const schedulers: ScheduledDrivers[] = [];
   const closers: (() => Promise<void>)[] = [];
   try {
     for (const ns of new Set([k.operatorNamespace, k.submissionNamespace, ...driverNamespaces])) {
@@ -89,8 +92,15 @@ async function exercise(manifests: Manifest[]): Promise<Run> {
         leaderElection: { leaseName: k.leaderElection.leaseName, leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 200 },
         metrics: createMetrics({ leaseName: k.leaderElection.leaseName, processMetrics: false }),
         clock: systemClock, random: Math.random, log: silentLogger,
-        onFatal: () => { void operator.stop(); },
+        onFatal: () => { void scheduled.stop().then(() => operator.stop()); },
+        onLeading: () => scheduled.lead(),
       });
+      const scheduled = new ScheduledDrivers({
+        kube, drivers: operator.informer, identity, clock: MINUTE_AHEAD, random: Math.random, log: silentLogger,
+        ...(k.namespaces !== 'all' && { namespaces: k.namespaces }),
+      });
+      schedulers.push(scheduled);
+      scheduled.start();
       operators.push(operator);
       return { operator, kube };
     };
@@ -116,6 +126,7 @@ async function exercise(manifests: Manifest[]): Promise<Run> {
 
     await Promise.all([
       ...driverNamespaces.map((ns) => driverLifecycles(cluster, probe, ns)),
+      ...driverNamespaces.map((ns) => scheduledLifecycle(cluster, probe, ns)),
       restLifecycle(cluster, probe, rest.url, k.submissionNamespace),
     ]);
     const tokenFile = path.join(dir, 'token');
@@ -142,11 +153,13 @@ async function exercise(manifests: Manifest[]): Promise<Run> {
     await waitFor(async () => { const id = await frameworkId(); return id !== undefined && id !== first; }, 'a new framework ID', 15_000);
     await driverSucceeds(cluster, probe, driverNamespaces[0]!, 'after-takeover');
 
+    for (const x of schedulers) await x.stop();
     for (const o of operators) await o.stop();
     const requests = cluster.kube.server.requests().filter((r) => r.userAgent === DISPATCHER_AGENT);
     return { manifests, config, requests, helmTest };
   } finally {
     for (const close of closers) await close();
+    for (const x of schedulers) await x.stop();
     for (const o of operators) await o.stop();
     await cluster.close();
     await rm(dir, { recursive: true, force: true });
@@ -214,6 +227,26 @@ async function driverLifecycles(cluster: Cluster, probe: KubeClient, ns: string)
   ]);
 }
 
+/**
+ * The ScheduledSparkDriver controller's clock runs a minute ahead of the API server's: a
+ * schedule of every minute is due as soon as it is created (caught up), without waiting.
+ */
+const MINUTE_AHEAD: Clock = { now: () => Date.now() + 61_000, setTimer: (ms, fn) => systemClock.setTimer(ms, fn) };
+
+/** A ScheduledSparkDriver whose run succeeds and, with a history of 0, is deleted; then it is deleted itself. */
+async function scheduledLifecycle(cluster: Cluster, probe: KubeClient, ns: string): Promise<void> {
+  const template = (JSON.parse(driverManifest(cluster, 'template')) as Json).spec as Json;
+  const manifest = { apiVersion: 'sparkmesos.io/v1alpha1', kind: 'ScheduledSparkDriver', metadata: { name: 'every-minute', namespace: ns },
+    spec: { schedule: '* * * * *', concurrencyPolicy: 'Forbid', successfulRunHistoryLimit: 0, template } };
+  await kubectl(cluster, ['apply', '-f', '-'], JSON.stringify(manifest));
+  const ref = { group: 'sparkmesos.io', version: 'v1alpha1', plural: 'scheduledsparkdrivers', namespace: ns, name: 'every-minute' };
+  await waitFor(async () => {
+    const status = (await probe.get<Json>(ref)).status as Json | undefined;
+    return status?.lastSuccessfulTime !== undefined && status.activeCount === 0;
+  }, `${ns}/every-minute: a run succeeded`, 20_000);
+  await kubectl(cluster, ['delete', '-n', ns, 'ssd', 'every-minute']);
+}
+
 /** spark-submit's create, status and kill through the REST API. */
 async function restLifecycle(cluster: Cluster, probe: KubeClient, url: string, ns: string): Promise<void> {
   const call = async (method: 'GET' | 'POST', route: string, body?: string): Promise<Json> => {
@@ -259,7 +292,7 @@ describe.each(SCENARIOS)('%s', (scenario) => {
     const { requests, helmTest } = run();
     const seen = new Set(requests.map((r) => `${r.verb} ${r.resource}${r.subresource ? `/${r.subresource}` : ''}`));
     for (const what of ['list sparkdrivers', 'watch sparkdrivers', 'create sparkdrivers', 'get sparkdrivers', 'patch sparkdrivers', 'delete sparkdrivers',
-      'patch sparkdrivers/status', 'create events', 'patch events', 'create leases', 'get leases', 'update leases', 'create configmaps', 'get configmaps', 'update configmaps']) {
+      'patch sparkdrivers/status', 'list scheduledsparkdrivers', 'watch scheduledsparkdrivers', 'patch scheduledsparkdrivers/status', 'create events', 'patch events', 'create leases', 'get leases', 'update leases', 'create configmaps', 'get configmaps', 'update configmaps']) {
       expect(seen).toContain(what);
     }
     expect({ code: helmTest.code, output: helmTest.output }).toEqual({ code: 0, output: expect.stringContaining('"driverState" : "NOT_FOUND"') });
@@ -283,7 +316,7 @@ describe.each(SCENARIOS)('%s', (scenario) => {
     expect(unused).toEqual([]);
   });
 
-  test('no wildcard, no secrets, no cluster-scoped resource beyond the SparkDriver watch', () => {
+  test('no wildcard, no secrets, no cluster-scoped resource beyond the SparkDriver and ScheduledSparkDriver watches', () => {
     const authz = rbac();
     for (const { rule } of authz.bound) {
       expect([...(rule.apiGroups ?? []), ...(rule.resources ?? []), ...rule.verbs]).not.toContain('*');
@@ -291,7 +324,8 @@ describe.each(SCENARIOS)('%s', (scenario) => {
       expect(rule.nonResourceURLs).toBeUndefined();
     }
     const clusterWide = authz.bound.filter((b) => b.scope === '*').flatMap((b) => b.rule.resources ?? []);
-    expect(clusterWide.filter((r) => !['sparkdrivers', 'sparkdrivers/status', 'events'].includes(r))).toEqual([]);
+    const driverResources = ['sparkdrivers', 'sparkdrivers/status', 'scheduledsparkdrivers', 'scheduledsparkdrivers/status', 'events'];
+    expect(clusterWide.filter((r) => !driverResources.includes(r))).toEqual([]);
     // The Lease and the framework ID ConfigMap: only in the release namespace, and only by name except create.
     for (const b of authz.bound.filter((x) => x.rule.resources?.some((r) => r === 'leases' || r === 'configmaps'))) {
       expect(b.scope).toBe(NAMESPACE);

@@ -1,5 +1,6 @@
-// `make run` as a newcomer meets it: the example driver reaches Finished, and Ctrl-C (SIGINT)
-// stops every process it started, task processes included.
+// `make run` as a newcomer meets it: the example driver reaches Finished, the example
+// ScheduledSparkDriver's first run (it runs every minute there) succeeds and `kubectl get ssd`
+// shows it, and Ctrl-C (SIGINT) stops every process it started, task processes included.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +31,7 @@ const alive = (pid: number): boolean => {
   }
 };
 
-test('make run: the example driver finishes, and Ctrl-C stops everything it started', async () => {
+test('make run: the example driver finishes, the example schedule\'s run succeeds, and Ctrl-C stops everything it started', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'devcluster-'));
   const run = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', path.join(ROOT, 'src/devcluster/run.ts')], {
     cwd: ROOT, env: { ...process.env, DEVCLUSTER_DIR: dir, STUB_SECONDS: '0' }, stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,9 +49,16 @@ test('make run: the example driver finishes, and Ctrl-C stops everything it star
       const phase = execFileSync(kubectl, ['get', 'sd', 'spark-pi', '-o', 'jsonpath={.status.phase}/{.status.outcome}'], { env, encoding: 'utf8' });
       return phase === 'Finished/Succeeded';
     }, 'spark-pi to succeed', 30_000);
+    // The first whole minute after it was created: up to a minute of real time.
+    await waitFor(() => execFileSync(kubectl, ['get', 'sd', '-l', 'sparkmesos.io/scheduled-driver=nightly-pi', '-o', 'jsonpath={.items[*].status.outcome}'], { env, encoding: 'utf8' })
+      .includes('Succeeded'), 'a run of nightly-pi to succeed', 90_000);
+    const [header, row] = execFileSync(kubectl, ['get', 'ssd'], { env, encoding: 'utf8' }).trim().split('\n');
+    expect(header!.split(/\s{2,}/)).toEqual(['NAME', 'SCHEDULE', 'SUSPEND', 'ACTIVE', 'LAST SCHEDULE', 'NEXT SCHEDULE', 'AGE']);
+    expect(row).toMatch(/^nightly-pi\s+\* \* \* \* \*\s+false\s+\d+\s+\d+s\s+\d{4}-\d\d-\d\dT\d\d:\d\d:00Z\s+\S+$/);
     // The UI shows it (a browser breaks long words at <wbr>), and the dispatcher reports ready.
     const page = (await (await fetch('http://127.0.0.1:8081/')).text()).replaceAll('<wbr>', '');
     expect(page).toContain('default/spark-pi');
+    expect(page).toContain('default/nightly-pi');
     expect(page).toContain('Succeeded');
     expect((await fetch('http://127.0.0.1:8080/readyz')).status).toBe(200);
     const started = descendants(run.pid!);
@@ -62,4 +70,4 @@ test('make run: the example driver finishes, and Ctrl-C stops everything it star
     if (run.exitCode === null) run.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}, 180_000);

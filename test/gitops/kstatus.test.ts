@@ -1,12 +1,15 @@
 // The SparkDriver status under kstatus, the library Flux (and kpt, cli-utils) use to decide
 // whether an applied resource is reconciled: the rules of kubernetes-sigs/cli-utils
 // pkg/kstatus/status (Compute with its generic and Ready-condition checks, a few lines of Go),
-// re-implemented here, applied to the status the operator writes in every phase. Also the
-// condition conventions kstatus and `kubectl wait` rely on.
+// re-implemented here, applied to the status the operator writes in every phase, and to a
+// ScheduledSparkDriver's. Also the condition conventions kstatus and `kubectl wait` rely on.
 
 import { parseSparkDriver } from '../../src/kube/sparkdriver.ts';
 import { CONDITION_TYPES, type Condition } from '../../src/kube/sparkdriver-status.ts';
 import { CASES, type KStatus } from './fixtures.ts';
+import { plan } from '../../src/scheduled/plan.ts';
+import { scheduledSpecSchema } from '../../src/scheduled/scheduled-spark-driver.ts';
+import type { ScheduledSparkDriver, ScheduledSparkDriverSpecInput } from '../../src/scheduled/scheduled-spark-driver.ts';
 
 interface Result {
   readonly status: KStatus;
@@ -80,5 +83,26 @@ describe('the conditions the operator writes', () => {
     if (status.phase !== 'Finished') expect(is('Reconciling', 'True') || is('Ready', 'True')).toBe(true);
     // `kubectl wait --for=condition=Succeeded` returns exactly for success; Unknown until the end.
     expect(conditions.get('Succeeded')?.status).toBe(status.phase !== 'Finished' ? 'Unknown' : status.outcome === 'Succeeded' ? 'True' : 'False');
+  });
+});
+
+describe('ScheduledSparkDriver statuses, as the controller writes them', () => {
+  const at = Date.parse('2024-03-01T10:00:00Z');
+  const statusFor = (spec: Partial<ScheduledSparkDriverSpecInput>, generation = 1): Resource => {
+    const resource: ScheduledSparkDriver = {
+      apiVersion: 'sparkmesos.io/v1alpha1', kind: 'ScheduledSparkDriver',
+      metadata: { name: 'nightly', namespace: 'default', uid: 'u', creationTimestamp: '2024-03-01T09:00:00Z', generation },
+      spec: scheduledSpecSchema.parse({ schedule: '@daily', template: { appResource: 'file:///a.jar' }, ...spec }),
+    };
+    return { metadata: { generation }, status: plan({ resource, runs: [], nowMs: at, nameTaken: () => false }).status as NonNullable<Resource['status']> };
+  };
+
+  test.each<[string, Resource, KStatus]>([
+    ['scheduling', statusFor({}), 'Current'],
+    ['suspended (what was asked)', statusFor({ suspend: true }), 'Current'],
+    ['a schedule that never matches', statusFor({ schedule: '0 0 30 2 *' }), 'Failed'],
+    ['an edit not seen yet', { metadata: { generation: 2 }, status: statusFor({}).status! }, 'InProgress'],
+  ])('%s: %s', (_name, resource, expected) => {
+    expect(kstatus(resource).status).toBe(expected);
   });
 });

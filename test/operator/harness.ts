@@ -1,12 +1,13 @@
-// A whole cluster for operator tests: the Kubernetes API emulator with the SparkDriver CRD
-// installed by the real kubectl, the Mesos master emulator, and a Spark home whose stub
-// `spark-submit` runs as a real process (it fails when an argument says `fail`, runs for a
-// minute when one says `sleep`, and otherwise prints its command line and succeeds).
+// A whole cluster for operator tests: the Kubernetes API emulator with the SparkDriver and
+// ScheduledSparkDriver CRDs installed by the real kubectl, the Mesos master emulator, and a Spark
+// home whose stub `spark-submit` runs as a real process (it fails when an argument says `fail`,
+// runs for a minute when one says `sleep`, and otherwise prints its command line and succeeds).
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createKubeClient } from '../../src/kube/kube-client.ts';
 import type { KubeClient } from '../../src/kube/kube-client.ts';
 import { CRD_FILE, sparkDriverCrd } from '../../src/kube/crd.ts';
+import { SCHEDULED_CRD_FILE } from '../../src/scheduled/crd.ts';
 import { startMesosMaster } from '../../src/devcluster/mesos/index.ts';
 import type { EmulatedMesosMaster } from '../../src/devcluster/mesos/index.ts';
 import { startEmulator } from '../devcluster/kube/support.ts';
@@ -41,8 +42,10 @@ export async function startCluster(options: { clock?: Clock; agents?: number } =
   await chmod(path.join(sparkHome, 'bin', 'spark-submit'), 0o755);
   const appJar = path.join(kube.dir, 'app.jar');
   await writeFile(appJar, 'not really a jar');
-  const crd = await kube.kubectl(['apply', '-f', path.resolve(CRD_FILE)]);
-  if (crd.code !== 0) throw new Error(`kubectl apply of the CRD failed: ${crd.stderr}`);
+  for (const file of [CRD_FILE, SCHEDULED_CRD_FILE]) {
+    const crd = await kube.kubectl(['apply', '-f', path.resolve(file)]);
+    if (crd.code !== 0) throw new Error(`kubectl apply of ${file} failed: ${crd.stderr}`);
+  }
   const client = createKubeClient({ kubeConfig: { from: 'file', path: kube.kubeconfigPath } });
   return {
     kube, mesos, client, sparkHome, appJar,

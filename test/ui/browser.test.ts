@@ -90,7 +90,7 @@ test('the overview reads as it should', async () => {
   expect(response?.status()).toBe(200);
   expect(await page.innerText('h1')).toBe('Spark Drivers for Mesos cluster');
   expect(await texts('h2')).toEqual([
-    'Queued Drivers (3)', 'Launched Drivers (4)', 'Retrying Drivers (1)', 'Finished Drivers (6)',
+    'Queued Drivers (3)', 'Launched Drivers (4)', 'Retrying Drivers (1)', 'Finished Drivers (6)', 'Scheduled Drivers (0)',
   ]);
   expect(await page.innerText('.summary')).toContain(`Mesos Framework ID: ${FW}`);
   expect(await texts('#launched-drivers thead th')).toEqual([

@@ -1,7 +1,7 @@
 // The in-process controllers a real control plane runs beside the apiserver, reduced to what
 // clients observe: CRDs start or stop serving their resources; a deleted CRD or namespace has its
-// contents deleted and is released (finalizer removed) once they are gone. They run
-// synchronously after each stored write.
+// contents deleted and is released (finalizer removed) once they are gone; the garbage collector
+// deletes what a removed object owned. They run synchronously after each stored write.
 
 import { meta, strArray } from './json.ts';
 import type { Obj } from './json.ts';
@@ -9,6 +9,7 @@ import { CLEANUP_FINALIZER, defsFromCrd } from './kinds/crds.ts';
 import type { ResourceDef } from './resource.ts';
 import type { EventType } from './store.ts';
 import { deleteObject } from './delete.ts';
+import { collectDependents, collectIfOrphaned } from './garbage-collector.ts';
 import { nameOf, namespaceOf, pendingFinalizers, toStorage, view } from './cluster.ts';
 import type { ClusterState } from './cluster.ts';
 
@@ -93,7 +94,9 @@ export function runControllers(c: ClusterState, def: ResourceDef, type: EventTyp
     }
     return;
   }
+  if (type === 'ADDED' && def.namespaced) collectIfOrphaned(c, def, stored);
   if (type !== 'DELETED') return;
+  collectDependents(c, def, stored);
   // A removal may be the last thing a terminating namespace or CRD was waiting for.
   if (def.namespaced) {
     const nsDef = c.registry.find('', 'v1', 'namespaces');

@@ -75,6 +75,12 @@ export class Store {
       .map(([, o]) => clone(o));
   }
 
+  /** Objects of a bucket (one namespace, or all) that `match` (it sees the stored object: read only). */
+  filter(storage: string, namespace: string | undefined, match: (obj: Readonly<Obj>) => boolean): Obj[] {
+    const prefix = namespace === undefined ? '' : `${namespace}/`;
+    return [...(this.buckets.get(storage)?.entries() ?? [])].filter(([k, o]) => k.startsWith(prefix) && match(o)).map(([, o]) => clone(o));
+  }
+
   count(storage: string, namespace?: string): number {
     const b = this.buckets.get(storage);
     if (!b) return 0;
