@@ -69,6 +69,8 @@ async function main(): Promise<number> {
     finished();
   })());
 
+  // Ready only once spark-submit and the UI can reach this replica.
+  let serving = false;
   const metrics = createMetrics({
     clock: systemClock, leaseName: kubernetes.leaderElection.leaseName, queues: [...config.dispatcher.queues.keys()], log,
   });
@@ -119,6 +121,7 @@ async function main(): Promise<number> {
       leader: () => operator.isLeader,
       mesosSubscribed: () => operator.mesosClient?.state === 'subscribed',
       shuttingDown: () => stopping !== undefined,
+      serving: () => serving,
     },
   }));
   scheduled.start();
@@ -147,6 +150,7 @@ async function main(): Promise<number> {
   };
   const ui = await startUiServer({ source: { snapshot }, host: config.network.bindAddress, port: config.ui.port, log: log.child({ component: 'ui' }) });
   servers.push(ui);
+  serving = true;
   log.info({ identity, namespaces: kubernetes.namespaces, master: mesos.master, rest: restServer.url, ui: ui.url }, 'spark-mesos-dispatcher started');
   await done;
   return exitCode;

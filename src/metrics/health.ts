@@ -12,6 +12,8 @@ export interface HealthSource {
   mesosSubscribed(): boolean;
   /** SIGTERM (or a fatal error) started the shutdown. */
   shuttingDown(): boolean;
+  /** The REST API and the UI listen (absent: nothing to wait for). */
+  serving?(): boolean;
 }
 
 export interface Check {
@@ -69,6 +71,7 @@ export function readiness(health: HealthSource): Verdict {
   return verdict([
     notShuttingDown(health),
     check('caches', () => (health.cachesSynced() ? undefined : 'the SparkDriver cache has not synced yet')),
+    check('servers', () => (health.serving?.() === false ? 'the REST API and the web UI are not listening yet' : undefined)),
     check('mesos', () => (health.leader() && !health.mesosSubscribed()
       ? 'this replica leads but is not subscribed to the Mesos master'
       : undefined)),

@@ -30,7 +30,7 @@ export function step(state: SchedulerState, input: SchedulerInput, nowMs: number
     case 'KillRequested': {
       const entry = state.drivers.get(input.submissionId);
       if (entry !== undefined) applyEvent(state, entry, { type: 'Kill' }, nowMs, out);
-      else out.push({ type: 'ReportAnomaly', submissionId: input.submissionId, message: `kill requested for unknown driver ${input.submissionId}` });
+      else out.push({ type: 'ReportAnomaly', submissionId: input.submissionId, message: `kill requested for unknown driver ${shortened(input.submissionId)}` });
       break;
     }
     case 'DriverRemoved':
@@ -96,7 +96,7 @@ function statusReceived(state: SchedulerState, status: TaskStatus, nowMs: number
     if (!TASK_STATE_RULES[summary.state].terminal) {
       out.push({ type: 'KillTask', taskId: summary.taskId, ...(summary.agentId !== undefined && { agentId: summary.agentId }) });
     }
-    out.push({ type: 'ReportAnomaly', message: `status ${summary.state} for task ${summary.taskId} of no known driver` });
+    out.push({ type: 'ReportAnomaly', message: `status ${summary.state} for task ${shortened(summary.taskId)} of no known driver` });
   } else {
     const before = entry.status.phase;
     const after = applyEvent(state, entry, { type: 'StatusUpdate', status: summary }, nowMs, out).phase;
@@ -216,6 +216,11 @@ function settleOfferInterest(state: SchedulerState, nowMs: number, newlyEligible
     out.push({ type: 'ScheduleWake', atMs: nextWakeMs });
     state.wakeAtMs = nextWakeMs;
   }
+}
+
+/** An ID from outside, as a message quotes it: a task ID Mesos reports can be of any length. */
+function shortened(id: string, max = 120): string {
+  return id.length <= max ? id : `${id.slice(0, max)}… (${id.length} characters)`;
 }
 
 /** A driver as the outside sees it, or undefined. */

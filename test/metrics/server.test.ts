@@ -7,7 +7,7 @@ import { createMetrics } from '../../src/metrics/metrics.ts';
 import { DEFAULT_METRICS_PORT, startMetricsServer, type MetricsServer } from '../../src/metrics/server.ts';
 import { parsePrometheusText } from '../support/prometheus-text.ts';
 
-interface State { synced: boolean; leader: boolean; subscribed: boolean; shuttingDown: boolean }
+interface State { synced: boolean; leader: boolean; subscribed: boolean; shuttingDown: boolean; serving?: boolean }
 
 let server: MetricsServer | undefined;
 afterEach(async () => {
@@ -18,6 +18,7 @@ afterEach(async () => {
 async function start(state: State, options: { registry?: Registry; eventLoopDelayMs?: () => number } = {}): Promise<MetricsServer> {
   const health: HealthSource = {
     cachesSynced: () => state.synced, leader: () => state.leader, mesosSubscribed: () => state.subscribed, shuttingDown: () => state.shuttingDown,
+    serving: () => state.serving ?? true,
   };
   server = await startMetricsServer({
     registry: options.registry ?? new Registry(), health, host: '127.0.0.1', port: 0, eventLoopDelayMs: options.eventLoopDelayMs ?? (() => 0),
@@ -47,6 +48,8 @@ describe('/readyz', () => {
     { name: 'a leader not yet subscribed to Mesos', state: { synced: true, leader: true, subscribed: false, shuttingDown: false },
       failing: [{ name: 'mesos', message: 'this replica leads but is not subscribed to the Mesos master' }] },
     { name: 'a subscribed leader', state: ready, failing: [] },
+    { name: 'the REST API and the UI not listening yet', state: { ...ready, serving: false },
+      failing: [{ name: 'servers', message: 'the REST API and the web UI are not listening yet' }] },
     { name: 'shutting down', state: { ...ready, shuttingDown: true }, failing: [{ name: 'shutdown', message: 'the process is shutting down' }] },
     { name: 'everything wrong at once', state: { synced: false, leader: true, subscribed: false, shuttingDown: true },
       failing: [
@@ -62,7 +65,7 @@ describe('/readyz', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     const body = res.json as { status: string; checks: { name: string; ok: boolean; message?: string }[] };
     expect(body.status).toBe(failing.length === 0 ? 'ok' : 'failing');
-    expect(body.checks.map((c) => c.name)).toEqual(['shutdown', 'caches', 'mesos']);
+    expect(body.checks.map((c) => c.name)).toEqual(['shutdown', 'caches', 'servers', 'mesos']);
     expect(body.checks.filter((c) => !c.ok).map(({ name, message }) => ({ name, message }))).toEqual(failing);
   });
 
@@ -89,7 +92,7 @@ describe('/readyz', () => {
     });
     const res = await get(server, '/readyz');
     expect(res.status).toBe(503);
-    expect(res.json).toMatchObject({ checks: [{ name: 'shutdown', ok: true }, { name: 'caches', ok: false, message: 'the check failed: no informer' }, { name: 'mesos', ok: true }] });
+    expect(res.json).toMatchObject({ checks: [{ name: 'shutdown', ok: true }, { name: 'caches', ok: false, message: 'the check failed: no informer' }, { name: 'servers', ok: true }, { name: 'mesos', ok: true }] });
   });
 });
 

@@ -307,3 +307,10 @@ describe('removal, retention and subscription', () => {
     ]);
   });
 });
+
+test('an unknown task ID of any length is quoted shortened in the anomaly message', () => {
+  const state = createScheduler(makeConfig());
+  const long = `t${'x'.repeat(100_000)}`;
+  const anomaly = step(state, { type: 'TaskStatusReceived', status: taskStatus(long, 'TASK_RUNNING') }, 1).find((e) => e.type === 'ReportAnomaly');
+  expect(anomaly).toMatchObject({ type: 'ReportAnomaly', message: `status TASK_RUNNING for task ${long.slice(0, 120)}… (100001 characters) of no known driver` });
+});
