@@ -4,6 +4,7 @@
 // and its task reconciled, so the core requeues it (Mesos answers "unknown") and nothing runs twice.
 import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
+import { backoffDelayMs, type BackoffPolicy } from '../runtime/backoff.ts';
 import { launchOperation } from '../mesos/calls.ts';
 import type { OfferOperation, TaskInfo } from '../mesos/types.ts';
 import { driverView, step } from '../scheduler/index.ts';
@@ -42,6 +43,10 @@ export interface MesosPort {
   suppress(): Promise<void>;
   acknowledgeUpdate(taskId: string, agentId: string, uuid: Uint8Array): Promise<void>;
 }
+
+/** Tries of a KILL or RECONCILE that fails, and the waits between them. */
+const CALL_RETRIES = 5;
+const CALL_RETRY_BACKOFF: BackoffPolicy = { initialMs: 1_000, maxMs: 30_000 };
 
 /** Named points between the intent write and the Mesos calls, for crash tests. */
 export type CrashPoint = 'after-intent' | 'after-accept';
@@ -143,7 +148,7 @@ export class SchedulerLoop {
           case 'PersistDriver':
             break;
           case 'KillTask':
-            await mesos.kill(effect.taskId, effect.agentId);
+            await this.withRetries('KILL', () => mesos.kill(effect.taskId, effect.agentId));
             break;
           case 'LaunchTasks':
             await this.launch(effect.offerId, effect.tasks, withheld, toReconcile);
@@ -152,7 +157,7 @@ export class SchedulerLoop {
             await mesos.decline([...effect.offerIds], { refuse_seconds: effect.refuseSeconds });
             break;
           case 'ReconcileTasks':
-            await mesos.reconcile(effect.tasks.map(toReconcileEntry));
+            await this.withRetries('RECONCILE', () => mesos.reconcile(effect.tasks.map(toReconcileEntry)));
             break;
           case 'ReviveOffers':
             await mesos.revive();
@@ -180,8 +185,24 @@ export class SchedulerLoop {
     }
     if (toReconcile.length > 0) {
       // Mesos answers "unknown" for tasks that never reached it: the core then requeues them.
-      await mesos.reconcile(toReconcile.map(toReconcileEntry)).catch((error: unknown) => {
-        log.warn({ err: error }, 'could not reconcile withheld launches; they are reconciled on the next subscription');
+      await this.withRetries('RECONCILE', () => mesos.reconcile(toReconcile.map(toReconcileEntry)));
+    }
+  }
+
+  /**
+   * KILL and RECONCILE are safe to repeat, and nothing else would send them again until the next
+   * subscription: a failed one is tried again later, in the background, a few times.
+   */
+  private async withRetries(call: 'KILL' | 'RECONCILE', send: () => Promise<void>, attempt = 0): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      const last = attempt + 1 >= CALL_RETRIES;
+      this.options.log.warn({ err: error, call, attempt: attempt + 1 },
+        last ? `${call} failed ${CALL_RETRIES} times; the next subscription sends it again` : `${call} failed; trying again`);
+      if (last) return;
+      this.options.clock.setTimer(backoffDelayMs(attempt, CALL_RETRY_BACKOFF, () => 0.5), () => {
+        if (this.mayAct()) void this.withRetries(call, send, attempt + 1);
       });
     }
   }

@@ -141,3 +141,37 @@ test('a retry wakes the loop when its backoff has passed', async () => {
   await loop.idle();
   expect(ports.calls).toEqual(['revive']);
 });
+
+test('a KILL or RECONCILE that fails is sent again after a backoff, a few times at most', async () => {
+  const { ports, clock, loop } = setup();
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
+  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
+  let failures = 2;
+  ports.kill = (taskId: string) => {
+    ports.calls.push(`kill ${taskId}`);
+    return failures-- > 0 ? Promise.reject(new Error('master unavailable')) : Promise.resolve();
+  };
+  ports.calls.length = 0;
+  await loop.submit({ type: 'KillRequested', submissionId: 'd1' });
+  expect(ports.calls.filter((c) => c.startsWith('kill'))).toEqual(['kill d1']);
+  for (let i = 0; i < 10; i += 1) {
+    clock.advance(30_000);
+    await loop.idle();
+    await new Promise((r) => setImmediate(r));
+  }
+  expect(ports.calls.filter((c) => c.startsWith('kill'))).toEqual(['kill d1', 'kill d1', 'kill d1']);
+
+  ports.reconcile = (tasks: { taskId: string }[]) => {
+    ports.calls.push(`reconcile ${tasks.map((t) => t.taskId).join(',')}`);
+    return Promise.reject(new Error('timed out'));
+  };
+  ports.calls.length = 0;
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  for (let i = 0; i < 10; i += 1) {
+    clock.advance(30_000);
+    await loop.idle();
+    await new Promise((r) => setImmediate(r));
+  }
+  expect(ports.calls.filter((c) => c.startsWith('reconcile'))).toHaveLength(5);
+});
