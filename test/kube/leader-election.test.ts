@@ -128,6 +128,24 @@ test('a leader cut off from the API server steps down after the renew deadline, 
   expect([a.isLeader(), b.isLeader(), (await lease()).spec?.holderIdentity]).toEqual([false, true, 'b']);
 });
 
+test('holdsLease: a leader whose renewals fail stops holding it a renew deadline after the last renewal it sent, before a rival can take it, even if its own timers run late', async () => {
+  const net = partitionable();
+  const [a, b] = await twoCandidates(net.client);
+  await step(2_000);
+  const renewedAt = h.clock.now();
+  expect(a.holdsLease(renewedAt)).toBe(true);
+  net.cut(true);
+  // The step-down timer has not fired (time is only asked about, not advanced): the fence holds anyway.
+  expect(a.holdsLease(renewedAt + 9_999)).toBe(true);
+  expect(a.holdsLease(renewedAt + 10_000)).toBe(false);
+  expect(a.isLeader()).toBe(true);
+  // The rival takes the lease no earlier than a whole lease duration after that renewal.
+  while (!b.isLeader() && elapsed() < 60_000) await step(1_000);
+  expect(h.clock.now()).toBeGreaterThanOrEqual(renewedAt + 15_000);
+  expect(b.holdsLease(h.clock.now())).toBe(true);
+  expect(a.holdsLease(h.clock.now())).toBe(false);
+});
+
 test('release() hands the lease over at once: holder cleared, duration 1 s', async () => {
   const [a, b] = await twoCandidates();
   await step(2_000);

@@ -175,3 +175,25 @@ test('a KILL or RECONCILE that fails is sent again after a backoff, a few times 
   }
   expect(ports.calls.filter((c) => c.startsWith('reconcile'))).toHaveLength(5);
 });
+
+test('once the replica may no longer act (lease not provably held), nothing reaches Mesos, even mid-step', async () => {
+  const ports = new RecordingPorts();
+  const clock = new FakeClock();
+  let may = true;
+  const loop = new SchedulerLoop({ state: createScheduler(makeConfig()), sink: ports, mesos: ports, clock, log: silentLogger, mayAct: () => may });
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
+  // The lease lapses while the intent is being written: the ACCEPT is not sent.
+  const persist = ports.persist.bind(ports);
+  ports.persist = (writes) => {
+    may = false;
+    return persist(writes);
+  };
+  ports.calls.length = 0;
+  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
+  expect(ports.calls).toEqual(['persist d1 launched intent']);
+  // Later inputs are not processed at all.
+  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o2', 4, 8192)] });
+  await loop.submit({ type: 'KillRequested', submissionId: 'd1' });
+  expect(ports.calls).toEqual(['persist d1 launched intent']);
+});
