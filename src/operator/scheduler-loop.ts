@@ -1,6 +1,7 @@
-// The shell around the scheduler core: feeds it one input at a time with the current time and
-// carries out the effects it returns, in their order. Launch intents are written to the
-// Kubernetes API before the offer is accepted; a launch whose intent write failed is withheld
+// The shell around the scheduler core. Inputs that arrive while a batch is being carried out
+// wait and form the next batch: each goes through the core's step (the time of the batch), and
+// the batch's effects are carried out together (batch.ts). Launch intents are written to the
+// Kubernetes API before the offer is accepted; a launch whose intent did not take is withheld
 // and its task reconciled, so the core requeues it (Mesos answers "unknown") and nothing runs twice.
 import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -8,6 +9,7 @@ import { backoffDelayMs, type BackoffPolicy } from '../runtime/backoff.ts';
 import { launchOperation } from '../mesos/calls.ts';
 import type { OfferOperation, TaskInfo } from '../mesos/types.ts';
 import { driverView, step } from '../scheduler/index.ts';
+import { planBatch, type BatchPlan } from './batch.ts';
 import type {
   DriverResourceRef, DriverSpec, DriverStatus, Effect, SchedulerInput, SchedulerState, TaskRef,
 } from '../scheduler/index.ts';
@@ -71,7 +73,8 @@ export interface SchedulerLoopOptions {
 export class SchedulerLoop {
   private readonly options: SchedulerLoopOptions;
   private readonly recordedTaskId: Map<string, string>;
-  private tail: Promise<void> = Promise.resolve();
+  private waiting: { input: SchedulerInput; done: () => void }[] = [];
+  private draining: Promise<void> | undefined;
   private cancelWake: (() => void) | undefined;
   private stopped = false;
 
@@ -88,45 +91,70 @@ export class SchedulerLoop {
     return driverView(this.options.state, submissionId);
   }
 
-  /** Queues an input; resolves once its effects have been carried out. */
+  /**
+   * Queues an input; resolves once its batch has been carried out. Inputs that arrive while a
+   * batch is in progress form the next batch.
+   */
   submit(input: SchedulerInput): Promise<void> {
-    const run = this.tail.then(() => (this.stopped ? undefined : this.process(input)));
-    this.tail = run.catch((error: unknown) => {
-      this.options.log.error({ err: error, input: input.type }, 'scheduler step failed; the input was dropped');
+    return new Promise((done) => {
+      this.waiting.push({ input, done });
+      this.draining ??= this.drain();
     });
-    return this.tail;
   }
 
   /** Resolves when every input queued so far has been carried out. */
   idle(): Promise<void> {
-    return this.tail;
+    return this.draining ?? Promise.resolve();
   }
 
-  /** Stops taking inputs; resolves when the one in progress is done. */
+  /** Stops taking inputs; resolves when the batch in progress is done. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.cancelWake?.();
-    await this.tail;
+    await this.idle();
   }
 
   private mayAct(): boolean {
     return !this.stopped && (this.options.mayAct?.() ?? true);
   }
 
-  private async process(input: SchedulerInput): Promise<void> {
-    if (!this.mayAct()) {
-      this.options.log.debug({ input: input.type }, 'not acting: this replica may no longer lead');
-      return;
+  private async drain(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.waiting;
+      this.waiting = [];
+      try {
+        await this.process(batch.map((b) => b.input));
+      } catch (error) {
+        this.options.log.error({ err: error, inputs: batch.length }, 'scheduler batch failed; its inputs were dropped');
+      } finally {
+        for (const { done } of batch) done();
+      }
     }
-    const effects = step(this.options.state, input, this.options.clock.now());
-    this.options.onEffects?.(effects);
-    await this.execute(effects);
+    this.draining = undefined;
   }
 
-  /** Carries out one step's effects (already in EFFECT_ORDER). */
-  async execute(effects: readonly Effect[]): Promise<void> {
+  private async process(inputs: readonly SchedulerInput[]): Promise<void> {
+    if (!this.mayAct()) {
+      this.options.log.debug({ inputs: inputs.length }, 'not acting: this replica may no longer lead');
+      return;
+    }
+    const nowMs = this.options.clock.now();
+    const steps = inputs.map((input) => {
+      const effects = step(this.options.state, input, nowMs);
+      this.options.onEffects?.(effects);
+      return effects;
+    });
+    await this.carryOut(planBatch(steps));
+  }
+
+  /** Carries out effects outside a step (those of recovery). */
+  execute(effects: readonly Effect[]): Promise<void> {
+    return this.carryOut(planBatch([effects]));
+  }
+
+  private async carryOut(plan: BatchPlan): Promise<void> {
     const { log, mesos } = this.options;
-    const writes = effects.filter((e): e is Extract<Effect, { type: 'PersistDriver' }> => e.type === 'PersistDriver').map((e) => this.toWrite(e));
+    const writes = plan.persists.map((e) => this.toWrite(e));
     const refused = writes.length > 0 ? await this.options.sink.persist(writes) : new Set<string>();
     const withheld = new Set<string>();
     for (const write of writes) {
@@ -137,55 +165,47 @@ export class SchedulerLoop {
     if (writes.some((w) => w.intent)) this.options.atCrashPoint?.('after-intent');
 
     const toReconcile: TaskRef[] = [];
-    for (const effect of effects) {
+    const calls: (() => Promise<void>)[] = [
+      ...plan.calls.map((effect) => () => this.call(effect, withheld, toReconcile)),
+      ...[...plan.declines].map(([refuseSeconds, offerIds]) => () => mesos.decline([...offerIds], { refuse_seconds: refuseSeconds })),
+      // Mesos answers "unknown" for tasks that never reached it: the core then requeues them.
+      () => (toReconcile.length === 0 ? Promise.resolve() : this.withRetries('RECONCILE', () => mesos.reconcile(toReconcile.map(toReconcileEntry)))),
+      ...(plan.offerInterest === undefined ? [] : [() => (plan.offerInterest?.type === 'ReviveOffers' ? mesos.revive() : mesos.suppress())]),
+      ...plan.acknowledgements.map((effect) => () => this.acknowledge(effect)),
+    ];
+    for (const call of calls) {
       // Checked before every call: the intent writes may have outlasted this replica's lease.
-      if (effect.type !== 'PersistDriver' && !this.mayAct()) {
-        log.warn({ effect: effect.type }, 'this replica may no longer lead: the remaining Mesos calls of the step are dropped');
+      if (!this.mayAct()) {
+        log.warn({}, 'this replica may no longer lead: the remaining Mesos calls of the batch are dropped');
         return;
       }
       try {
-        switch (effect.type) {
-          case 'PersistDriver':
-            break;
-          case 'KillTask':
-            await this.withRetries('KILL', () => mesos.kill(effect.taskId, effect.agentId));
-            break;
-          case 'LaunchTasks':
-            await this.launch(effect.offerId, effect.tasks, withheld, toReconcile);
-            break;
-          case 'DeclineOffers':
-            await mesos.decline([...effect.offerIds], { refuse_seconds: effect.refuseSeconds });
-            break;
-          case 'ReconcileTasks':
-            await this.withRetries('RECONCILE', () => mesos.reconcile(effect.tasks.map(toReconcileEntry)));
-            break;
-          case 'ReviveOffers':
-            await mesos.revive();
-            break;
-          case 'SuppressOffers':
-            await mesos.suppress();
-            break;
-          case 'Acknowledge':
-            await this.acknowledge(effect);
-            break;
-          case 'ForgetDriver':
-            this.recordedTaskId.delete(effect.submissionId);
-            this.options.sink.forget(effect.submissionId);
-            break;
-          case 'ScheduleWake':
-            this.scheduleWake(effect.atMs);
-            break;
-          case 'ReportAnomaly':
-            log.warn({ submissionId: effect.submissionId }, effect.message);
-            break;
-        }
+        await call();
       } catch (error) {
-        log.warn({ err: error, effect: effect.type }, `could not carry out ${effect.type}`);
+        log.warn({ err: error }, 'a Mesos call failed');
       }
     }
-    if (toReconcile.length > 0) {
-      // Mesos answers "unknown" for tasks that never reached it: the core then requeues them.
-      await this.withRetries('RECONCILE', () => mesos.reconcile(toReconcile.map(toReconcileEntry)));
+    for (const { submissionId } of plan.forgets) {
+      this.recordedTaskId.delete(submissionId);
+      this.options.sink.forget(submissionId);
+    }
+    if (plan.wake !== undefined) this.scheduleWake(plan.wake.atMs);
+  }
+
+  private async call(
+    effect: BatchPlan['calls'][number], withheld: ReadonlySet<string>, toReconcile: TaskRef[],
+  ): Promise<void> {
+    const { mesos, log } = this.options;
+    switch (effect.type) {
+      case 'KillTask':
+        return this.withRetries('KILL', () => mesos.kill(effect.taskId, effect.agentId));
+      case 'LaunchTasks':
+        return this.launch(effect.offerId, effect.tasks, withheld, toReconcile);
+      case 'ReconcileTasks':
+        return this.withRetries('RECONCILE', () => mesos.reconcile(effect.tasks.map(toReconcileEntry)));
+      case 'ReportAnomaly':
+        log.warn({ submissionId: effect.submissionId }, effect.message);
+        return undefined;
     }
   }
 

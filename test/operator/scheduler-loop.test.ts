@@ -75,7 +75,7 @@ test('an intent write that does not take withholds the launch, declines the offe
   ports.rejectWrites.add('d1');
   ports.calls.length = 0;
   await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
-  expect(ports.calls).toEqual(['persist d1 launched intent', 'persist d2 launched intent', 'accept o1 d2', 'suppress', 'reconcile d1']);
+  expect(ports.calls).toEqual(['persist d1 launched intent', 'persist d2 launched intent', 'accept o1 d2', 'reconcile d1', 'suppress']);
   // Mesos answers the reconciliation with "unknown": the core requeues d1 under a new task ID.
   ports.rejectWrites.clear();
   ports.calls.length = 0;
@@ -92,7 +92,7 @@ test('a failed ACCEPT reconciles its tasks so that they are requeued', async () 
   ports.failAccept = true;
   ports.calls.length = 0;
   await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
-  expect(ports.calls).toEqual(['persist d1 launched intent', 'accept o1 d1', 'suppress', 'reconcile d1']);
+  expect(ports.calls).toEqual(['persist d1 launched intent', 'accept o1 d1', 'reconcile d1', 'suppress']);
 });
 
 test('an update is acknowledged only after its status was recorded', async () => {
@@ -196,4 +196,34 @@ test('once the replica may no longer act (lease not provably held), nothing reac
   await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o2', 4, 8192)] });
   await loop.submit({ type: 'KillRequested', submissionId: 'd1' });
   expect(ports.calls).toEqual(['persist d1 launched intent']);
+});
+
+test('inputs that wait for a batch in progress form one batch: one write per driver, one REVIVE, one DECLINE, causal Mesos order', async () => {
+  const { ports, loop } = setup();
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  // Hold the first batch in its status write so the next inputs pile up behind it.
+  let release: () => void = () => undefined;
+  const persist = ports.persist.bind(ports);
+  ports.persist = (writes) => new Promise((resolve) => { release = () => resolve(persist(writes)); });
+  const first = loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d0') });
+  await new Promise((r) => setImmediate(r));
+  ports.persist = persist;
+  const batch = [
+    ...Array.from({ length: 20 }, (_, i) => loop.submit({ type: 'DriverSubmitted', spec: makeSpec(`d${i + 1}`) })),
+    loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 1, 2048), makeOffer('o2', 0.1, 64)] }),
+    loop.submit({ type: 'KillRequested', submissionId: 'd0' }),
+  ];
+  ports.calls.length = 0;
+  release();
+  await first;
+  await Promise.all(batch);
+  const firstBatch = ['persist d0 queued', 'revive'];
+  expect(ports.calls.slice(0, 2)).toEqual(firstBatch);
+  ports.calls.splice(0, 2);
+  const persists = ports.calls.filter((c) => c.startsWith('persist'));
+  expect(persists).toHaveLength(21);
+  expect(new Set(persists.map((c) => c.split(' ')[1])).size).toBe(21);
+  // d0 was launched in this batch and then killed: its ACCEPT goes first, then the KILL.
+  const mesos = ports.calls.filter((c) => !c.startsWith('persist'));
+  expect(mesos).toEqual(['accept o1 d0', 'kill d0', 'decline o2 120', 'revive']);
 });
