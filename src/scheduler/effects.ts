@@ -16,7 +16,7 @@ export type Effect =
   /** Accept one offer with these tasks (an ACCEPT with one LAUNCH operation). */
   | { readonly type: 'LaunchTasks'; readonly offerId: string; readonly agentId: string; readonly tasks: readonly TaskInfo[] }
   | { readonly type: 'DeclineOffers'; readonly offerIds: readonly string[]; readonly refuseSeconds: number }
-  /** Explicit reconciliation of these tasks; answers arrive as TaskStatusReceived. */
+  /** Reconciliation of these tasks, or of every task when none is given; answers arrive as TaskStatusReceived. */
   | { readonly type: 'ReconcileTasks'; readonly tasks: readonly TaskRef[] }
   | { readonly type: 'ReviveOffers' }
   | { readonly type: 'SuppressOffers' }

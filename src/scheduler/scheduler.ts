@@ -84,6 +84,9 @@ function subscribed(state: SchedulerState, frameworkId: string, out: Effect[]): 
     if (status.killRequested) out.push({ type: 'KillTask', taskId: status.attempt.taskId, agentId: status.attempt.agentId });
   }
   for (let i = 0; i < tasks.length; i += RECONCILE_BATCH) out.push({ type: 'ReconcileTasks', tasks: tasks.slice(i, i + RECONCILE_BATCH) });
+  // Then implicitly: Mesos reports every task it still has, so a task whose driver is gone (its
+  // resource deleted while no leader ran) is found and killed.
+  out.push({ type: 'ReconcileTasks', tasks: [] });
   // A new subscription starts unsuppressed with no filters; state our interest again.
   state.offersWanted = undefined;
 }
@@ -93,10 +96,12 @@ function statusReceived(state: SchedulerState, status: TaskStatus, nowMs: number
   const entry = submissionIdCandidates(summary.taskId).map((id) => state.drivers.get(id)).find((e) => e !== undefined);
   let requeued = false;
   if (entry === undefined) {
+    // A task still alive whose driver is gone is killed and reported; an update of one that
+    // ended is news of a driver no longer tracked (deleted, or forgotten after it finished).
     if (!TASK_STATE_RULES[summary.state].terminal) {
       out.push({ type: 'KillTask', taskId: summary.taskId, ...(summary.agentId !== undefined && { agentId: summary.agentId }) });
+      out.push({ type: 'ReportAnomaly', message: `status ${summary.state} for task ${shortened(summary.taskId)} of no known driver; killing it` });
     }
-    out.push({ type: 'ReportAnomaly', message: `status ${summary.state} for task ${shortened(summary.taskId)} of no known driver` });
   } else {
     const before = entry.status.phase;
     const after = applyEvent(state, entry, { type: 'StatusUpdate', status: summary }, nowMs, out).phase;

@@ -173,7 +173,8 @@ test('a KILL or RECONCILE that fails is sent again after a backoff, a few times 
     await loop.idle();
     await new Promise((r) => setImmediate(r));
   }
-  expect(ports.calls.filter((c) => c.startsWith('reconcile'))).toHaveLength(5);
+  // Two reconciliations (the killed task explicitly, then every task implicitly), five tries each.
+  expect(ports.calls.filter((c) => c.startsWith('reconcile'))).toHaveLength(10);
 });
 
 test('once the replica may no longer act (lease not provably held), nothing reaches Mesos, even mid-step', async () => {

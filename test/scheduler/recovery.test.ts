@@ -38,6 +38,7 @@ describe('restoreScheduler', () => {
     ], 1_000);
     expect(step(state, { type: 'Subscribed', frameworkId: 'fw' }, 1_000)).toEqual([
       { type: 'ReconcileTasks', tasks: [{ taskId: 'l1', agentId: 'agent-1' }, { taskId: 'l2-retry-3', agentId: 'agent-1' }] },
+      { type: 'ReconcileTasks', tasks: [] },
       { type: 'ReviveOffers' },
       { type: 'ScheduleWake', atMs: 5_000 },
     ]);
@@ -74,7 +75,7 @@ describe('restoreScheduler', () => {
 
   test('a due retry relaunches with the next task ID', () => {
     const { state } = restoreScheduler(makeConfig(), [record('r', retrying(900), { supervise: true })], 1_000);
-    expect(types(step(state, { type: 'Subscribed', frameworkId: 'fw' }, 1_000))).toEqual(['ReviveOffers']);
+    expect(types(step(state, { type: 'Subscribed', frameworkId: 'fw' }, 1_000))).toEqual(['ReconcileTasks', 'ReviveOffers']);
     expect(launchedIds(step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 4, 4000)] }, 1_001))).toEqual(['r-retry-1']);
   });
 

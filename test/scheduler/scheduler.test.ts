@@ -225,7 +225,7 @@ describe('status updates and supervised retries', () => {
     const state = scheduler();
     expect(step(state, { type: 'TaskStatusReceived', status: taskStatus('ghost', 'TASK_RUNNING', { agent: 'agent-5' }) }, 1)).toEqual([
       { type: 'KillTask', taskId: 'ghost', agentId: 'agent-5' },
-      { type: 'ReportAnomaly', message: 'status TASK_RUNNING for task ghost of no known driver' },
+      { type: 'ReportAnomaly', message: 'status TASK_RUNNING for task ghost of no known driver; killing it' },
     ]);
   });
 });
@@ -303,7 +303,15 @@ describe('removal, retention and subscription', () => {
     expect(step(state, { type: 'Subscribed', frameworkId: 'fw' }, 4)).toEqual([
       { type: 'KillTask', taskId: 'b', agentId: 'agent-1' },
       { type: 'ReconcileTasks', tasks: [{ taskId: 'a', agentId: 'agent-1' }, { taskId: 'b', agentId: 'agent-1' }] },
+      { type: 'ReconcileTasks', tasks: [] },
       { type: 'ReviveOffers' },
+    ]);
+  });
+
+  test('an update of an ended task of no known driver (deleted, or forgotten after it finished) is no anomaly', () => {
+    const state = scheduler();
+    expect(step(state, { type: 'TaskStatusReceived', status: taskStatus('gone', 'TASK_FINISHED', { uuid: true }) }, 1)).toEqual([
+      { type: 'Acknowledge', taskId: 'gone', agentId: 'agent-1', uuid: new Uint8Array([1, 2, 3]) },
     ]);
   });
 });
@@ -312,5 +320,5 @@ test('an unknown task ID of any length is quoted shortened in the anomaly messag
   const state = createScheduler(makeConfig());
   const long = `t${'x'.repeat(100_000)}`;
   const anomaly = step(state, { type: 'TaskStatusReceived', status: taskStatus(long, 'TASK_RUNNING') }, 1).find((e) => e.type === 'ReportAnomaly');
-  expect(anomaly).toMatchObject({ type: 'ReportAnomaly', message: `status TASK_RUNNING for task ${long.slice(0, 120)}… (100001 characters) of no known driver` });
+  expect(anomaly).toMatchObject({ type: 'ReportAnomaly', message: `status TASK_RUNNING for task ${long.slice(0, 120)}… (100001 characters) of no known driver; killing it` });
 });
