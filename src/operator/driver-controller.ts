@@ -5,7 +5,7 @@
 import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { isConflict, isNotFound, KubeApiError } from '../kube/api-error.ts';
-import { finishedAtMs, fromResourceStatus, invalidSpecStatus, isFinished } from '../kube/driver-status.ts';
+import { finishedAtMs, fromResourceStatus, isFinished } from '../kube/driver-status.ts';
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { KubeClient, KubeObject, ObjectRef } from '../kube/kube-client.ts';
@@ -14,7 +14,6 @@ import type { DriverStatus } from '../scheduler/index.ts';
 import { parseSparkDriver, SPARK_DRIVER } from '../kube/sparkdriver.ts';
 import type { SparkDriver } from '../kube/sparkdriver.ts';
 import { submissionIdOf, toDriverRecord } from '../kube/sparkdriver-submission.ts';
-import { replacingMergePatch } from './merge-patch.ts';
 import type { SchedulerLoop } from './scheduler-loop.ts';
 import type { StatusWriter } from './status-writer.ts';
 
@@ -112,18 +111,9 @@ export class DriverController {
 
   private async invalid(key: string, raw: KubeObject, problems: string[]): Promise<ReconcileResult> {
     const status = (raw as { status?: Record<string, unknown> }).status;
-    const generation = raw.metadata?.generation ?? 0;
-    if (status?.observedGeneration === generation && status.outcome === 'Rejected') return done;
+    if (status?.observedGeneration === (raw.metadata?.generation ?? 0) && status.outcome === 'Rejected') return done;
     this.o.log.info({ driver: key, problems }, 'SparkDriver spec is invalid');
-    const desired = invalidSpecStatus(undefined, problems, { nowMs: this.o.clock.now(), generation });
-    const ref = this.ref(raw);
-    try {
-      await this.o.kube.patchStatus(ref, { status: replacingMergePatch([status], desired as unknown as Record<string, unknown>) });
-    } catch (error) {
-      if (isNotFound(error)) return done;
-      return { kind: 'retry', error };
-    }
-    void this.o.events.event(raw, 'Warning', 'InvalidSpec', problems.join('; '));
+    if (!(await this.o.writer.writeInvalidSpec(raw, problems))) return { kind: 'retry', error: new Error('the invalid-spec status did not take') };
     if (raw.metadata?.finalizers?.includes(FINALIZER)) {
       await this.setFinalizers(key, raw, raw.metadata.finalizers.filter((f) => f !== FINALIZER));
     }

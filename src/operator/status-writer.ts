@@ -9,7 +9,7 @@ import type { Clock, Random } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { backoffDelayMs, type BackoffPolicy } from '../runtime/backoff.ts';
 import { isConflict, isNotFound } from '../kube/api-error.ts';
-import { fromResourceStatus, toResourceStatus } from '../kube/driver-status.ts';
+import { fromResourceStatus, invalidSpecStatus, toResourceStatus } from '../kube/driver-status.ts';
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { KubeClient, KubeObject, ObjectRef } from '../kube/kube-client.ts';
@@ -148,6 +148,25 @@ export class StatusWriter implements StatusSink {
       for (const resolve of d.waiters.splice(0)) resolve();
     }
     return outcome;
+  }
+
+  /**
+   * Records that a resource's spec is invalid (Finished, Rejected, the problems as the message)
+   * and says so in an Event. Resolves to false when it should be tried again.
+   */
+  async writeInvalidSpec(raw: KubeObject, problems: readonly string[]): Promise<boolean> {
+    const previous = (raw as { status?: SparkDriverStatus }).status;
+    const desired = invalidSpecStatus(undefined, problems, { nowMs: this.o.clock.now(), generation: raw.metadata?.generation ?? 0 });
+    const target: ObjectRef = { ...SPARK_DRIVER, namespace: raw.metadata?.namespace ?? '', name: raw.metadata?.name ?? '' };
+    try {
+      await this.o.kube.patchStatus(target, { status: replacingMergePatch([previous], desired) });
+    } catch (error) {
+      if (isNotFound(error)) return true;
+      this.o.log.info({ driver: `${target.namespace}/${target.name}` }, `invalid-spec status did not take: ${(error as Error).message}`);
+      return false;
+    }
+    void this.o.events.event(raw, 'Warning', 'InvalidSpec', problems.join('; '));
+    return true;
   }
 
   private cachedDriver(key: string, uid: string): { raw: KubeObject; driver: SparkDriver } | undefined {
