@@ -16,7 +16,7 @@ Usage:
 
   NAME              the SparkDriver's name (or namespace/name, or its submission ID)
   --stderr          the driver's stderr instead of its stdout
-  -f, --follow      keep printing new output until the attempt ends
+  -f, --follow      keep printing new output until the attempt ends (waiting for it to start)
   --attempt N       attempt N (1 is the first launch, 2 the first retry, ...); default: the latest
   -n, --namespace   the SparkDriver's namespace; default: the kubeconfig context's, else default
   --dispatcher URL  the dispatcher's web UI; default: $SPARK_DISPATCHER_URL, else http://127.0.0.1:8081
@@ -75,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
   const stream = (id: string): Promise<void> => streamLog({ ...target, id }, {
     follow: values.follow === true,
     write: (data) => process.stdout.write(data),
+    notice: (message) => process.stderr.write(`${message}\n`),
     pause: () => new Promise((resolve) => setTimeout(resolve, 1000)),
   });
   try {

@@ -28,7 +28,8 @@ export interface AttemptLocation {
 
 export type LogRead =
   | { readonly ok: true; readonly attempt: AttemptLocation; readonly offset: number; readonly data: string }
-  | { readonly ok: false; readonly status: 404 | 502; readonly message: string };
+  /** `pending`: the log is not there yet but should come (the task is being placed or started). */
+  | { readonly ok: false; readonly status: 404 | 502; readonly message: string; readonly pending: boolean };
 
 /** The attempt number a task ID carries. */
 export function attemptNumber(taskId: string): number {
@@ -81,7 +82,7 @@ export class DriverLogs {
   async read(attempt: AttemptLocation, file: LogFile, offset: number, length?: number): Promise<LogRead> {
     const which = `the ${file} of attempt ${attempt.number} (task ${attempt.taskId})`;
     if (attempt.agentId === undefined || attempt.frameworkId === undefined) {
-      return { ok: false, status: 404, message: `Mesos has not placed attempt ${attempt.number} on an agent yet, so it has no logs.` };
+      return { ok: false, status: 404, pending: !attempt.finished, message: `Mesos has not placed attempt ${attempt.number} on an agent yet, so it has no logs.` };
     }
     const agent = `agent ${attempt.agentId}`;
     const result = await this.files.read({ agentId: attempt.agentId, frameworkId: attempt.frameworkId, executorId: attempt.taskId, file }, offset, length);
@@ -90,15 +91,15 @@ export class DriverLogs {
         return { ok: true, attempt, offset: result.offset, data: result.data };
       case 'missing':
         return {
-          ok: false, status: 404,
+          ok: false, status: 404, pending: !attempt.finished,
           message: attempt.finished
             ? `The sandbox of attempt ${attempt.number} no longer exists on ${agent}: Mesos removed it after the task ended (garbage collection), so ${which} can no longer be read.`
             : `The ${file} of attempt ${attempt.number} is not on ${agent} (yet): the task may still be starting.`,
         };
       case 'agent-gone':
-        return { ok: false, status: 404, message: `Agent ${attempt.agentId}, where attempt ${attempt.number} ran, is no longer registered with the Mesos master, so ${which} can no longer be read.` };
+        return { ok: false, status: 404, pending: false, message: `Agent ${attempt.agentId}, where attempt ${attempt.number} ran, is no longer registered with the Mesos master, so ${which} can no longer be read.` };
       case 'unreachable':
-        return { ok: false, status: 502, message: `Cannot read ${which}: ${result.message}.` };
+        return { ok: false, status: 502, pending: false, message: `Cannot read ${which}: ${result.message}.` };
     }
   }
 }

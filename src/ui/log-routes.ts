@@ -66,13 +66,14 @@ export interface JsonReply { readonly status: number; readonly body: Readonly<Re
 export async function logRead(snapshot: UiSnapshot, query: URLSearchParams, nowMs: number, logs: DriverLogs | undefined): Promise<JsonReply> {
   const found = target(snapshot, query, nowMs);
   if (found.kind === 'failed') return { status: found.status === 300 ? 409 : found.status, body: { message: found.message } };
-  if (found.kind === 'no-attempt') return { status: 404, body: { message: found.message } };
+  // A driver not launched yet will be, unless it finished without ever launching (rejected, killed in the queue).
+  if (found.kind === 'no-attempt') return { status: 404, body: { message: found.message, pending: phaseOf(found.driver) !== 'Finished' } };
   if (logs === undefined) return { status: 503, body: { message: NO_LOGS } };
   const offset = integer(query.get('offset')) ?? -1;
   const length = integer(query.get('length'));
   if (offset < -1 || (length !== undefined && length < 0)) return { status: 400, body: { message: 'offset must be -1 or more, length 0 or more' } };
   const read = await logs.read(found.attempt, found.file, offset, length);
-  if (!read.ok) return { status: read.status, body: { message: read.message } };
+  if (!read.ok) return { status: read.status, body: { message: read.message, pending: read.pending } };
   const { driver, attempt } = found;
   return {
     status: 200,

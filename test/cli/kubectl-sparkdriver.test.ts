@@ -42,6 +42,7 @@ beforeAll(async () => {
       driverWithAttempts('big', [ended('driver-big', agent), ended('driver-big-retry-1', agent)]),
       driverWithAttempts('live', [running('driver-live', agent)], 'Launched'),
       driverWithAttempts('waiting', [], 'Queued'),
+      driverWithAttempts('later', [], 'Queued'),
     ].map((r) => uiDriverFrom(r, config)),
   };
   server = await startUiServer({
@@ -57,7 +58,7 @@ afterAll(async () => {
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-function plugin(args: string[], env: NodeJS.ProcessEnv = {}, onStdout?: (all: string) => void): Promise<Run> {
+function plugin(args: string[], env: NodeJS.ProcessEnv = {}, onStdout?: (all: string) => void, onStderr?: (all: string) => void): Promise<Run> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', PLUGIN, ...args], {
       env: { PATH: process.env.PATH, HOME: tmp, SPARK_DISPATCHER_URL: server.url, KUBECTL_PATH: '/nonexistent/kubectl', ...env },
@@ -69,7 +70,10 @@ function plugin(args: string[], env: NodeJS.ProcessEnv = {}, onStdout?: (all: st
       stdout += d.toString();
       onStdout?.(stdout);
     });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onStderr?.(stderr);
+    });
     child.on('error', fail);
     child.on('close', (code) => done({ code, stdout, stderr }));
   });
@@ -108,6 +112,22 @@ test('-f prints what comes until the attempt ends', async () => {
   snapshot = { ...snapshot, drivers: snapshot.drivers.map((d) => (d.resource.metadata.name === 'live'
     ? uiDriverFrom(driverWithAttempts('live', [ended('driver-live', agent)]), config) : d)) };
   expect(await following).toEqual({ code: 0, stdout: 'step 1\nstep 2\ndone\n', stderr: '' });
+});
+
+test('-f on a queued driver waits for it to launch, then follows it to the end', async () => {
+  let seen = '';
+  let told = '';
+  const following = plugin(['logs', 'later', '-n', 'jobs', '--follow'], {}, (out) => { seen = out; }, (err) => { told = err; });
+  const replace = (driver: ReturnType<typeof uiDriverFrom>) => {
+    snapshot = { ...snapshot, drivers: snapshot.drivers.map((d) => (d.resource.metadata.name === 'later' ? driver : d)) };
+  };
+  await waitFor(() => told.includes('Waiting...'), 'the plugin to say it waits');
+  // Launched, but its sandbox not there yet: still waiting.
+  replace(uiDriverFrom(driverWithAttempts('later', [running('driver-later', agent)], 'Launched'), config));
+  writeSandboxFile(master, agent, 'driver-later', 'stdout', 'started\n');
+  await waitFor(() => seen === 'started\n', 'the launched driver\'s first line');
+  replace(uiDriverFrom(driverWithAttempts('later', [ended('driver-later', agent)]), config));
+  expect(await following).toEqual({ code: 0, stdout: 'started\n', stderr: 'jobs/later has not been launched yet, so it has no logs. Waiting...\n' });
 });
 
 test('errors say what is wrong; usage errors exit 2', async () => {

@@ -108,17 +108,19 @@ test('/logs/read is the agent\'s read for the attempt, as JSON', async () => {
 });
 
 test('failures: unknown driver, not launched, unknown attempt, bad file, as pages and as JSON', async () => {
-  for (const [path, status, message] of [
-    ['/logs?id=nope', 404, 'Cannot find driver nope'],
-    ['/logs?id=jobs/waiting', 404, 'jobs/waiting has not been launched yet, so it has no logs.'],
-    ['/logs?id=jobs/big&attempt=7', 404, 'jobs/big has no attempt 7 on record; its status keeps attempts 1 to 2.'],
-    ['/logs?id=jobs/big&file=passwd', 400, 'file must be stdout or stderr'],
-    ['/logs?id=jobs/big&attempt=-1', 400, 'attempt must be a positive whole number'],
+  for (const [path, status, message, pending] of [
+    ['/logs?id=nope', 404, 'Cannot find driver nope', undefined],
+    ['/logs?id=jobs/waiting', 404, 'jobs/waiting has not been launched yet, so it has no logs.', true],
+    ['/logs?id=jobs/big&attempt=7', 404, 'jobs/big has no attempt 7 on record; its status keeps attempts 1 to 2.', false],
+    ['/logs?id=jobs/big&file=passwd', 400, 'file must be stdout or stderr', undefined],
+    ['/logs?id=jobs/big&attempt=-1', 400, 'attempt must be a positive whole number', undefined],
   ] as const) {
     const page = await get(path);
     expect({ path, status: page.status }).toEqual({ path, status });
     expect(textOf(page.body)).toContain(message);
+    // JSON says too whether waiting makes sense (the plugin's -f waits for a queued driver).
     const json = await get(path.replace('/logs?', '/logs/read?'));
-    expect({ path, status: json.status, body: JSON.parse(json.body) as unknown }).toEqual({ path, status, body: { message } });
+    expect({ path, status: json.status, body: JSON.parse(json.body) as unknown })
+      .toEqual({ path, status, body: { message, ...(pending !== undefined && { pending }) } });
   }
 });
