@@ -46,7 +46,7 @@ const resourcesCell = (d: UiDriver): Fragment => formatResources(d.sizing) ?? NO
 function logsCell(d: UiDriver, attempt: AttemptStatus | undefined): Html {
   if (attempt === undefined) return NONE;
   const n = attemptNumber(attempt.taskId);
-  return html`${logLink(idOf(d), n, 'stdout')} · ${logLink(idOf(d), n, 'stderr')}`;
+  return html`${logLink(idOf(d), n, 'stdout')}<br>${logLink(idOf(d), n, 'stderr')}`;
 }
 
 function optional<T>(on: boolean, value: T): T[] {

@@ -45,14 +45,14 @@ test('the overview reads as it should', async () => {
   const launched = await cells(page, '#launched-drivers');
   expect(launched[0]).toEqual([
     'driver-20240301100300-0003 spark-jobs/running', 'History', 'running org.example.SparkPi', 'default', '2024/03/01 10:03:00',
-    '1 CPU, 1408 MiB', '2024/03/01 10:03:05', 'agent-S1', 'TASK_RUNNING', '57 min', 'stdout · stderr', 'Sandbox',
+    '1 CPU, 1408 MiB', '2024/03/01 10:03:05', 'agent-S1', 'TASK_RUNNING', '57 min', 'stdout stderr', 'Sandbox',
   ]);
   expect((await cells(page, '#queued-drivers')).map((r) => r[0])).toEqual([
     'driver-20240301100000-0001 spark-jobs/pending', 'driver-20240301100100-0002 spark-jobs/queued-python',
     'driver-20240301101000-0007 spark-jobs/with-credentials',
   ]);
   expect((await cells(page, '#retrying-drivers'))[0]?.slice(3)).toEqual([
-    'TASK_FAILED Reason: REASON_COMMAND_EXECUTOR_FAILED exit 1', '1', '2024/03/01 11:00:30 (in 30 s)', 'stdout · stderr', 'Sandbox',
+    'TASK_FAILED Reason: REASON_COMMAND_EXECUTOR_FAILED exit 1', '1', '2024/03/01 11:00:30 (in 30 s)', 'stdout stderr', 'Sandbox',
   ]);
   // Newest first; the three that finished together by ID.
   expect((await cells(page, '#finished-drivers')).map((r) => r[8]?.split(' ')[0])).toEqual(['Succeeded', 'Failed', 'Killed', 'Lost', 'Rejected', 'Error']);

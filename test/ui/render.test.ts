@@ -48,10 +48,10 @@ describe('overview page', () => {
     expect(ids(rows)).toEqual(['driver-20240301100300-0003', HOSTILE_ID, 'driver-20240301100600-0006', 'driver-20240301100400-0004']);
     expect(rows[0]).toEqual([
       'driver-20240301100300-0003 spark-jobs/running', 'History', 'running org.example.SparkPi', 'default', '2024/03/01 10:03:00',
-      '1 CPU, 1408 MiB', '2024/03/01 10:03:05', 'agent-S1', 'TASK_RUNNING', '57 min', 'stdout · stderr', 'Sandbox',
+      '1 CPU, 1408 MiB', '2024/03/01 10:03:05', 'agent-S1', 'TASK_RUNNING', '57 min', 'stdout stderr', 'Sandbox',
     ]);
     expect(rows[2]?.[0]).toBe('driver-20240301100600-0006 spark-jobs/rerun attempt driver-20240301100600-0006-retry-1');
-    expect(rows[3]?.slice(8)).toEqual(['—', '10 s', 'stdout · stderr', 'Sandbox']);
+    expect(rows[3]?.slice(8)).toEqual(['—', '10 s', 'stdout stderr', 'Sandbox']);
     // The logs of a relaunched driver are those of its current attempt.
     expect(linkTargets(sectionOf(overview, 'launched'))).toEqual(expect.arrayContaining([
       'logs?id=driver-20240301100600-0006&attempt=2&file=stdout', 'logs?id=driver-20240301100600-0006&attempt=2&file=stderr',
@@ -70,7 +70,7 @@ describe('overview page', () => {
   test('retrying drivers: last failed status, retries and next retry time', () => {
     expect(tableRows(overview, 'retrying-drivers')).toEqual([[
       'driver-20240301100500-0005 spark-jobs/retrying', 'retrying org.example.SparkPi', '2024/03/01 10:05:00',
-      'TASK_FAILED Reason: REASON_COMMAND_EXECUTOR_FAILED exit 1', '1', '2024/03/01 11:00:30 (in 30 s)', 'stdout · stderr', 'Sandbox',
+      'TASK_FAILED Reason: REASON_COMMAND_EXECUTOR_FAILED exit 1', '1', '2024/03/01 11:00:30 (in 30 s)', 'stdout stderr', 'Sandbox',
     ]]);
   });
 
@@ -80,7 +80,7 @@ describe('overview page', () => {
     expect(rows).toHaveLength(6);
     expect(byId.get('driver-20240301100700-0007')?.slice(1)).toEqual([
       'History', 'succeeded org.example.SparkPi', '2024/03/01 10:07:00', '1 CPU, 1408 MiB', '2024/03/01 10:07:10', '2024/03/01 10:15:00',
-      'agent-S1', 'Succeeded TASK_FINISHED', '7.8 min', 'stdout · stderr', 'Sandbox',
+      'agent-S1', 'Succeeded TASK_FINISHED', '7.8 min', 'stdout stderr', 'Sandbox',
     ]);
     expect(byId.get('driver-20240301100710-0008')?.[8]).toBe('Failed TASK_FAILED Reason: REASON_COMMAND_EXECUTOR_FAILED Command exited with status 1');
     expect(byId.get('driver-20240301100720-0009')?.[8]).toBe('Killed TASK_KILLED');
