@@ -34,9 +34,14 @@ export function driverLink(submissionId: string): Html {
   return internalLink('driver', { id: submissionId }, html`<code class="id">${submissionId}</code>`);
 }
 
+/** The URL of the page of one attempt's stdout or stderr (relative, like every link in the UI). */
+export function logHref(id: string, attempt: number, file: 'stdout' | 'stderr', extra: Readonly<Record<string, string>> = {}): string {
+  return `logs?${new URLSearchParams({ id, attempt: String(attempt), file, ...extra }).toString()}`;
+}
+
 /** A link to the page of one attempt's stdout or stderr. */
-export function logLink(submissionId: string, attempt: number, file: 'stdout' | 'stderr', label: Fragment = file): Html {
-  return internalLink('logs', { id: submissionId, attempt: String(attempt), file }, label);
+export function logLink(id: string, attempt: number, file: 'stdout' | 'stderr', label: Fragment = file): Html {
+  return html`<a href="${logHref(id, attempt, file)}">${label}</a>`;
 }
 
 export interface Column {

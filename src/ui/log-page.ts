@@ -6,7 +6,7 @@
 // up `follow=<n>`: a refresh to the same URL with only a `#end` fragment would merely scroll, not
 // reload. Pure.
 
-import { driverLink, logLink } from './components.ts';
+import { driverLink, logHref, logLink } from './components.ts';
 import { idOf, resourceNameOf } from './driver-facts.ts';
 import { formatBytes } from './format.ts';
 import { html, internalLink, type Html } from './html.ts';
@@ -32,17 +32,12 @@ export interface LogPageInput {
   readonly content: LogContent;
 }
 
-/** The URL of a log page (relative, like every link in the UI). */
-export function logHref(id: string, attempt: number, file: LogFile, extra: Readonly<Record<string, string>> = {}): string {
-  return `logs?${new URLSearchParams({ id, attempt: String(attempt), file, ...extra }).toString()}`;
-}
-
 function navigation({ driver, attempts, attempt, file }: LogPageInput): Html {
   const id = idOf(driver);
   const other: LogFile = file === 'stdout' ? 'stderr' : 'stdout';
   const attemptLinks = attempts.map((a) => (a.number === attempt.number
     ? html`<strong>${a.number}</strong>` : logLink(id, a.number, file, String(a.number))));
-  return html`<nav class="back"><a href="${`driver?${new URLSearchParams({ id }).toString()}`}">← Back to driver ${id}</a></nav>
+  return html`<nav class="back">${internalLink('driver', { id }, `← Back to driver ${id}`)}</nav>
 <h1>${file} of attempt ${attempt.number}</h1>
 <div class="summary">
 <div><span class="label">Driver:</span> ${driverLink(id)} <span class="detail">${resourceNameOf(driver)}</span></div>

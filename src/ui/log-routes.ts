@@ -43,13 +43,13 @@ export async function logPage(snapshot: UiSnapshot, query: URLSearchParams, nowM
   if (found.kind === 'no-attempt') return { status: 404, html: renderNoAttemptPage(found.driver, found.message, nowMs) };
   const follow = integer(query.get('follow')) ?? 0;
   const content = logs === undefined ? { kind: 'problem' as const, message: NO_LOGS }
-    : await window(logs, found, follow > 0 ? undefined : integer(query.get('end')));
+    : await readWindow(logs, found, follow > 0 ? undefined : integer(query.get('end')));
   const input = { ...found, attempts: attemptsOf(found.driver.resource), follow, content };
   return { status: content.kind === 'window' ? 200 : 404, html: renderLogPage(input, nowMs) };
 }
 
 /** The 64 KiB window ending at `end` (clamped to the file), read in two agent calls: the size, then the bytes. */
-async function window(logs: DriverLogs, { attempt, file }: Target, end: number | undefined): Promise<LogContent> {
+async function readWindow(logs: DriverLogs, { attempt, file }: Target, end: number | undefined): Promise<LogContent> {
   const size = await logs.read(attempt, file, -1);
   if (!size.ok) return { kind: 'problem', message: size.message };
   const last = end !== undefined && end >= 0 ? Math.min(end, size.offset) : size.offset;
@@ -88,4 +88,3 @@ export async function logRead(snapshot: UiSnapshot, query: URLSearchParams, nowM
 function integer(value: string | null): number | undefined {
   return value !== null && /^-?\d{1,15}$/.test(value) ? Number(value) : undefined;
 }
-

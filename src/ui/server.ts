@@ -14,7 +14,7 @@ import {
 } from './kill.ts';
 import { page, STYLESHEET, STYLESHEET_PATH } from './layout.ts';
 import { LOG_READ_PATH, LOGS_PATH, logPage, logRead } from './log-routes.ts';
-import { errorPage, lookupDriver, renderDriver, renderPage } from './render.ts';
+import { errorPage, lookupDriver, lookupFailurePage, renderDriver, renderPage } from './render.ts';
 import type { UiSource } from './snapshot.ts';
 
 export const DEFAULT_UI_PORT = 8081;
@@ -135,11 +135,14 @@ async function kill(options: UiServerOptions, port: KillPort, req: IncomingMessa
   const refusal = killRefusal(port, req.headers, form.get('csrf'));
   if (refusal !== undefined) return htmlReply(403, page('Kill refused', html`<nav class="back"><a href="./">← Back to Drivers</a></nav><h1>Kill refused</h1><p id="error-message">${refusal}</p>`, nowMs));
   const found = lookupDriver(options.source.snapshot(), form.get('id'));
-  if (!found.ok) return htmlReply(found.status === 400 ? 400 : 404, errorPage(found.status === 400 ? 400 : 404, 'Driver not found', found.message, nowMs).html);
+  if (!found.ok) {
+    const failure = lookupFailurePage(found, nowMs);
+    return htmlReply(failure.status, failure.html);
+  }
   const { driver } = found;
   let result: KillResult = 'finished';
   if (phaseOf(driver) !== 'Finished') {
-    result = await port.request(driver.resource.metadata.namespace ?? 'default', driver.resource.metadata.name) ? 'requested' : 'gone';
+    result = await port.request(driver.resource.metadata.namespace, driver.resource.metadata.name) ? 'requested' : 'gone';
   }
   (options.log ?? silentLogger).info({ driver: idOf(driver), result }, 'kill requested from the web UI');
   const location = `driver?${new URLSearchParams({ id: idOf(driver), kill: result }).toString()}`;

@@ -58,11 +58,18 @@ beforeAll(async () => {
   await waitFor(() => first.output.text.includes('Press Ctrl-C to stop everything.'), 'the startup banner', 60_000);
 }, LONG);
 
-afterAll(() => {
-  if (first.child.exitCode === null) first.child.kill('SIGKILL');
+afterAll(async () => {
+  // Normally the last test stopped it; if a test failed first, stop it the same way, then make
+  // sure nothing it started outlives the suite (an orphaned dispatcher would hold the ports).
+  if (first.child.exitCode === null) {
+    const started = descendants(first.child.pid!);
+    first.child.kill('SIGINT');
+    await waitFor(() => first.child.exitCode !== null, 'make run to stop', 30_000).catch(() => undefined);
+    for (const pid of [first.child.pid!, ...started]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
   rmSync(dir, { recursive: true, force: true });
   rmSync(home, { recursive: true, force: true });
-});
+}, LONG);
 
 test('the banner\'s suggestions all work, pasted line by line into a shell', async () => {
   expect(first.output.text).toMatch(/Web UI\s+http:\/\/127\.0\.0\.1:8081\//);
@@ -78,6 +85,12 @@ test('the banner\'s suggestions all work, pasted line by line into a shell', asy
   expect(shell.stdout.match(/condition met/g)).toHaveLength(3);
   expect(shell.stdout.match(/Pi is roughly 3\.14159/g)).toHaveLength(2);
   expect(shell.stdout).toContain('"success" : true');
+  // README's quick start is the same commands (its export names .devcluster/ under $PWD).
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const quickStart = /In another terminal, in the repository[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1]?.trim().split('\n') ?? [];
+  expect(quickStart[0]).toBe('export KUBECONFIG=$PWD/.devcluster/kubeconfig PATH=$PWD/.tools:$PATH');
+  expect(quickStart.length).toBeGreaterThan(3);
+  expect(lines).toEqual(expect.arrayContaining(quickStart.slice(1)));
 }, LONG);
 
 test('every file in examples/ succeeds as written, under a name of its own', async () => {

@@ -4,9 +4,8 @@
 // offset past the end, bad numbers), and nothing of other agents or outside its directory.
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { request } from 'undici';
 import { startMesosMaster, type EmulatedMesosMaster } from '../../src/devcluster/mesos/index.ts';
-import { commandTask, followToTerminal, getJson, subscribe } from './mesos-harness.ts';
+import { commandTask, followToTerminal, getJson, getUrl, subscribe } from './mesos-harness.ts';
 
 let master: EmulatedMesosMaster;
 afterEach(async () => master?.close());
@@ -19,17 +18,7 @@ async function agentUrl(agentId: string): Promise<string> {
   return `http://${agent!.pid.slice(agent!.pid.indexOf('@') + 1)}`;
 }
 
-async function get(url: string): Promise<{ status: number; json: unknown; text: string }> {
-  const res = await request(url, { reset: true });
-  const text = await res.body.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.statusCode, json, text };
-}
+const get = getUrl;
 
 test('each agent listens on its own port, the one /master/slaves, /state and offers name', async () => {
   master = await startMesosMaster({ agents: 2, agentHttp: true });
