@@ -52,18 +52,18 @@ test('each failure says what happened and whether the logs can still be read', a
   const finished = attempt(findAttempt(driverWithAttempts('gc', [ended('driver-gc', agent!)])));
   rmSync(sandbox, { recursive: true });
   expect(await logs.read(finished, 'stdout', -1)).toEqual({
-    ok: false, status: 404,
+    ok: false, status: 404, pending: false,
     message: `The sandbox of attempt 1 no longer exists on agent ${agent}: Mesos removed it after the task ended (garbage collection), so the stdout of attempt 1 (task driver-gc) can no longer be read.`,
   });
   const starting = attempt(findAttempt(driverWithAttempts('starting', [running('driver-starting', agent!)], 'Launched')));
-  expect(await logs.read(starting, 'stderr', -1)).toMatchObject({ ok: false, status: 404, message: expect.stringContaining('may still be starting') });
+  expect(await logs.read(starting, 'stderr', -1)).toMatchObject({ ok: false, status: 404, pending: true, message: expect.stringContaining('may still be starting') });
 
   writeSandboxFile(master, other!, 'driver-lost', 'stdout', 'x');
   const lost = attempt(findAttempt(driverWithAttempts('lost', [ended('driver-lost', other!)])));
   expect(await logs.read(lost, 'stdout', -1)).toMatchObject({ ok: true, offset: 1 });
   master.removeAgent(other!, 'gone');
   expect(await logs.read(lost, 'stdout', -1)).toEqual({
-    ok: false, status: 404,
+    ok: false, status: 404, pending: false,
     message: `Agent ${other}, where attempt 1 ran, is no longer registered with the Mesos master, so the stdout of attempt 1 (task driver-lost) can no longer be read.`,
   });
 
