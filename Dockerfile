@@ -20,6 +20,8 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src/ src/
 RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json
+# The kubectl plugin runs as a program of its own (#!/usr/bin/env node).
+RUN chmod 0755 dist/cli/kubectl-sparkdriver.js
 
 # Production dependencies only, in a stage of their own so no npm cache reaches the image.
 FROM ${NODE_IMAGE} AS deps
@@ -56,6 +58,9 @@ COPY --from=deps /app/node_modules/ node_modules/
 COPY package.json ./
 COPY proto/ proto/
 COPY --from=build /build/dist/ dist/
+# The kubectl plugin, on the PATH: `kubectl exec deploy/<release> -- kubectl-sparkdriver logs NAME`,
+# or `docker cp` it out to use with your own kubectl.
+RUN ln -s /app/dist/cli/kubectl-sparkdriver.js /usr/local/bin/kubectl-sparkdriver
 USER 185:185
 # REST submissions (spark-submit), web UI, /metrics with /healthz and /readyz.
 EXPOSE 7077 8081 8080

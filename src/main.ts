@@ -11,10 +11,15 @@ import { Operator } from './operator/operator.ts';
 import { KubeSubmissionStore } from './operator/submission-store.ts';
 import { ScheduledDrivers } from './scheduled/scheduled-drivers.ts';
 import { createMetrics, startMetricsServer } from './metrics/index.ts';
-import { parseSparkDriver } from './kube/sparkdriver.ts';
-import { startUiServer, uiDriverFrom } from './ui/index.ts';
+import { SPARK_DRIVER } from './kube/sparkdriver.ts';
+import { isNotFound } from './kube/api-error.ts';
+import { cachedUiDrivers, startUiServer } from './ui/index.ts';
 import type { UiSnapshot } from './ui/index.ts';
 import { startRestServer } from './rest/index.ts';
+import { createAuthenticator, type RestAuth } from './rest/auth.ts';
+import { DriverLogs } from './logs/driver-logs.ts';
+import { parseMasterUrls } from './mesos/master-url.ts';
+import { SandboxFiles } from './mesos/sandbox-files.ts';
 import type { CrashPoint } from './operator/scheduler-loop.ts';
 import { systemClock, systemRandom } from './runtime/clock.ts';
 import { REDACTED_PATHS } from './runtime/logger.ts';
@@ -130,17 +135,16 @@ async function main(): Promise<number> {
     kube, informer: operator.informer, namespace: kubernetes.submissionNamespace, clock: systemClock, maxDrivers: config.dispatcher.maxDrivers,
     dispatcher: config.dispatcher,
   });
+  const restAuth: RestAuth | undefined = config.rest.authToken === undefined ? undefined : { kind: 'bearer', token: config.rest.authToken };
   const restServer = await startRestServer({
     store, host: config.network.bindAddress, port: config.rest.port, log: log.child({ component: 'rest' }),
-    ...(config.rest.authToken !== undefined && { auth: { kind: 'bearer' as const, token: config.rest.authToken } }),
+    ...(restAuth !== undefined && { auth: restAuth }),
   });
   intake.push(restServer);
+  const uiDrivers = cachedUiDrivers(config.dispatcher);
   const snapshot = (): UiSnapshot => {
     const frameworkId = operator.mesosClient?.frameworkId;
-    const drivers = operator.informer.list().flatMap((raw) => {
-      const parsed = parseSparkDriver(raw);
-      return parsed.ok ? [uiDriverFrom(parsed.resource, config.dispatcher, frameworkId === undefined ? {} : { frameworkId })] : [];
-    });
+    const drivers = uiDrivers(operator.informer.list(), frameworkId);
     return {
       masterUrl: `mesos://${mesos.master}`, leader: operator.isLeader, drivers, schedules: scheduled.list(), redactionPattern: config.redactionPattern,
       ...(frameworkId !== undefined && { frameworkId }),
@@ -148,7 +152,16 @@ async function main(): Promise<number> {
       ...(config.ui.historyServerUrl !== undefined && { historyServerUrl: config.ui.historyServerUrl }),
     };
   };
-  const ui = await startUiServer({ source: { snapshot }, host: config.network.bindAddress, port: config.ui.port, log: log.child({ component: 'ui' }) });
+  const mesosCredentials = mesos.principal !== undefined && mesos.secret !== undefined ? { principal: mesos.principal, secret: mesos.secret } : undefined;
+  const ui = await startUiServer({
+    source: { snapshot }, host: config.network.bindAddress, port: config.ui.port, log: log.child({ component: 'ui' }),
+    logs: new DriverLogs(new SandboxFiles({ masters: parseMasterUrls(mesos.master), credentials: mesosCredentials })),
+    kill: {
+      request: (namespace, name) => kube.patchMerge({ ...SPARK_DRIVER, namespace, name }, { spec: { kill: true } })
+        .then(() => true, (error: unknown) => (isNotFound(error) ? false : Promise.reject(error as Error))),
+      authenticator: restAuth === undefined ? undefined : createAuthenticator(restAuth),
+    },
+  });
   servers.push(ui);
   serving = true;
   log.info({ identity, namespaces: kubernetes.namespaces, master: mesos.master, rest: restServer.url, ui: ui.url }, 'spark-mesos-dispatcher started');

@@ -1,13 +1,17 @@
-// `make run`: the whole dispatcher on one machine. Starts the Kubernetes API emulator (kubeconfig
-// at .devcluster/kubeconfig) with the SparkDriver CRD, the Mesos master emulator with three
-// agents, and the dispatcher itself as a child process; then submits an example SparkDriver whose
-// stub spark-submit runs as a real process and the example ScheduledSparkDriver (every minute),
-// and prints where to look. Ctrl-C stops everything.
+// `make run`: the whole dispatcher on one machine. Claims .devcluster/ (one instance per work
+// directory; fixed ports free) before touching anything, then starts the Kubernetes API emulator
+// (kubeconfig at .devcluster/kubeconfig) with the SparkDriver CRD, the Mesos master emulator
+// with three agents (each serving its sandboxes' files), the stub Spark artifacts the examples
+// download, and the dispatcher itself as a child process; submits an example SparkDriver whose
+// stub spark-submit runs as a real process and the example ScheduledSparkDriver (every minute
+// here), and prints where to look. Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { buildArtifacts, EXAMPLES_JAR, serveArtifacts } from './artifacts.ts';
+import { busyPorts, claimInstance } from './instance.ts';
 import { startKubeApiServer } from './kube/server.ts';
 import { startMesosMaster } from './mesos/index.ts';
 import { createKubeClient, type KubeObject } from '../kube/kube-client.ts';
@@ -20,41 +24,47 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** DEVCLUSTER_DIR moves the work tree (tests use a temporary one). */
 const WORK = path.resolve(process.env.DEVCLUSTER_DIR ?? path.join(ROOT, '.devcluster'));
 const KUBECONFIG = path.join(WORK, 'kubeconfig');
-const PORTS = { rest: 7077, ui: 8081, metrics: 8080 };
+const HOST = '127.0.0.1';
+/** Fixed, because the examples and the kubectl plugin's default name them. */
+const PORTS = { rest: 7077, ui: 8081, metrics: 8080, artifacts: 8090 } as const;
 
-const STUB_SPARK_SUBMIT = `#!/bin/sh
-# A stand-in for Spark's spark-submit: prints what it was asked to run, works a little, succeeds.
-echo "spark-submit $*"
-sleep "\${STUB_SECONDS:-3}"
-echo "Pi is roughly 3.14159"
-`;
+/** A path as a shell word. */
+const quoted = (text: string): string => (/^[\w./:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`);
 
-function prepareSparkHome(): { sparkHome: string; appJar: string } {
-  const sparkHome = path.join(WORK, 'spark');
-  mkdirSync(path.join(sparkHome, 'bin'), { recursive: true });
-  writeFileSync(path.join(sparkHome, 'bin', 'spark-submit'), STUB_SPARK_SUBMIT);
-  chmodSync(path.join(sparkHome, 'bin', 'spark-submit'), 0o755);
-  const appJar = path.join(WORK, 'spark-examples.jar');
-  writeFileSync(appJar, 'a stand-in for the Spark examples jar\n');
-  return { sparkHome, appJar };
+function fail(message: string): never {
+  process.stderr.write(`make run: ${message}\n`);
+  process.exit(1);
 }
 
 async function main(): Promise<void> {
-  rmSync(path.join(WORK, 'mesos'), { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
-  const { sparkHome, appJar } = prepareSparkHome();
+  const claim = claimInstance(path.join(WORK, 'run.pid'), KUBECONFIG);
+  if (!claim.ok) {
+    fail(`already running (pid ${claim.running.pid}, kubeconfig ${claim.running.kubeconfig}); `
+      + `use it, or stop it (Ctrl-C where it runs, or kill ${claim.running.pid}) first`);
+  }
+  process.once('exit', () => claim.release());
+  const busy = await busyPorts(HOST, { 'REST API': PORTS.rest, 'web UI': PORTS.ui, metrics: PORTS.metrics, artifacts: PORTS.artifacts });
+  if (busy.length > 0) {
+    const ports = busy.length === 1 ? `port ${busy[0]} is` : `ports ${busy.join(', ')} are`;
+    fail(`already running, or something else is: ${ports} in use on ${HOST} (a make run from another directory?); `
+      + `make run needs ports ${Object.values(PORTS).join(', ')}`);
+  }
 
+  rmSync(path.join(WORK, 'mesos'), { recursive: true, force: true });
+  const { sparkHome, files } = buildArtifacts(path.join(WORK, 'artifacts'));
+  const artifacts = await serveArtifacts(files, HOST, PORTS.artifacts);
   const kubeApi = await startKubeApiServer({});
   await kubeApi.writeKubeconfig(KUBECONFIG);
   const kube = createKubeClient({ kubeConfig: { from: 'file', path: KUBECONFIG } });
   for (const crd of [sparkDriverCrd(), scheduledCrd()]) {
     await kube.create({ group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' }, undefined, crd);
   }
-  const mesos = await startMesosMaster({ agents: 3, workDir: path.join(WORK, 'mesos'), adminApi: true });
+  const mesos = await startMesosMaster({ agents: 3, workDir: path.join(WORK, 'mesos'), adminApi: true, agentHttp: true });
 
   const dispatcher = spawn(process.execPath, [
     '--disable-warning=ExperimentalWarning', path.join(ROOT, 'src', 'main.ts'),
-    '--master', `mesos://${new URL(mesos.url).host}`, '--kubeconfig', KUBECONFIG, '--host', '127.0.0.1', '--bind-address', '127.0.0.1',
+    '--master', `mesos://${new URL(mesos.url).host}`, '--kubeconfig', KUBECONFIG, '--host', HOST, '--bind-address', HOST,
     '--port', String(PORTS.rest), '--webui-port', String(PORTS.ui), '--metrics-port', String(PORTS.metrics),
     '--conf', `spark.home=${sparkHome}`, '--name', 'Spark Cluster (devcluster)', '--no-leader-election', '--log-level', 'info', '--log-format', 'pretty',
   ], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, KUBECONFIG } });
@@ -70,6 +80,7 @@ async function main(): Promise<void> {
     }
     await mesos.close();
     await kubeApi.close();
+    await new Promise((resolve) => artifacts.close(resolve));
     process.exit(code);
   };
   process.once('SIGINT', () => void stop(0));
@@ -84,33 +95,40 @@ async function main(): Promise<void> {
   await kube.create(SPARK_DRIVER, 'default', {
     apiVersion: SPARK_DRIVER_API_VERSION, kind: SPARK_DRIVER.kind, metadata: { name: 'spark-pi', namespace: 'default' },
     spec: {
-      appResource: `file://${appJar}`, mainClass: 'org.apache.spark.examples.SparkPi', arguments: ['100'],
+      appResource: `http://${HOST}:${PORTS.artifacts}/${EXAMPLES_JAR}`, mainClass: 'org.apache.spark.examples.SparkPi', arguments: ['100'],
       sparkProperties: { 'spark.app.name': 'SparkPi', 'spark.driver.memory': '512m', 'spark.driver.cores': '1' },
     },
   });
 
-  // The example schedule, every minute instead of nightly, with the local jar.
-  const scheduled = parse(readFileSync(path.join(ROOT, 'examples/scheduledsparkdriver.yaml'), 'utf8')) as KubeObject & { spec: { schedule: string; template: { appResource: string } } };
+  // The example schedule, every minute instead of nightly.
+  const scheduled = parse(readFileSync(path.join(ROOT, 'examples/scheduledsparkdriver.yaml'), 'utf8')) as KubeObject & { spec: { schedule: string } };
   scheduled.spec.schedule = '* * * * *';
-  scheduled.spec.template.appResource = `file://${appJar}`;
   await kube.create(SCHEDULED_SPARK_DRIVER, 'default', scheduled);
 
-  const kubectl = `KUBECONFIG=${path.relative(process.cwd(), KUBECONFIG)} .tools/kubectl`;
+  const ui = `http://${HOST}:${PORTS.ui}/`;
   process.stdout.write([
     '',
     'spark-mesos-dispatcher is running on the embedded default:',
     `  Kubernetes API (emulated)  ${kubeApi.url}   kubeconfig: ${KUBECONFIG}`,
     `  Mesos master (emulated)    ${mesos.url}   3 agents; state at ${mesos.url}/state`,
-    `  Web UI                     http://127.0.0.1:${PORTS.ui}/`,
-    `  REST API (spark-submit)    mesos://127.0.0.1:${PORTS.rest}   (http://127.0.0.1:${PORTS.rest}/v1/submissions/...)`,
-    `  Metrics and health         http://127.0.0.1:${PORTS.metrics}/metrics   /healthz   /readyz`,
+    `  Stub Spark artifacts       http://${HOST}:${PORTS.artifacts}/   what examples/ downloads: ${[...files.keys()].join(' ')}`,
+    `  Web UI                     ${ui}`,
+    `  REST API (spark-submit)    mesos://${HOST}:${PORTS.rest}   (http://${HOST}:${PORTS.rest}/v1/submissions/...)`,
+    `  Metrics and health         http://${HOST}:${PORTS.metrics}/metrics   /healthz   /readyz`,
     '',
-    'An example driver, spark-pi, was submitted, and nightly-pi (examples/scheduledsparkdriver.yaml) runs every minute. Try:',
-    `  ${kubectl} get sparkdrivers -w`,
-    `  ${kubectl} get ssd`,
-    `  ${kubectl} wait --for=condition=Succeeded sd/spark-pi --timeout=60s`,
-    `  ${kubectl} apply -f examples/sparkdriver.yaml`,
-    `  curl -s http://127.0.0.1:${PORTS.rest}/v1/submissions/status/<submission ID>`,
+    'An example driver, spark-pi, was submitted. In another terminal, try:',
+    `  cd ${quoted(ROOT)}`,
+    `  export KUBECONFIG=${quoted(KUBECONFIG)} PATH=${quoted(path.join(ROOT, '.tools'))}:"$PATH"`,
+    '  kubectl get sparkdrivers',
+    '  kubectl get ssd',
+    '  kubectl wait --for=condition=Succeeded sd/spark-pi --timeout=60s',
+    '  kubectl sparkdriver logs spark-pi',
+    '  kubectl apply -f examples/sparkdriver.yaml -f examples/sparkdriver-python.yaml',
+    '  kubectl sparkdriver logs -f spark-pi-supervised',
+    '  kubectl wait --for=condition=Succeeded sd/spark-pi-supervised sd/pi-python --timeout=60s',
+    '  sh examples/submit-with-curl.sh',
+    `and open the web UI, ${ui}, to see them, their logs, and a kill button. The example schedule,`,
+    'nightly-pi (examples/scheduledsparkdriver.yaml), runs every minute here (kubectl get ssd).',
     '',
     'Press Ctrl-C to stop everything.',
     '',
@@ -118,6 +136,5 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`make run failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exit(1);
+  fail(`failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
 });

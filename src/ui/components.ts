@@ -3,7 +3,7 @@
 // every value is escaped. Pure.
 
 import type { MesosTaskStatus } from '../kube/sparkdriver-status.ts';
-import { formatDate, formatRelative, timeMs } from './format.ts';
+import { firstLine, formatDate, formatRelative, timeMs } from './format.ts';
 import { externalLink, html, internalLink, type Fragment, type Html } from './html.ts';
 import { driverFrameworkId, historyUrl, sandboxUrl, type AttemptRef } from './links.ts';
 
@@ -34,10 +34,22 @@ export function driverLink(submissionId: string): Html {
   return internalLink('driver', { id: submissionId }, html`<code class="id">${submissionId}</code>`);
 }
 
+/** The URL of the page of one attempt's stdout or stderr (relative, like every link in the UI). */
+export function logHref(id: string, attempt: number, file: 'stdout' | 'stderr', extra: Readonly<Record<string, string>> = {}): string {
+  return `logs?${new URLSearchParams({ id, attempt: String(attempt), file, ...extra }).toString()}`;
+}
+
+/** A link to the page of one attempt's stdout or stderr. */
+export function logLink(id: string, attempt: number, file: 'stdout' | 'stderr', label: Fragment = file): Html {
+  return html`<a href="${logHref(id, attempt, file)}">${label}</a>`;
+}
+
 export interface Column {
   readonly label: string;
   /** Numeric and short columns do not wrap. */
   readonly nowrap?: boolean;
+  /** Names and class names get room before other columns do. */
+  readonly wide?: boolean;
 }
 
 /** A data table with zebra rows; `empty` stands in for a table without rows. */
@@ -45,8 +57,11 @@ export function dataTable(id: string, columns: readonly (Column | string)[], row
   const cols = columns.map((c) => (typeof c === 'string' ? { label: c } : c));
   if (rows.length === 0) return html`<p class="empty" id="${id}">${empty}</p>`;
   const head = cols.map((c) => html`<th scope="col">${c.label}</th>`);
-  const body = rows.map((cells) => html`<tr>${cells.map((cell, i) => (cols[i]?.nowrap === true
-    ? html`<td class="nowrap">${cell}</td>` : html`<td>${cell}</td>`))}</tr>`);
+  const cellClass = (c: Column | undefined): string => (c?.nowrap === true ? 'nowrap' : c?.wide === true ? 'wide' : '');
+  const body = rows.map((cells) => html`<tr>${cells.map((cell, i) => {
+    const className = cellClass(cols[i]);
+    return className === '' ? html`<td>${cell}</td>` : html`<td class="${className}">${cell}</td>`;
+  })}</tr>`);
   return html`<div class="table-wrap"><table class="data" id="${id}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
@@ -74,13 +89,24 @@ export function outcomeBadge(outcome: string | undefined): Html {
   return html`<span class="badge outcome-${OUTCOME_CLASSES[outcome] ?? 'unknown'}">${outcome}</span>`;
 }
 
+/**
+ * A message a person reads: short ones as they are; a long or multi-line one (a Mesos fetch
+ * error with its whole curl output) folded to its first line, the rest one click away.
+ */
+export function folded(message: string | undefined): Html | '' {
+  if (message === undefined || message.trim() === '') return '';
+  const { line, folded: more } = firstLine(message);
+  if (!more) return html`<span class="detail message">${message}</span>`;
+  return html`<details class="fold"><summary class="detail">${line}</summary><div class="detail message">${message}</div></details>`;
+}
+
 /** The last Mesos state with its reason, source (unless left out) and message, each on its own line. */
 export function mesosState(mesos: MesosTaskStatus | undefined, withSource = true): Html {
   if (mesos === undefined) return NONE;
   return html`<code class="state">${mesos.state}</code>${
     mesos.reason === undefined ? '' : html`<br><span class="detail">Reason: ${mono(mesos.reason)}</span>`}${
     mesos.source === undefined || !withSource ? '' : html`<br><span class="detail">Source: ${mono(mesos.source)}</span>`}${
-    mesos.message === undefined ? '' : html`<br><span class="detail message">${mesos.message}</span>`}`;
+    mesos.message === undefined ? '' : html`<br>${folded(mesos.message)}`}`;
 }
 
 export interface LinkSettings {

@@ -1,10 +1,10 @@
-// What both pages read off a driver: its phase, submission ID, queue, application name, main
-// class, current attempt and the attempt reference its links are built from, plus the lookup
-// and ordering of drivers in a snapshot. Pure.
+// What the pages read off a driver: its phase, submission ID, queue, application name, main
+// class, current attempt and the attempt reference its links are built from, plus the lookup of
+// a driver by submission ID or resource name. Pure.
 
 import type { AttemptStatus, SparkDriverPhase } from '../kube/sparkdriver-status.ts';
 import { queueOfResource } from '../kube/sparkdriver-submission.ts';
-import { baseName, timeMs } from './format.ts';
+import { baseName } from './format.ts';
 import type { AttemptRef } from './links.ts';
 import { submissionIdOfResource, type UiDriver, type UiSnapshot } from './snapshot.ts';
 
@@ -46,31 +46,13 @@ export function attemptRef(driver: UiDriver, attempt: AttemptStatus | undefined,
   return { taskId: attempt.taskId, agentId: attempt.agentId, frameworkId: driver.resource.status?.frameworkId ?? snapshot.frameworkId };
 }
 
-/** The driver with this submission ID (the first, should two namespaces share one). */
-export function findDriver(snapshot: UiSnapshot, submissionId: string): UiDriver | undefined {
-  return snapshot.drivers.find((d) => idOf(d) === submissionId);
-}
-
-const byTime = (key: (d: UiDriver) => number | undefined, descending = false) => (a: UiDriver, b: UiDriver): number => {
-  const ta = key(a) ?? 0;
-  const tb = key(b) ?? 0;
-  if (ta !== tb) return descending ? tb - ta : ta - tb;
-  return idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0;
-};
-
-const submitted = (d: UiDriver) => timeMs(d.resource.metadata.creationTimestamp);
-
-/** The drivers of one phase in the order the overview lists them. */
-export function driversIn(snapshot: UiSnapshot, phase: SparkDriverPhase): UiDriver[] {
-  const list = snapshot.drivers.filter((d) => phaseOf(d) === phase);
-  switch (phase) {
-    case 'Queued':
-      return list.sort(byTime(submitted));
-    case 'Launched':
-      return list.sort(byTime((d) => timeMs(currentAttemptOf(d)?.launchTime)));
-    case 'Retrying':
-      return list.sort(byTime((d) => timeMs(d.resource.status?.nextRetryTime)));
-    case 'Finished':
-      return list.sort(byTime((d) => timeMs(d.resource.status?.finishTime), true));
-  }
+/**
+ * The drivers a person may mean by `key`: the one with this submission ID, else the resource
+ * `namespace/name`, else every resource with this name (several when namespaces share it).
+ */
+export function lookupDrivers(snapshot: UiSnapshot, key: string): UiDriver[] {
+  const bySubmission = snapshot.drivers.find((d) => idOf(d) === key);
+  if (bySubmission !== undefined) return [bySubmission];
+  if (key.includes('/')) return snapshot.drivers.filter((d) => resourceNameOf(d) === key).slice(0, 1);
+  return snapshot.drivers.filter((d) => d.resource.metadata.name === key);
 }

@@ -1,27 +1,44 @@
-// The driver page `/driver?id=<submissionId>`: the driver's description and Spark properties,
-// its command line and environment (secrets masked), scheduler properties (queue, supervise,
-// retry policy), launched state, retry state, attempt history and conditions. Pure.
+// The driver page `/driver?id=<submissionId or resource name>`: the kill button, the driver's
+// description and Spark properties, its command line and environment (secrets masked), scheduler
+// properties (queue, supervise, retry policy), launched state, retry state, attempt history with
+// each attempt's logs, and conditions. Pure.
 
 import { effectiveSparkProperties } from '../kube/sparkdriver.ts';
 import type { AttemptStatus } from '../kube/sparkdriver-status.ts';
 import { SUPERVISE_KEY } from '../scheduler/driver.ts';
 import {
-  dataTable, historyLink, keyValueTable, mesosState, mono, NONE, outcomeBadge, phaseBadge, sandboxLink, time,
+  dataTable, historyLink, keyValueTable, logLink, mesosState, mono, NONE, outcomeBadge, phaseBadge, sandboxLink, time,
 } from './components.ts';
 import {
   appNameOf, attemptRef, currentAttemptOf, idOf, mainClassOf, phaseOf, queueOf, resourceNameOf,
 } from './driver-facts.ts';
 import { durationBetween, formatCores, formatDuration, formatMemory, formatRetryLimit } from './format.ts';
 import { html, type Html } from './html.ts';
+import { killSection, type KillControl, type KillResult } from './kill.ts';
 import { page } from './layout.ts';
+import { attemptNumber } from '../logs/driver-logs.ts';
 import { DEFAULT_REDACTION_PATTERN, maskCommandLine, maskEntries, maskUrlCredentials } from './mask.ts';
 import type { UiDriver, UiSnapshot } from './snapshot.ts';
+
+export interface DriverPageOptions {
+  /** The kill button's state; no button without it. */
+  readonly kill?: KillControl | undefined;
+  /** The result of the kill that redirected here. */
+  readonly killResult?: KillResult | undefined;
+}
 
 interface Ctx {
   readonly snapshot: UiSnapshot;
   readonly driver: UiDriver;
   readonly nowMs: number;
   readonly pattern: RegExp;
+  readonly options: DriverPageOptions;
+}
+
+/** The attempt's stdout and stderr pages. */
+function logLinks(driver: UiDriver, attempt: AttemptStatus): Html {
+  const n = attemptNumber(attempt.taskId);
+  return html`${logLink(idOf(driver), n, 'stdout')} · ${logLink(idOf(driver), n, 'stderr')}`;
 }
 
 const section = (id: string, title: string, body: Html): Html => html`<section id="${id}"><h2>${title}</h2>${body}</section>`;
@@ -94,6 +111,7 @@ function launched(ctx: Ctx): Html | '' {
     ['Running Since', time(attempt.runningTime)],
     ['Last Update', time(attempt.lastUpdateTime)],
     ['Finish Time', time(attempt.finishTime)],
+    ['Logs', logLinks(ctx.driver, attempt)],
     ['Sandbox', sandboxLink(ctx.snapshot, ref)],
     ['History', historyLink(ctx.snapshot, ref)],
   ]));
@@ -115,17 +133,17 @@ function retry(ctx: Ctx): Html | '' {
 
 function history(ctx: Ctx): Html {
   const attempts: readonly AttemptStatus[] = ctx.driver.resource.status?.attempts ?? [];
-  const rows = attempts.map((a, i) => {
+  const rows = attempts.map((a) => {
     const ref = attemptRef(ctx.driver, a, ctx.snapshot);
     return [
-      String(i + 1), mono(a.taskId), mono(a.agentId), time(a.launchTime), time(a.runningTime), time(a.finishTime),
+      String(attemptNumber(a.taskId)), mono(a.taskId), mono(a.agentId), time(a.launchTime), time(a.runningTime), time(a.finishTime),
       durationBetween(a.launchTime, a.finishTime, ctx.nowMs) ?? NONE, mesosState(a.mesos),
-      sandboxLink(ctx.snapshot, ref), historyLink(ctx.snapshot, ref),
+      logLinks(ctx.driver, a), sandboxLink(ctx.snapshot, ref), historyLink(ctx.snapshot, ref),
     ];
   });
   return section('attempt-history', 'Attempt history', dataTable('attempt-history-table', [
     '#', 'Mesos Task ID', 'Mesos Agent ID', { label: 'Launch Time', nowrap: true }, { label: 'Running Since', nowrap: true },
-    { label: 'Finish Time', nowrap: true }, { label: 'Duration', nowrap: true }, 'Mesos State', 'Sandbox', 'History',
+    { label: 'Finish Time', nowrap: true }, { label: 'Duration', nowrap: true }, 'Mesos State', { label: 'Logs', nowrap: true }, 'Sandbox', 'History',
   ], rows, 'No attempts yet.'));
 }
 
@@ -137,7 +155,7 @@ function conditions({ driver }: Ctx): Html {
     ['Type', 'Status', 'Reason', 'Message', { label: 'Last Transition', nowrap: true }], rows, 'No conditions yet.'));
 }
 
-function heading({ driver }: Ctx): Html {
+function heading({ driver, options }: Ctx): Html {
   const status = driver.resource.status;
   const phase = phaseOf(driver);
   const problems = driver.problems ?? [];
@@ -149,14 +167,15 @@ function heading({ driver }: Ctx): Html {
   status?.outcome === undefined ? '' : html` ${outcomeBadge(status.outcome)}`}</div>
 <div><span class="label">Resource:</span> ${mono(resourceNameOf(driver))}</div>
 </div>
+${killSection(driver, idOf(driver), options.kill, options.killResult)}
 ${status?.message === undefined ? '' : html`<p class="message" id="driver-message">${status.message}</p>`}
 ${problems.length === 0 ? '' : html`<div class="problems" id="driver-problems"><strong>The dispatcher cannot plan this driver:</strong><ul>${
   problems.map((p) => html`<li>${p}</li>`)}</ul></div>`}`;
 }
 
 /** The page of one driver. */
-export function renderDriverPage(snapshot: UiSnapshot, driver: UiDriver, nowMs: number): string {
-  const ctx: Ctx = { snapshot, driver, nowMs, pattern: snapshot.redactionPattern ?? DEFAULT_REDACTION_PATTERN };
+export function renderDriverPage(snapshot: UiSnapshot, driver: UiDriver, nowMs: number, options: DriverPageOptions = {}): string {
+  const ctx: Ctx = { snapshot, driver, nowMs, pattern: snapshot.redactionPattern ?? DEFAULT_REDACTION_PATTERN, options };
   return page(`Details for Job ${idOf(driver)}`, [
     heading(ctx), description(ctx), properties(ctx), command(ctx), environment(ctx), scheduler(ctx),
     launched(ctx), retry(ctx), history(ctx), conditions(ctx),

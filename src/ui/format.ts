@@ -1,6 +1,7 @@
-// How the UI writes times, durations and sizes: Spark's UI date format `yyyy/MM/dd HH:mm:ss`
-// (in UTC here, so every replica shows the same), Spark's `formatDuration`, and the driver's
-// resources. Text only; markup is built elsewhere. Pure.
+// How the UI writes times, durations, sizes and messages: Spark's UI date format
+// `yyyy/MM/dd HH:mm:ss` (in UTC here, so every replica shows the same), Spark's `formatDuration`,
+// CPUs and memory with their units, byte counts, and the first line of a long message. Text only;
+// markup is built elsewhere. Pure.
 
 import type { DriverSizing } from '../scheduler/sizing.ts';
 
@@ -45,15 +46,33 @@ export function durationBetween(start: string | undefined, end: string | undefin
   return formatDuration((timeMs(end) ?? nowMs) - from);
 }
 
+/** `812 B`, `64.0 KiB`, `3.2 MiB`: a log's size. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
 /** Cores as Spark printed them (`1.0`, `0.5`, `2.25`). */
 export function formatCores(cores: number): string {
   return Number.isInteger(cores) ? cores.toFixed(1) : String(cores);
 }
 
-/** The original's "Driver Resources" cell: `cpus: 1.0, mem: 1408` (MiB of the task). */
+/** Memory with its unit: `896 MiB`, `1408 MiB`, `12.5 GiB` (GiB from 10 GiB up, where MiB stop being read). */
+export function formatMiB(mib: number): string {
+  if (mib < 10 * 1024) return `${Math.round(mib)} MiB`;
+  return `${(mib / 1024).toFixed(1).replace(/\.0$/, '')} GiB`;
+}
+
+/** `1 CPU`, `0.5 CPU`, `2 CPUs`. */
+export function formatCpus(cpus: number): string {
+  return `${cpus} CPU${cpus > 1 ? 's' : ''}`;
+}
+
+/** The task's size as the overview shows it: `1 CPU, 1408 MiB`. */
 export function formatResources(sizing: DriverSizing | undefined): string | undefined {
   if (sizing === undefined) return undefined;
-  return `cpus: ${formatCores(sizing.cpus)}, mem: ${sizing.containerMemoryMiB}`;
+  return `${formatCpus(sizing.cpus)}, ${formatMiB(sizing.containerMemoryMiB)}`;
 }
 
 /** `1024 MiB heap + 384 MiB overhead = 1408 MiB`. */
@@ -64,6 +83,15 @@ export function formatMemory(sizing: DriverSizing): string {
 /** The retry bound as a person reads it: `unlimited (Spark's behaviour)` or the count. */
 export function formatRetryLimit(maxRetries: number | undefined): string {
   return maxRetries === undefined ? 'unlimited (Spark\'s behaviour)' : String(maxRetries);
+}
+
+/** The first line of a message, cut to `max` characters, and whether anything was left out. */
+export function firstLine(text: string, max = 120): { readonly line: string; readonly folded: boolean } {
+  const trimmed = text.trim();
+  const newline = trimmed.indexOf('\n');
+  const line = newline < 0 ? trimmed : trimmed.slice(0, newline).trimEnd();
+  if (line.length > max) return { line: `${line.slice(0, max - 1)}…`, folded: true };
+  return { line, folded: line.length < trimmed.length };
 }
 
 /** The last path segment of a URL or path, for a Python app's "main class" cell. */

@@ -11,11 +11,21 @@ export const UI_TITLE = 'Spark Drivers for Mesos cluster';
 /** Where the stylesheet is served; pages link it relatively so a path-prefix proxy works. */
 export const STYLESHEET_PATH = '/static/ui.css';
 
+export interface PageOptions {
+  /** Reload the page this often (a meta refresh: the UI runs no scripts). */
+  readonly refreshSeconds?: number;
+  /** Where the reload goes, when not to the same URL (a log page follows its end). */
+  readonly refreshUrl?: string;
+}
+
 /** A complete HTML document. */
-export function page(title: string, body: Fragment, nowMs: number): string {
+export function page(title: string, body: Fragment, nowMs: number, options: PageOptions = {}): string {
+  const { refreshSeconds, refreshUrl } = options;
+  const refresh = refreshSeconds === undefined ? ''
+    : html`\n<meta http-equiv="refresh" content="${refreshUrl === undefined ? String(refreshSeconds) : `${refreshSeconds}; url=${refreshUrl}`}">`;
   return '<!DOCTYPE html>\n' + render(html`<html lang="en">
 <head>
-<meta charset="utf-8">
+<meta charset="utf-8">${refresh}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title}</title>
@@ -26,7 +36,8 @@ export function page(title: string, body: Fragment, nowMs: number): string {
 <main>
 ${body}
 </main>
-<footer>Times are UTC (Spark's <code>yyyy/MM/dd HH:mm:ss</code>). Page rendered ${formatDate(nowMs)}; reload for fresh data.</footer>
+<footer>Times are UTC (Spark's <code>yyyy/MM/dd HH:mm:ss</code>). Page rendered ${formatDate(nowMs)}${
+  refreshSeconds === undefined ? '; reload for fresh data' : `; it reloads every ${refreshSeconds} s`}.</footer>
 </body>
 </html>
 `);
@@ -56,6 +67,7 @@ table.data thead th { background: var(--head); font-weight: 600; white-space: no
 table.data tbody tr:nth-child(even) { background: var(--zebra); }
 table.data td { overflow-wrap: break-word; max-width: 38rem; }
 td.nowrap { white-space: nowrap; }
+td.wide { min-width: 13rem; }
 table.kv { margin: .3rem 0; min-width: 40%; max-width: 100%; }
 table.kv th, table.kv td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left; vertical-align: top; }
 table.kv th { background: var(--head); font-weight: 600; white-space: nowrap; width: 14rem; }
@@ -83,4 +95,20 @@ code.state { font-weight: 600; white-space: nowrap; }
 nav.back { margin: .2rem 0 .4rem; }
 ul.runs { margin: 0; padding-left: 0; list-style: none; }
 ul.runs li { margin: .1rem 0; white-space: nowrap; }
+.controls { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: .4rem 1.5rem; margin: .4rem 0 .2rem; padding: .45rem .7rem; background: var(--zebra); border: 1px solid var(--line); border-radius: 4px; }
+.controls form { display: flex; flex-wrap: wrap; align-items: center; gap: .4rem .9rem; }
+.controls label { color: var(--muted); white-space: nowrap; }
+input, select, button { font: inherit; font-size: .9rem; }
+input, select { padding: .15rem .3rem; border: 1px solid var(--line); border-radius: 3px; color: var(--fg); background: #fff; }
+button { padding: .15rem .7rem; border: 1px solid #1f883d; border-radius: 4px; background: #1f883d; color: #fff; cursor: pointer; }
+button:disabled { background: #eaeef2; border-color: var(--line); color: var(--muted); cursor: not-allowed; }
+form.kill { margin: .3rem 0 .6rem; }
+form.kill button { background: #cf222e; border-color: #a40e26; }
+form.kill button:disabled { background: #eaeef2; border-color: var(--line); color: var(--muted); }
+.pager { margin: .3rem 0; color: var(--muted); }
+.app-name { font-weight: 600; overflow-wrap: anywhere; }
+details.fold summary { cursor: pointer; overflow-wrap: anywhere; }
+details.fold[open] summary { margin-bottom: .2rem; }
+pre.log { white-space: pre-wrap; overflow-wrap: anywhere; background: #0d1117; color: #e6edf3; border-radius: 4px; padding: .6rem .8rem; margin: .3rem 0; font-size: .8rem; line-height: 1.4; min-height: 3rem; }
+.log-window { margin: .4rem 0 .1rem; }
 `;

@@ -1,23 +1,27 @@
-// The overview page `/`: the dispatcher's framework ID, master and leadership, then the queued,
-// launched, retrying and finished drivers with the original's columns (plus the resource's
-// namespace/name, durations and outcomes), linking each driver to its page, each attempt to its
-// Mesos sandbox and to the history server; then the scheduled drivers. Pure: snapshot in, HTML out.
+// The overview page `/`: the dispatcher's framework, master and leadership, the filter, lookup
+// and refresh controls, then the queued, launched, retrying and finished drivers (one page of
+// each, or every page of one phase) with the original's columns, the application's name beside
+// its main class, sizes and durations in units, long messages folded, and links to each
+// driver's page, its current attempt's logs, its Mesos sandbox and its history server entry;
+// then the scheduled drivers. Pure: snapshot and query in, HTML out.
 
-import type { AttemptStatus } from '../kube/sparkdriver-status.ts';
+import type { AttemptStatus, SparkDriverPhase } from '../kube/sparkdriver-status.ts';
 import {
-  dataTable, driverLink, historyLink, mesosState, mono, NONE, outcomeBadge, sandboxLink, time, type Column,
+  dataTable, driverLink, folded, historyLink, logLink, mesosState, mono, NONE, outcomeBadge, sandboxLink, time, type Column,
 } from './components.ts';
-import {
-  attemptRef, currentAttemptOf, driversIn, idOf, mainClassOf, queueOf, resourceNameOf,
-} from './driver-facts.ts';
+import { appNameOf, attemptRef, currentAttemptOf, idOf, mainClassOf, queueOf, resourceNameOf } from './driver-facts.ts';
 import { durationBetween, formatResources } from './format.ts';
 import { html, type Fragment, type Html } from './html.ts';
 import { page, UI_TITLE } from './layout.ts';
+import { attemptNumber } from '../logs/driver-logs.ts';
+import { listDrivers, type OverviewQuery, type PhaseListing } from './listing.ts';
+import { controls, header, pager } from './overview-controls.ts';
 import { schedulesSection } from './schedules.ts';
 import type { UiDriver, UiSnapshot } from './snapshot.ts';
 
 interface Ctx {
   readonly snapshot: UiSnapshot;
+  readonly query: OverviewQuery;
   readonly nowMs: number;
   readonly withHistory: boolean;
   readonly withSandbox: boolean;
@@ -30,110 +34,115 @@ function idCell(d: UiDriver, attempt?: AttemptStatus): Html {
     attempt !== undefined && attempt.taskId !== id ? html`<br><span class="detail">attempt ${mono(attempt.taskId)}</span>` : ''}`;
 }
 
+/** The application's name, its main class (or Python file) underneath. */
+function applicationCell(d: UiDriver): Html {
+  const name = appNameOf(d);
+  return html`${name === undefined ? NONE : html`<span class="app-name">${name}</span>`}<br><span class="detail">${mono(mainClassOf(d))}</span>`;
+}
+
+const APPLICATION: Column = { label: 'Application', wide: true };
+
 const resourcesCell = (d: UiDriver): Fragment => formatResources(d.sizing) ?? NONE;
+
+function logsCell(d: UiDriver, attempt: AttemptStatus | undefined): Html {
+  if (attempt === undefined) return NONE;
+  const n = attemptNumber(attempt.taskId);
+  return html`${logLink(idOf(d), n, 'stdout')}<br>${logLink(idOf(d), n, 'stderr')}`;
+}
 
 function optional<T>(on: boolean, value: T): T[] {
   return on ? [value] : [];
 }
 
-function queuedTable(ctx: Ctx): Html {
-  const drivers = driversIn(ctx.snapshot, 'Queued');
+const TITLES: Readonly<Record<SparkDriverPhase, string>> = {
+  Queued: 'Queued Drivers', Launched: 'Launched Drivers', Retrying: 'Retrying Drivers', Finished: 'Finished Drivers',
+};
+const EMPTY: Readonly<Record<SparkDriverPhase, string>> = {
+  Queued: 'No queued drivers.', Launched: 'No launched drivers.', Retrying: 'No supervised drivers waiting for a retry.', Finished: 'No finished drivers.',
+};
+
+function queuedTable(_ctx: Ctx, drivers: readonly UiDriver[]): Html {
   const rows = drivers.map((d) => [
-    idCell(d), mono(queueOf(d)), time(d.resource.metadata.creationTimestamp), mono(mainClassOf(d)),
-    resourcesCell(d), d.resource.status?.message ?? (d.resource.status === undefined ? 'Not yet seen by the dispatcher' : NONE),
+    idCell(d), applicationCell(d), mono(queueOf(d)), time(d.resource.metadata.creationTimestamp), resourcesCell(d),
+    d.resource.status?.message === undefined ? (d.resource.status === undefined ? 'Not yet seen by the dispatcher' : NONE) : folded(d.resource.status.message),
   ]);
-  return section('Queued Drivers', 'queued', rows.length, dataTable('queued-drivers', [
-    'Driver ID', 'Queue', 'Submit Date', 'Main Class',
-    'Driver Resources', 'Waiting For',
-  ], rows, 'No queued drivers.'));
+  return dataTable('queued-drivers', ['Driver ID', APPLICATION, 'Queue', 'Submit Date', 'Driver Resources', 'Waiting For'], rows, EMPTY.Queued);
 }
 
-function launchedTable(ctx: Ctx): Html {
-  const drivers = driversIn(ctx.snapshot, 'Launched');
+function launchedTable(ctx: Ctx, drivers: readonly UiDriver[]): Html {
   const rows = drivers.map((d) => {
     const attempt = currentAttemptOf(d);
     const ref = attemptRef(d, attempt, ctx.snapshot);
     return [
-      idCell(d, attempt), ...optional(ctx.withHistory, historyLink(ctx.snapshot, ref, true)), mono(queueOf(d)),
-      time(d.resource.metadata.creationTimestamp), mono(mainClassOf(d)), resourcesCell(d), time(attempt?.launchTime),
+      idCell(d, attempt), ...optional(ctx.withHistory, historyLink(ctx.snapshot, ref, true)), applicationCell(d), mono(queueOf(d)),
+      time(d.resource.metadata.creationTimestamp), resourcesCell(d), time(attempt?.launchTime),
       mono(attempt?.agentId), mesosState(attempt?.mesos, false), durationBetween(attempt?.launchTime, undefined, ctx.nowMs) ?? NONE,
-      ...optional(ctx.withSandbox, sandboxLink(ctx.snapshot, ref)),
+      logsCell(d, attempt), ...optional(ctx.withSandbox, sandboxLink(ctx.snapshot, ref)),
     ];
   });
-  return section('Launched Drivers', 'launched', rows.length, dataTable('launched-drivers', [
-    'Driver ID', ...optional<Column | string>(ctx.withHistory, 'History'), 'Queue',
-    'Submit Date', 'Main Class', 'Driver Resources',
-    'Start Date', 'Mesos Agent ID', 'State', { label: 'Duration', nowrap: true },
+  return dataTable('launched-drivers', [
+    'Driver ID', ...optional<Column | string>(ctx.withHistory, 'History'), APPLICATION, 'Queue', 'Submit Date', 'Driver Resources',
+    'Start Date', 'Mesos Agent ID', 'State', { label: 'Duration', nowrap: true }, { label: 'Logs', nowrap: true },
     ...optional<Column | string>(ctx.withSandbox, 'Sandbox'),
-  ], rows, 'No launched drivers.'));
+  ], rows, EMPTY.Launched);
 }
 
-function retryingTable(ctx: Ctx): Html {
-  const drivers = driversIn(ctx.snapshot, 'Retrying');
+function retryingTable(ctx: Ctx, drivers: readonly UiDriver[]): Html {
   const rows = drivers.map((d) => {
     const attempt = currentAttemptOf(d);
     const status = d.resource.status;
     return [
-      idCell(d, attempt), time(d.resource.metadata.creationTimestamp), mono(mainClassOf(d)),
-      mesosState(attempt?.mesos, false), String(status?.retries ?? 0), time(status?.nextRetryTime, ctx.nowMs),
+      idCell(d, attempt), applicationCell(d), time(d.resource.metadata.creationTimestamp),
+      mesosState(attempt?.mesos, false), String(status?.retries ?? 0), time(status?.nextRetryTime, ctx.nowMs), logsCell(d, attempt),
       ...optional(ctx.withSandbox, sandboxLink(ctx.snapshot, attemptRef(d, attempt, ctx.snapshot))),
     ];
   });
-  return section('Retrying Drivers', 'retrying', rows.length, dataTable('retrying-drivers', [
-    'Driver ID', 'Submit Date', 'Main Class', 'Last Failed Status',
-    { label: 'Retries', nowrap: true }, 'Next Retry Time',
-    ...optional<Column | string>(ctx.withSandbox, 'Sandbox'),
-  ], rows, 'No supervised drivers waiting for a retry.'));
+  return dataTable('retrying-drivers', [
+    'Driver ID', APPLICATION, 'Submit Date', 'Last Failed Status', { label: 'Retries', nowrap: true }, 'Next Retry Time',
+    { label: 'Logs', nowrap: true }, ...optional<Column | string>(ctx.withSandbox, 'Sandbox'),
+  ], rows, EMPTY.Retrying);
 }
 
-function finishedTable(ctx: Ctx): Html {
-  const drivers = driversIn(ctx.snapshot, 'Finished');
+function finishedTable(ctx: Ctx, drivers: readonly UiDriver[]): Html {
   const rows = drivers.map((d) => {
     const attempt = currentAttemptOf(d);
     const ref = attemptRef(d, attempt, ctx.snapshot);
     const status = d.resource.status;
-    const message = status?.message;
     return [
-      idCell(d, attempt), ...optional(ctx.withHistory, historyLink(ctx.snapshot, ref, true)),
-      time(d.resource.metadata.creationTimestamp), mono(mainClassOf(d)), resourcesCell(d), time(attempt?.launchTime),
-      time(status?.finishTime), mono(attempt?.agentId),
-      html`${outcomeBadge(status?.outcome)}<br>${attempt?.mesos !== undefined ? mesosState(attempt.mesos, false)
-        : message === undefined ? '' : html`<span class="detail message">${message}</span>`}`,
+      idCell(d, attempt), ...optional(ctx.withHistory, historyLink(ctx.snapshot, ref, true)), applicationCell(d),
+      time(d.resource.metadata.creationTimestamp), resourcesCell(d), time(attempt?.launchTime), time(status?.finishTime), mono(attempt?.agentId),
+      html`${outcomeBadge(status?.outcome)}<br>${attempt?.mesos !== undefined ? mesosState(attempt.mesos, false) : folded(status?.message)}`,
       durationBetween(attempt?.launchTime, attempt?.finishTime ?? status?.finishTime, ctx.nowMs) ?? NONE,
-      ...optional(ctx.withSandbox, sandboxLink(ctx.snapshot, ref)),
+      logsCell(d, attempt), ...optional(ctx.withSandbox, sandboxLink(ctx.snapshot, ref)),
     ];
   });
-  return section('Finished Drivers', 'finished', rows.length, dataTable('finished-drivers', [
-    'Driver ID', ...optional<Column | string>(ctx.withHistory, 'History'), 'Submit Date', 'Main Class', 'Driver Resources',
+  return dataTable('finished-drivers', [
+    'Driver ID', ...optional<Column | string>(ctx.withHistory, 'History'), APPLICATION, 'Submit Date', 'Driver Resources',
     'Start Date', 'Finish Date', 'Mesos Agent ID', 'Outcome / Last Mesos State', { label: 'Duration', nowrap: true },
-    ...optional<Column | string>(ctx.withSandbox, 'Sandbox'),
-  ], rows, 'No finished drivers.'));
+    { label: 'Logs', nowrap: true }, ...optional<Column | string>(ctx.withSandbox, 'Sandbox'),
+  ], rows, EMPTY.Finished);
 }
 
-function section(title: string, id: string, count: number, table: Html): Html {
-  return html`<section id="${id}"><h2>${title} <span class="count">(${count})</span></h2>${table}</section>`;
+const TABLES: Readonly<Record<SparkDriverPhase, (ctx: Ctx, drivers: readonly UiDriver[]) => Html>> = {
+  Queued: queuedTable, Launched: launchedTable, Retrying: retryingTable, Finished: finishedTable,
+};
+
+function section(ctx: Ctx, listing: PhaseListing, total: number): Html {
+  const count = listing.matched === total ? `(${total})` : `(${listing.matched} of ${total})`;
+  return html`<section id="${listing.phase.toLowerCase()}"><h2>${TITLES[listing.phase]} <span class="count">${count}</span></h2>${
+    TABLES[listing.phase](ctx, listing.drivers)}${pager(ctx.query, listing)}</section>`;
 }
 
-function header(snapshot: UiSnapshot): Html {
-  const counts = (['Queued', 'Launched', 'Retrying', 'Finished'] as const)
-    .map((phase) => `${driversIn(snapshot, phase).length} ${phase.toLowerCase()}`).join(', ');
-  return html`<h1>${UI_TITLE}</h1>
-<div class="summary">
-<div><span class="label">Mesos Framework ID:</span> ${mono(snapshot.frameworkId ?? 'not registered yet')}</div>
-<div><span class="label">Mesos master:</span> ${mono(snapshot.masterUrl)}</div>
-<div><span class="label">This replica:</span> ${snapshot.leader ? 'leader' : 'standby'}</div>
-<div><span class="label">Drivers:</span> ${counts}</div>
-</div>
-${snapshot.leader ? '' : html`<p class="notice">This replica is on standby: the leader runs the scheduler. What you see is read from Kubernetes and may lag by a moment.</p>`}`;
-}
-
-/** The overview page. */
-export function renderOverview(snapshot: UiSnapshot, nowMs: number): string {
+/** The overview page for this query (all drivers, first page of each phase, by default). */
+export function renderOverview(snapshot: UiSnapshot, nowMs: number, query: OverviewQuery = { page: 1 }): string {
   const ctx: Ctx = {
-    snapshot,
-    nowMs,
-    withHistory: snapshot.historyServerUrl !== undefined,
-    withSandbox: snapshot.mesosProxyBaseUrl !== undefined,
+    snapshot, query, nowMs, withHistory: snapshot.historyServerUrl !== undefined, withSandbox: snapshot.mesosProxyBaseUrl !== undefined,
   };
-  return page(UI_TITLE, [header(snapshot), queuedTable(ctx), launchedTable(ctx), retryingTable(ctx), finishedTable(ctx), schedulesSection(snapshot, nowMs)], nowMs);
+  const listing = listDrivers(snapshot, query);
+  return page(UI_TITLE, [
+    header(snapshot, listing.totals), controls(query, listing),
+    listing.tables.map((table) => section(ctx, table, listing.totals[table.phase])),
+    // A filtered view is about drivers; the schedules come with the whole overview.
+    query.phase === undefined && query.queue === undefined && query.text === undefined ? schedulesSection(snapshot, nowMs) : '',
+  ], nowMs, query.refresh === undefined ? {} : { refreshSeconds: query.refresh });
 }

@@ -1,8 +1,9 @@
 // The port the web UI reads from: a snapshot of the dispatcher (framework, master, leadership,
 // link settings) and its SparkDriver resources, each with what the scheduler core would run for
-// it. `uiDriverFrom` fills that in from a resource and the dispatcher configuration. Pure.
+// it. `uiDriverFrom` fills that in from a resource and the dispatcher configuration;
+// `cachedUiDrivers` does it once per version of each resource.
 
-import type { SparkDriver } from '../kube/sparkdriver.ts';
+import { parseSparkDriver, type SparkDriver } from '../kube/sparkdriver.ts';
 import type { ScheduledSparkDriver } from '../scheduled/scheduled-spark-driver.ts';
 import { propertyProblem, submissionIdOf, toSubmission } from '../kube/sparkdriver-submission.ts';
 import { resolveRetryPolicy, type RetryPolicy } from '../scheduler/backoff.ts';
@@ -95,4 +96,30 @@ export function uiDriverFrom(resource: SparkDriver, config: DispatcherConfig, op
     environment[variable.name] = variable.type === 'SECRET' ? MASK : variable.value ?? '';
   }
   return { resource, command: plan.command, environment, plannedTaskId: taskId, sizing: plan.sizing, retryPolicy };
+}
+
+/**
+ * Turns the informer's objects into UiDrivers, parsing and planning each object once: the
+ * informer hands out the same frozen object until the resource changes, so a page over 10,000
+ * drivers costs only what changed since the last one. Objects that do not parse are left out.
+ */
+export function cachedUiDrivers(config: DispatcherConfig): (objects: readonly object[], frameworkId: string | undefined) => UiDriver[] {
+  let cache = new WeakMap<object, UiDriver | null>();
+  let plannedFor: string | undefined;
+  return (objects, frameworkId) => {
+    // The framework ID is part of every planned command: a new one plans everything anew.
+    if (frameworkId !== plannedFor) {
+      cache = new WeakMap();
+      plannedFor = frameworkId;
+    }
+    return objects.flatMap((object) => {
+      let driver = cache.get(object);
+      if (driver === undefined) {
+        const parsed = parseSparkDriver(object);
+        driver = parsed.ok ? uiDriverFrom(parsed.resource, config, frameworkId === undefined ? {} : { frameworkId }) : null;
+        cache.set(object, driver);
+      }
+      return driver === null ? [] : [driver];
+    });
+  };
 }

@@ -55,8 +55,13 @@ export async function post(master: EmulatedMesosMaster, call: Call | undefined, 
   return { status: res.statusCode, headers: res.headers, body: await res.body.text() };
 }
 
-export async function getJson(master: EmulatedMesosMaster, path: string): Promise<{ status: number; json: unknown; text: string }> {
-  const res = await request(`${master.url}${path}`, { reset: true });
+export function getJson(master: EmulatedMesosMaster, path: string): Promise<{ status: number; json: unknown; text: string }> {
+  return getUrl(`${master.url}${path}`);
+}
+
+/** A GET on a fresh connection; the body as text and, when it is JSON, parsed. */
+export async function getUrl(url: string): Promise<{ status: number; json: unknown; text: string }> {
+  const res = await request(url, { reset: true });
   const text = await res.body.text();
   let json: unknown;
   try {

@@ -3,11 +3,12 @@
 // production dependencies only, a numeric non-root user, HOME/TMPDIR on /tmp for a read-only
 // root file system, the ports, OCI labels. Then the image is assembled in a temporary directory
 // by following the Dockerfile: its COPY instructions are carried out, its production `npm ci`
-// really runs (against the lockfile, as written), its compile step runs tsc as written; and the
-// ENTRYPOINT is started there with --help and with a bad flag.
+// really runs (against the lockfile, as written), its compile step runs tsc as written, its chmod
+// and ln -s are carried out; and the ENTRYPOINT is started there with --help and with a bad flag,
+// and the kubectl plugin it links onto the PATH with --help.
 
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,6 +168,11 @@ async function assembleStage(s: Stage, root: string, done: ReadonlyMap<string, P
         // Type checking is `make typecheck`'s job; --noCheck emits the same files, faster.
         const r = await run(process.execPath, [...argv.slice(1), '--noCheck'], here);
         if (r.code !== 0) throw new Error(`line ${ins.line}: the compile failed:\n${r.stdout}${r.stderr}`);
+      } else if (argv[0] === 'chmod' && argv.length === 3) {
+        chmodSync(inRoot(argv[2]!), Number.parseInt(argv[1]!, 8));
+      } else if (argv[0] === 'ln' && argv[1] === '-s' && argv.length === 4) {
+        mkdirSync(dirname(inRoot(argv[3]!)), { recursive: true });
+        symlinkSync(inRoot(argv[2]!), inRoot(argv[3]!));
       }
       // Other RUN lines change the base system (users, removing npm); they add no app files.
     }
@@ -233,6 +239,17 @@ describe('the image, assembled without Docker', () => {
     const r = await start(['--help']);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(/^Usage: MesosClusterDispatcher \[options\]\n/);
+  });
+
+  test('the kubectl plugin is on the PATH, executable, and answers --help', async () => {
+    const link = join(tmp, runtime.name, 'usr/local/bin/kubectl-sparkdriver');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(statSync(link).mode & 0o111).toBe(0o111);
+    expect(readFileSync(link, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...Object.fromEntries(ENV) };
+    const r = await run(process.execPath, [link, '--help'], app, env, 60_000);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout).toContain('kubectl sparkdriver logs NAME');
   });
 
   test('a bad flag exits 1 and says why', async () => {

@@ -59,7 +59,7 @@ async function patchStatus(name: string, status: unknown): Promise<void> {
 }
 
 test('the examples apply, get their defaults, and read back as drivers', async () => {
-  for (const [example, name] of [['examples/sparkdriver.yaml', 'spark-pi'], ['examples/sparkdriver-python.yaml', 'pi-python']]) {
+  for (const [example, name] of [['examples/sparkdriver.yaml', 'spark-pi-supervised'], ['examples/sparkdriver-python.yaml', 'pi-python']]) {
     const r = await emu.kubectl(['apply', '-f', file(example!)]);
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe(`sparkdriver.sparkmesos.io/${name} created`);
@@ -71,7 +71,7 @@ test('the examples apply, get their defaults, and read back as drivers', async (
     expect(toDriverRecord(parsed.resource).ok).toBe(true);
   }
   const python = parseSparkDriver(await getJson('pi-python'));
-  expect(python.ok && python.resource.spec).toMatchObject({ appResource: 'http://repo.example.com/spark/pi.py', queue: 'default' });
+  expect(python.ok && python.resource.spec).toMatchObject({ appResource: 'http://127.0.0.1:8090/pi.py', queue: 'default' });
 }, SLOW);
 
 test('a resource that breaks the schema gets a 422 with the field and the rule', async () => {
@@ -120,7 +120,7 @@ test('the submission is immutable; kill may go to true once and the TTL may chan
 
 test('a status written through /status shows in the printer columns, reads back, and satisfies kubectl wait', async () => {
   await emu.kubectl(['apply', '-f', file('examples/sparkdriver.yaml')]);
-  const pi = parseSparkDriver(await getJson('spark-pi'));
+  const pi = parseSparkDriver(await getJson('spark-pi-supervised'));
   if (!pi.ok) throw new Error(pi.problems.join('; '));
   const id = submissionIdOf(pi.resource);
   const nowMs = Date.now();
@@ -128,18 +128,18 @@ test('a status written through /status shows in the printer columns, reads back,
     phase: 'launched', attempts: 1, retries: 0, killRequested: false,
     attempt: { taskId: id, agentId: 'agent-7', launchedAtMs: nowMs - 2_000, runningSinceMs: nowMs - 1_000, lastStatus: { taskId: id, state: 'TASK_RUNNING', timestamp: (nowMs - 1_000) / 1000 } },
   };
-  await patchStatus('spark-pi', toResourceStatus(undefined, running, { nowMs, generation: 1, submissionId: id, queue: 'default', frameworkId: 'fw-1' }));
-  expect(fromResourceStatus((await getJson('spark-pi')).status)).toStrictEqual(running);
+  await patchStatus('spark-pi-supervised', toResourceStatus(undefined, running, { nowMs, generation: 1, submissionId: id, queue: 'default', frameworkId: 'fw-1' }));
+  expect(fromResourceStatus((await getJson('spark-pi-supervised')).status)).toStrictEqual(running);
 
   const get = table((await emu.kubectl(['get', 'sparkdrivers'])).stdout);
   expect(Object.keys(get[0]!)).toEqual(['NAME', 'PHASE', 'OUTCOME', 'MESOS STATE', 'RETRIES', 'AGENT', 'QUEUE', 'AGE']);
-  expect(get.find((r) => r.NAME === 'spark-pi')).toMatchObject({
+  expect(get.find((r) => r.NAME === 'spark-pi-supervised')).toMatchObject({
     PHASE: 'Launched', OUTCOME: '', 'MESOS STATE': 'TASK_RUNNING', RETRIES: '0', AGENT: 'agent-7', QUEUE: 'default',
   });
-  const wide = table((await emu.kubectl(['get', 'sd', 'spark-pi', '-o', 'wide'])).stdout);
+  const wide = table((await emu.kubectl(['get', 'sd', 'spark-pi-supervised', '-o', 'wide'])).stdout);
   expect(wide[0]).toMatchObject({ 'SUBMISSION ID': id, TASK: id, READY: 'True', REASON: 'Running' });
   const byCategory = await emu.kubectl(['get', 'spark']);
-  expect(byCategory.stdout).toMatch(/^spark-pi\s+Launched\s+TASK_RUNNING/m);
+  expect(byCategory.stdout).toMatch(/^spark-pi-supervised\s+Launched\s+TASK_RUNNING/m);
 
   const done: DriverStatus = {
     phase: 'finished', attempts: 1, retries: 0, outcome: 'succeeded', reason: 'TaskFinished', message: `Task ${id} ended with TASK_FINISHED`, finishedAtMs: nowMs + 5_000,
@@ -149,7 +149,7 @@ test('a status written through /status shows in the printer columns, reads back,
   await patchStatus('pi-python', toResourceStatus(undefined, done, { nowMs: nowMs + 5_000, generation: 1, submissionId: submissionIdOf(python.resource), queue: 'default' }));
   const wait = await emu.kubectl(['wait', '--for=condition=Succeeded', 'sd/pi-python', '--timeout=20s']);
   expect(wait.stdout.trim()).toBe('sparkdriver.sparkmesos.io/pi-python condition met');
-  const notYet = await emu.kubectl(['wait', '--for=condition=Succeeded', 'sd/spark-pi', '--timeout=1s']);
+  const notYet = await emu.kubectl(['wait', '--for=condition=Succeeded', 'sd/spark-pi-supervised', '--timeout=1s']);
   expect(notYet.code).not.toBe(0);
 }, SLOW);
 

@@ -46,8 +46,12 @@ export function linkTargets(html: string): string[] {
 const ALLOWED_TAGS = new Set([
   'html', 'head', 'meta', 'title', 'link', 'body', 'header', 'main', 'footer', 'nav', 'section', 'h1', 'h2', 'p', 'div',
   'span', 'a', 'code', 'pre', 'strong', 'time', 'br', 'wbr', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'ol', 'ul', 'li',
+  'form', 'label', 'select', 'option', 'input', 'button', 'details', 'summary',
 ]);
-const ALLOWED_ATTRIBUTES = new Set(['lang', 'charset', 'name', 'content', 'rel', 'href', 'class', 'id', 'title', 'datetime', 'scope', 'target']);
+const ALLOWED_ATTRIBUTES = new Set([
+  'lang', 'charset', 'name', 'content', 'rel', 'href', 'class', 'id', 'title', 'datetime', 'scope', 'target', 'http-equiv',
+  'method', 'action', 'value', 'type', 'placeholder', 'size', 'aria-label',
+]);
 
 /**
  * What in the markup could run code: any tag outside the UI's own vocabulary (`<script>`, `<img>`,
@@ -66,7 +70,10 @@ export function executableMarkup(html: string): string[] {
     }
   }
   for (const target of linkTargets(html)) {
-    if (!/^(https?:\/\/|driver\?|\.\/|static\/)/.test(target)) found.push(`link ${target}`);
+    if (!/^(https?:\/\/|driver\?|logs\?|\.\/|static\/)/.test(target)) found.push(`link ${target}`);
+  }
+  for (const action of html.matchAll(/\saction="([^"]*)"/g)) {
+    if (!['./', 'driver', 'kill'].includes(action[1] ?? '')) found.push(`form action ${action[1]}`);
   }
   return found;
 }

@@ -33,25 +33,29 @@ describe('overview page', () => {
     expect(textOf(unregistered)).toContain('No finished drivers.');
   });
 
-  test('queued drivers: oldest first, with queue, submit date, main class, resources and what they wait for', () => {
+  test('queued drivers: oldest first, with application name and main class, queue, submit date, resources in units and what they wait for', () => {
     const rows = tableRows(overview, 'queued-drivers');
     expect(rows).toEqual([
-      ['driver-20240301100000-0001 spark-jobs/pending', 'default', '2024/03/01 10:00:00', 'org.example.SparkPi', 'cpus: 1.0, mem: 1408', 'Not yet seen by the dispatcher'],
-      ['driver-20240301100100-0002 spark-jobs/queued-python', 'urgent', '2024/03/01 10:01:00', 'pi.py (Python)', 'cpus: 1.0, mem: 1408', "Waiting for an offer in queue 'urgent'"],
-      ['driver-20240301101000-0007 spark-jobs/with-credentials', 'default', '2024/03/01 10:10:00', 'org.example.SparkPi', 'cpus: 1.0, mem: 1408', "Waiting for an offer in queue 'default'"],
+      ['driver-20240301100000-0001 spark-jobs/pending', 'pending org.example.SparkPi', 'default', '2024/03/01 10:00:00', '1 CPU, 1408 MiB', 'Not yet seen by the dispatcher'],
+      ['driver-20240301100100-0002 spark-jobs/queued-python', 'queued-python pi.py (Python)', 'urgent', '2024/03/01 10:01:00', '1 CPU, 1408 MiB', "Waiting for an offer in queue 'urgent'"],
+      ['driver-20240301101000-0007 spark-jobs/with-credentials', 'with-credentials org.example.SparkPi', 'default', '2024/03/01 10:10:00', '1 CPU, 1408 MiB', "Waiting for an offer in queue 'default'"],
     ]);
     expect(sectionOf(overview, 'queued')).toContain('<a href="driver?id=driver-20240301100000-0001">');
   });
 
-  test('launched drivers: start date, agent, Mesos state, duration, history and sandbox of the current attempt', () => {
+  test('launched drivers: start date, agent, Mesos state, duration, logs, history and sandbox of the current attempt', () => {
     const rows = tableRows(overview, 'launched-drivers');
     expect(ids(rows)).toEqual(['driver-20240301100300-0003', HOSTILE_ID, 'driver-20240301100600-0006', 'driver-20240301100400-0004']);
     expect(rows[0]).toEqual([
-      'driver-20240301100300-0003 spark-jobs/running', 'History', 'default', '2024/03/01 10:03:00', 'org.example.SparkPi',
-      'cpus: 1.0, mem: 1408', '2024/03/01 10:03:05', 'agent-S1', 'TASK_RUNNING', '57 min', 'Sandbox',
+      'driver-20240301100300-0003 spark-jobs/running', 'History', 'running org.example.SparkPi', 'default', '2024/03/01 10:03:00',
+      '1 CPU, 1408 MiB', '2024/03/01 10:03:05', 'agent-S1', 'TASK_RUNNING', '57 min', 'stdout stderr', 'Sandbox',
     ]);
     expect(rows[2]?.[0]).toBe('driver-20240301100600-0006 spark-jobs/rerun attempt driver-20240301100600-0006-retry-1');
-    expect(rows[3]?.slice(8)).toEqual(['—', '10 s', 'Sandbox']);
+    expect(rows[3]?.slice(8)).toEqual(['—', '10 s', 'stdout stderr', 'Sandbox']);
+    // The logs of a relaunched driver are those of its current attempt.
+    expect(linkTargets(sectionOf(overview, 'launched'))).toEqual(expect.arrayContaining([
+      'logs?id=driver-20240301100600-0006&attempt=2&file=stdout', 'logs?id=driver-20240301100600-0006&attempt=2&file=stderr',
+    ]));
   });
 
   test('links of a retried attempt name its own task (the original used the submission ID)', () => {
@@ -65,8 +69,8 @@ describe('overview page', () => {
 
   test('retrying drivers: last failed status, retries and next retry time', () => {
     expect(tableRows(overview, 'retrying-drivers')).toEqual([[
-      'driver-20240301100500-0005 spark-jobs/retrying', '2024/03/01 10:05:00', 'org.example.SparkPi',
-      'TASK_FAILED Reason: REASON_COMMAND_EXECUTOR_FAILED exit 1', '1', '2024/03/01 11:00:30 (in 30 s)', 'Sandbox',
+      'driver-20240301100500-0005 spark-jobs/retrying', 'retrying org.example.SparkPi', '2024/03/01 10:05:00',
+      'TASK_FAILED Reason: REASON_COMMAND_EXECUTOR_FAILED exit 1', '1', '2024/03/01 11:00:30 (in 30 s)', 'stdout stderr', 'Sandbox',
     ]]);
   });
 
@@ -75,14 +79,14 @@ describe('overview page', () => {
     const byId = new Map(rows.map((r) => [r[0]?.split(' ')[0], r]));
     expect(rows).toHaveLength(6);
     expect(byId.get('driver-20240301100700-0007')?.slice(1)).toEqual([
-      'History', '2024/03/01 10:07:00', 'org.example.SparkPi', 'cpus: 1.0, mem: 1408', '2024/03/01 10:07:10', '2024/03/01 10:15:00',
-      'agent-S1', 'Succeeded TASK_FINISHED', '7.8 min', 'Sandbox',
+      'History', 'succeeded org.example.SparkPi', '2024/03/01 10:07:00', '1 CPU, 1408 MiB', '2024/03/01 10:07:10', '2024/03/01 10:15:00',
+      'agent-S1', 'Succeeded TASK_FINISHED', '7.8 min', 'stdout stderr', 'Sandbox',
     ]);
     expect(byId.get('driver-20240301100710-0008')?.[8]).toBe('Failed TASK_FAILED Reason: REASON_COMMAND_EXECUTOR_FAILED Command exited with status 1');
     expect(byId.get('driver-20240301100720-0009')?.[8]).toBe('Killed TASK_KILLED');
     expect(byId.get('driver-20240301100730-0010')?.[0]).toBe('driver-20240301100730-0010 spark-jobs/lost-after-retries attempt driver-20240301100730-0010-retry-2');
     expect(byId.get('driver-20240301100730-0010')?.[8]).toBe('Lost TASK_LOST Reason: REASON_AGENT_REMOVED');
-    expect(byId.get('driver-20240301100740-0011')?.slice(4, 9)).toEqual(['—', '—', '2024/03/01 10:07:41', '—', 'Error spark.mesos.driver.labels: Malformed label: x']);
+    expect(byId.get('driver-20240301100740-0011')?.slice(4, 11)).toEqual(['—', '—', '2024/03/01 10:07:41', '—', 'Error spark.mesos.driver.labels: Malformed label: x', '—', '—']);
     expect(byId.get('driver-20240301100750-0012')?.[8]).toMatch(/^Rejected Invalid spec: spec.sparkProperties\[spark.mesos.driver.constraints\]/);
     expect(linkTargets(sectionOf(overview, 'finished'))).toContain(`${HISTORY}/history/${FW}-driver-20240301100730-0010-retry-2`);
   });
@@ -96,7 +100,7 @@ describe('overview page', () => {
     for (const url of ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', ' javascript:alert(1)', 'data:text/html,<script>x</script>', 'not a url']) {
       const page = renderOverview({ ...snapshot, mesosProxyBaseUrl: url, historyServerUrl: url }, NOW);
       expect(executableMarkup(page)).toEqual([]);
-      expect(linkTargets(page).filter((l) => !l.startsWith('driver?') && !l.startsWith('./') && !l.startsWith('static/'))).toEqual([]);
+      expect(linkTargets(page).filter((l) => !/^(driver\?|logs\?|\.\/|static\/)/.test(l))).toEqual([]);
     }
   });
 
@@ -131,7 +135,7 @@ describe('driver page', () => {
     ]));
     expect(tableRows(html, 'launched-state-table')).toEqual(expect.arrayContaining([
       ['Mesos Task ID', 'driver-20240301100300-0003'], ['Mesos Agent ID', 'agent-S1'], ['Mesos state', 'TASK_RUNNING Source: SOURCE_EXECUTOR'],
-      ['Launch Time', '2024/03/01 10:03:05'], ['Running Since', '2024/03/01 10:03:07'], ['Finish Time', '—'], ['Sandbox', 'Sandbox'],
+      ['Launch Time', '2024/03/01 10:03:05'], ['Running Since', '2024/03/01 10:03:07'], ['Finish Time', '—'], ['Logs', 'stdout · stderr'], ['Sandbox', 'Sandbox'],
       ['History', `${FW}-driver-20240301100300-0003`],
     ]));
     expect(sectionOf(html, 'retry-state')).toBe('');
@@ -167,8 +171,10 @@ describe('driver page', () => {
     ]);
     expect(attempts[0]?.[7]).toBe('TASK_LOST Reason: REASON_AGENT_DISCONNECTED Source: SOURCE_EXECUTOR');
     expect(linkTargets(sectionOf(rerun, 'attempt-history'))).toEqual([
+      'logs?id=driver-20240301100600-0006&attempt=1&file=stdout', 'logs?id=driver-20240301100600-0006&attempt=1&file=stderr',
       `${PROXY}/#/agents/agent-S1/frameworks/${FW}/executors/driver-20240301100600-0006/browse`,
       `${HISTORY}/history/${FW}-driver-20240301100600-0006`,
+      'logs?id=driver-20240301100600-0006&attempt=2&file=stdout', 'logs?id=driver-20240301100600-0006&attempt=2&file=stderr',
       `${PROXY}/#/agents/agent-S3/frameworks/${FW}/executors/driver-20240301100600-0006-retry-1/browse`,
       `${HISTORY}/history/${FW}-driver-20240301100600-0006-retry-1`,
     ]);

@@ -14,6 +14,7 @@ const USAGE = `Usage: node src/devcluster/mesos/cli.ts [options]
   --roles A,B              role whitelist (default: any role)
   --offer-timeout SECONDS  rescind offers held longer than this
   --principal P --secret S require HTTP basic authentication
+Each agent serves the files API over its sandboxes on its own port (see /master/slaves).
 Test hooks are served under /__admin/ (see src/devcluster/mesos/admin.ts).`;
 
 async function main(): Promise<void> {
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     host: values.host,
     port,
     adminApi: true,
+    agentHttp: true,
     workDir: resolve(values['work-dir']),
     agents: Array.from({ length: agents }, () => ({
       resources: values.resources,

@@ -1,6 +1,8 @@
-// The Mesos files API over the work dir (task sandboxes): `/files/browse`, `/files/read` and
-// `/files/download`, with the real JSON shapes. Paths are confined to the work dir: anything
-// that resolves outside it (`..`, symlinks) is answered 404 like a missing file.
+// The Mesos files API over task sandboxes: `/files/browse`, `/files/read` and `/files/download`,
+// with the real JSON shapes, checks and messages (`src/files/files.cpp`). Which paths exist is
+// the caller's `resolve`: the master serves its whole work dir (an emulator convenience), an
+// agent its own sandboxes under the real virtual paths. Anything that resolves outside the root
+// (`..`, symlinks) is answered 404 like a missing file.
 import { createReadStream } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
@@ -8,39 +10,43 @@ import type { ServerResponse } from 'node:http';
 import { basename, isAbsolute, join, resolve, sep } from 'node:path';
 
 /** Mesos caps one read at 16 pages. */
-const MAX_READ_LENGTH = 16 * 4096;
+export const MAX_READ_LENGTH = 16 * 4096;
 
-export async function serveFiles(action: string, query: URLSearchParams, workDir: string, res: ServerResponse): Promise<void> {
-  const raw = query.get('path');
-  if (raw === null || raw === '') return text(res, 400, "Expecting 'path=value' in query.");
-  const path = await confine(raw, workDir);
-  if (path === undefined) return text(res, 404, `Failed to find '${raw}'`);
+/** A requested path to the real file it names, or undefined when there is none to serve. */
+export type PathResolver = (requested: string) => Promise<string | undefined>;
+
+export async function serveFiles(action: string, query: URLSearchParams, resolvePath: PathResolver, res: ServerResponse): Promise<void> {
+  const requested = query.get('path');
+  if (requested === null || requested === '') return text(res, 400, "Expecting 'path=value' in query.\n");
+  if (action === 'read') return read(requested, query, resolvePath, res);
+  const path = await resolvePath(requested);
+  if (path === undefined) return text(res, 404, '');
   const info = await stat(path);
-  if (action === 'browse') return browse(path, info, res);
-  if (action === 'read') return read(path, info, query, res);
+  if (action === 'browse') return browse(requested, path, info, res);
   return download(path, info, res);
 }
 
-async function confine(raw: string, workDir: string): Promise<string | undefined> {
+/** Paths under `root` only, absolute or relative to it, after following symlinks. */
+export async function confine(raw: string, root: string): Promise<string | undefined> {
   if (raw.includes('\0')) return undefined;
-  const root = await realpath(workDir);
-  const candidate = isAbsolute(raw) ? resolve(raw) : resolve(root, raw);
+  let realRoot: string;
   let real: string;
   try {
-    real = await realpath(candidate);
+    realRoot = await realpath(root);
+    real = await realpath(isAbsolute(raw) ? resolve(raw) : resolve(realRoot, raw));
   } catch {
     return undefined;
   }
-  return real === root || real.startsWith(root + sep) ? real : undefined;
+  return real === realRoot || real.startsWith(realRoot + sep) ? real : undefined;
 }
 
-async function browse(path: string, info: Stats, res: ServerResponse): Promise<void> {
-  if (!info.isDirectory()) return json(res, [entry(path, info)]);
+async function browse(requested: string, path: string, info: Stats, res: ServerResponse): Promise<void> {
+  if (!info.isDirectory()) return json(res, [entry(requested, info)]);
   const names = (await readdir(path)).sort();
   const entries = [];
   for (const name of names) {
     try {
-      entries.push(entry(join(path, name), await stat(join(path, name))));
+      entries.push(entry(join(requested, name), await stat(join(path, name))));
     } catch {
       // A dangling link or a file removed meanwhile is simply not listed.
     }
@@ -62,19 +68,29 @@ function modeString(info: Stats): string {
   return out;
 }
 
-async function read(path: string, info: Stats, query: URLSearchParams, res: ServerResponse): Promise<void> {
-  if (info.isDirectory()) return text(res, 400, 'Cannot read a directory.');
-  const offset = parseNumber(query.get('offset'));
-  const length = parseNumber(query.get('length'));
-  if (offset === null || length === null) return text(res, 400, 'Failed to parse offset or length: expecting a number');
-  // Without an offset (or -1) the answer is the file size, for tailing.
-  if (offset === undefined || offset < 0) return json(res, { data: '', offset: info.size });
-  const want = Math.min(length === undefined || length < 0 ? MAX_READ_LENGTH : length, MAX_READ_LENGTH);
-  if (offset >= info.size || want === 0) return json(res, { data: '', offset: Math.min(offset, info.size) });
+/**
+ * The real agent's read: offset absent or -1 answers the size (`{data: "", offset: size}`); an
+ * offset at or past the end answers no data at the offset asked for; length absent or -1 reads
+ * to the end, 0 reads nothing; a read never exceeds 16 pages.
+ */
+async function read(requested: string, query: URLSearchParams, resolvePath: PathResolver, res: ServerResponse): Promise<void> {
+  const offset = parseInteger(query.get('offset'));
+  if (offset === null) return text(res, 400, 'Failed to parse offset: expecting an integer.\n');
+  if (offset !== undefined && offset < -1) return text(res, 400, `Negative offset provided: ${offset}.\n`);
+  const length = parseInteger(query.get('length'));
+  if (length === null) return text(res, 400, 'Failed to parse length: expecting an integer.\n');
+  if (length !== undefined && length < -1) return text(res, 400, `Negative length provided: ${length}.\n`);
+  const path = await resolvePath(requested);
+  if (path === undefined) return text(res, 404, '');
+  const info = await stat(path);
+  if (info.isDirectory()) return text(res, 400, 'Cannot read a directory.\n');
+  if (offset === undefined || offset === -1) return json(res, { data: '', offset: info.size });
+  const want = Math.min(length === undefined || length === -1 ? info.size - offset : length, MAX_READ_LENGTH);
+  if (offset >= info.size || want <= 0) return json(res, { data: '', offset });
   const handle = await open(path, 'r');
   try {
-    const buffer = Buffer.alloc(Math.min(want, info.size - offset));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+    const buffer = Buffer.alloc(want);
+    const { bytesRead } = await handle.read(buffer, 0, want, offset);
     return json(res, { data: buffer.subarray(0, bytesRead).toString('utf8'), offset });
   } finally {
     await handle.close();
@@ -82,7 +98,7 @@ async function read(path: string, info: Stats, query: URLSearchParams, res: Serv
 }
 
 async function download(path: string, info: Stats, res: ServerResponse): Promise<void> {
-  if (info.isDirectory()) return text(res, 400, 'Cannot download a directory.');
+  if (info.isDirectory()) return text(res, 400, 'Cannot download a directory.\n');
   res.writeHead(200, {
     'Content-Type': 'application/octet-stream',
     'Content-Length': String(info.size),
@@ -99,9 +115,9 @@ async function download(path: string, info: Stats, res: ServerResponse): Promise
   });
 }
 
-/** undefined when absent, null when unparsable. */
-function parseNumber(value: string | null): number | undefined | null {
-  if (value === null || value === '') return undefined;
+/** undefined when absent, null when not an integer. */
+function parseInteger(value: string | null): number | undefined | null {
+  if (value === null) return undefined;
   return /^-?\d+$/.test(value) ? Number(value) : null;
 }
 

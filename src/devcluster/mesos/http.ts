@@ -1,16 +1,17 @@
 // The emulator's HTTP surface: the v1 scheduler endpoint with the real master's status codes,
-// check order and plain-text bodies (§1.5), the streaming SUBSCRIBE response, `/state`, the
-// files API, and `/health`.
+// check order and plain-text bodies (§1.5), the streaming SUBSCRIBE response, `/state`,
+// `/slaves`, the files API over the whole work dir (the real master has none; a convenience), and
+// `/health`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CodecError, CONTENT_TYPE, decodeCall, type WireFormat } from '../../mesos/codec.ts';
 import type { Call } from '../../mesos/types.ts';
 import { serveAdmin, type AdminHooks } from './admin.ts';
 import { handleCall } from './calls.ts';
-import { serveFiles, json, text } from './files.ts';
+import { confine, serveFiles, json, text } from './files.ts';
 import { EventStream } from './framework.ts';
 import { uuidString } from './ids.ts';
 import type { MasterCore } from './master.ts';
-import { masterState } from './state.ts';
+import { masterAgents, masterState } from './state.ts';
 import { validateCall } from './validation.ts';
 
 export type Leadership =
@@ -32,6 +33,7 @@ export interface HttpContext {
 
 const SCHEDULER_PATHS = new Set(['/api/v1/scheduler', '/master/api/v1/scheduler']);
 const STATE_PATHS = new Set(['/state', '/state.json', '/master/state', '/master/state.json']);
+const AGENTS_PATHS = new Set(['/slaves', '/master/slaves']);
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export function requestListener(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {
@@ -48,8 +50,10 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   const path = url.pathname;
   if (SCHEDULER_PATHS.has(path)) return scheduler(ctx, req, res);
   if (STATE_PATHS.has(path)) return json(res, masterState(ctx.core()));
+  if (AGENTS_PATHS.has(path)) return json(res, masterAgents(ctx.core()));
   const files = /^\/files\/(browse|read|download)(?:\.json)?$/.exec(path);
-  if (files?.[1]) return serveFiles(files[1], url.searchParams, ctx.core().config.workDir, res);
+  const workDir = ctx.core().config.workDir;
+  if (files?.[1]) return serveFiles(files[1], url.searchParams, (requested) => confine(requested, workDir), res);
   if (path === '/health' || path === '/master/health') return text(res, 200, '');
   if (ctx.admin && path.startsWith('/__admin/')) return serveAdmin(ctx.admin, path, url.searchParams, req, res);
   return text(res, 404, '');

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, systemRandom, type Clock, type Random } from '../../runtime/clock.ts';
 import type { Attribute, Resource, TaskState } from '../../mesos/types.ts';
+import { startAgentHttp, type AgentHttp } from './agent-http.ts';
 import { launchCommandTask } from './executor.ts';
 import type { LaunchFunction, TaskRecord } from './agent.ts';
 import { requestListener, type Credential, type Leadership } from './http.ts';
@@ -26,7 +27,10 @@ export interface AgentOptions {
   /** Mesos attribute flag text (`rack:r1;level:3;zone:[1-5];tags:{a,b}`) or attributes. */
   attributes?: string | Attribute[];
   hostname?: string;
-  /** Nominal agent port (offer URL, MESOS_AGENT_ENDPOINT); nothing listens there. */
+  /**
+   * The agent's port (offer URL, `/state`, MESOS_AGENT_ENDPOINT). Nothing listens there unless
+   * `agentHttp` gave the agent an endpoint, in which case its free port is used.
+   */
   port?: number;
 }
 
@@ -57,6 +61,11 @@ export interface MesosMasterOptions {
   roles?: string[];
   /** Serve the `/__admin/*` hooks over HTTP (the standalone CLI turns this on). */
   adminApi?: boolean;
+  /**
+   * Give each agent created at start its own HTTP endpoint on a free port, serving the files API
+   * over its sandboxes as a real agent does. Agents added later get only a nominal port.
+   */
+  agentHttp?: boolean;
   /** Replaces the command executor (tests of the emulator only). */
   launchTask?: LaunchFunction;
 }
@@ -72,6 +81,7 @@ export class EmulatedMesosMaster {
   private readonly credentials: readonly Credential[] | undefined;
   private readonly adminApi: boolean;
   private leadership: Leadership = { mode: 'leader' };
+  private readonly agentEndpoints = new Map<string, AgentHttp>();
   private closed = false;
 
   private constructor(core: MasterCore, host: string, ownsWorkDir: boolean, options: MesosMasterOptions) {
@@ -105,8 +115,17 @@ export class EmulatedMesosMaster {
     const master = new EmulatedMesosMaster(core, host, ownsWorkDir, options);
     master.server = await master.listen(options.port ?? 0);
     const agents = options.agents ?? 3;
-    const specs = typeof agents === 'number' ? Array.from({ length: agents }, () => ({})) : agents;
-    for (const spec of specs) master.addAgent(spec);
+    const specs: AgentOptions[] = typeof agents === 'number' ? Array.from({ length: agents }, () => ({})) : agents;
+    for (const spec of specs) {
+      if (options.agentHttp !== true || spec.port !== undefined) {
+        master.addAgent(spec);
+        continue;
+      }
+      const endpoint = await startAgentHttp(host);
+      const id = master.addAgent({ ...spec, port: endpoint.port });
+      endpoint.bind(join(workDir, 'slaves', id));
+      master.agentEndpoints.set(id, endpoint);
+    }
     core.startAllocationTimer();
     return master;
   }
@@ -194,6 +213,9 @@ export class EmulatedMesosMaster {
 
   /** Agent loss: RESCIND, FAILURE and TASK_LOST / TASK_UNREACHABLE (or *_GONE_BY_OPERATOR if gone). */
   removeAgent(agentId: string, loss: AgentLoss = 'unreachable'): boolean {
+    const endpoint = this.agentEndpoints.get(agentId);
+    this.agentEndpoints.delete(agentId);
+    void endpoint?.close();
     return this.core.removeAgent(agentId, loss);
   }
 
@@ -234,6 +256,8 @@ export class EmulatedMesosMaster {
       }
     }
     await this.closeServer();
+    await Promise.all([...this.agentEndpoints.values()].map((endpoint) => endpoint.close()));
+    this.agentEndpoints.clear();
     await Promise.race([Promise.all(processes.map((p) => p.done)), new Promise((r) => setTimeout(r, 5000).unref())]);
     if (this.ownsWorkDir) rmSync(this.core.config.workDir, { recursive: true, force: true });
   }

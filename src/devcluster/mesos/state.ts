@@ -2,7 +2,7 @@
 // `src/common/http.cpp` model functions): leader info, agents, frameworks with their tasks,
 // completed tasks and frameworks. Secret environment values are masked.
 import type { CommandInfo, TaskStatus } from '../../mesos/types.ts';
-import { isTerminal, type TaskRecord } from './agent.ts';
+import { isTerminal, type Agent, type TaskRecord } from './agent.ts';
 import type { Framework } from './framework.ts';
 import { MESOS_VERSION, type MasterCore } from './master.ts';
 import { attributesJson, Resources } from './resources.ts';
@@ -37,30 +37,37 @@ export function masterState(master: MasterCore): Json {
       ...(master.config.roleWhitelist ? { roles: master.config.roleWhitelist.join(',') } : {}),
       ...(master.config.offerTimeoutMs !== undefined ? { offer_timeout: `${master.config.offerTimeoutMs / 1000}secs` } : {}),
     },
-    slaves: agents.map((agent) => {
-      const used = agent.used();
-      let offered = Resources.empty();
-      for (const o of master.offers.values()) if (o.agentId === agent.id) offered = offered.plus(o.resources);
-      return {
-        id: agent.id,
-        pid: `slave(1)@127.0.0.1:${agent.port}`,
-        hostname: agent.hostname,
-        port: agent.port,
-        registered_time: seconds(agent.registeredTime),
-        resources: agent.total.summary(),
-        used_resources: used.summary(),
-        offered_resources: offered.summary(),
-        reserved_resources: reservedByRole(agent.total),
-        unreserved_resources: agent.total.filter((e) => e.reservation === undefined).summary(),
-        attributes: attributesJson(agent.attributes),
-        active: true,
-        version: MESOS_VERSION,
-      };
-    }),
+    slaves: agents.map((agent) => agentJson(master, agent)),
     frameworks: [...master.frameworks.values()].map(frameworkJson),
     completed_frameworks: master.completedFrameworks.map(frameworkJson),
     orphan_tasks: [],
     unregistered_frameworks: [],
+  };
+}
+
+/** The `/master/slaves` document: every registered agent as `/state` lists it. */
+export function masterAgents(master: MasterCore): Json {
+  return { slaves: [...master.agents.values()].map((agent) => agentJson(master, agent)), recovered_slaves: [] };
+}
+
+function agentJson(master: MasterCore, agent: Agent): Json {
+  const used = agent.used();
+  let offered = Resources.empty();
+  for (const o of master.offers.values()) if (o.agentId === agent.id) offered = offered.plus(o.resources);
+  return {
+    id: agent.id,
+    pid: `slave(1)@127.0.0.1:${agent.port}`,
+    hostname: agent.hostname,
+    port: agent.port,
+    registered_time: agent.registeredTime / 1000,
+    resources: agent.total.summary(),
+    used_resources: used.summary(),
+    offered_resources: offered.summary(),
+    reserved_resources: reservedByRole(agent.total),
+    unreserved_resources: agent.total.filter((e) => e.reservation === undefined).summary(),
+    attributes: attributesJson(agent.attributes),
+    active: true,
+    version: MESOS_VERSION,
   };
 }
 

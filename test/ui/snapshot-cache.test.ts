@@ -1,0 +1,28 @@
+// The UI's drivers are parsed and planned once per version of each resource: the same informer
+// object gives the same UiDriver, a changed (new) object a new one, a new framework ID re-plans
+// everything (it is in every command), and an object that does not parse is left out.
+import { cachedUiDrivers } from '../../src/ui/index.ts';
+import { allResources, dispatcherConfig, FW } from './fixtures.ts';
+
+test('one UiDriver per object until the object or the framework ID changes', () => {
+  const uiDrivers = cachedUiDrivers(dispatcherConfig());
+  const objects: object[] = allResources().map((r) => Object.freeze(structuredClone(r)));
+  const first = uiDrivers(objects, undefined);
+  expect(first).toHaveLength(objects.length);
+  // A driver without a status is planned under the dispatcher's framework ID, unknown so far.
+  expect(first[0]?.environment?.SPARK_SUBMIT_OPTS).toContain('<framework-id>');
+  const again = uiDrivers(objects, undefined);
+  expect(again.every((d, i) => d === first[i])).toBe(true);
+
+  const changed = [...objects];
+  changed[0] = structuredClone(objects[0]!);
+  const afterChange = uiDrivers(changed, undefined);
+  expect(afterChange[0]).not.toBe(first[0]);
+  expect(afterChange[1]).toBe(first[1]);
+
+  const registered = uiDrivers(changed, FW);
+  expect(registered[1]).not.toBe(first[1]);
+  expect(registered[0]?.environment?.SPARK_SUBMIT_OPTS).toContain(FW);
+
+  expect(uiDrivers([...objects, { metadata: { name: 'broken' } }], FW)).toHaveLength(objects.length);
+});
