@@ -7,7 +7,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { KubeObject } from '../kube/kube-client.ts';
 import { PHASES } from '../kube/sparkdriver-status.ts';
 import { queueOfResource } from '../kube/sparkdriver-submission.ts';
-import { TASK_STATE_RULES, type DriverStatus, type Effect, type Outcome } from '../scheduler/index.ts';
+import { TASK_STATE_RULES, type DriverStatus, type Effect, type Outcome, type Phase } from '../scheduler/index.ts';
 
 /** What the observer needs of a driver's spec: when it was submitted (epoch ms). */
 export type SpecLookup = (submissionId: string) => { readonly submittedAtMs: number } | undefined;
@@ -138,12 +138,12 @@ export function createDriverMetrics(
 
   // The core persists a status only when it changed, so the new status alone tells which
   // transition happened; each case below names the one transition that produces it.
-  function persisted(id: string, status: DriverStatus, specOf: SpecLookup | undefined): void {
+  function persisted(id: string, status: DriverStatus, from: Phase | undefined, specOf: SpecLookup | undefined): void {
     switch (status.phase) {
       case 'queued':
-        // Admission is the only way into `queued` before any attempt; later, a lost launch.
-        if (status.attempts === 0) submissions.inc({ result: 'accepted' });
-        else requeues.inc();
+        // Into the queue from nowhere is an admission; from a launch, a launch that never started.
+        if (from === undefined) submissions.inc({ result: 'accepted' });
+        else if (from === 'launched') requeues.inc();
         return;
       case 'launched': {
         const attempt = status.attempt;
@@ -180,7 +180,7 @@ export function createDriverMetrics(
       for (const effect of effects) {
         switch (effect.type) {
           case 'PersistDriver':
-            persisted(effect.submissionId, effect.status, specOf);
+            persisted(effect.submissionId, effect.status, effect.from, specOf);
             break;
           case 'KillTask':
             kills.inc();

@@ -10,6 +10,7 @@ import { launchOperation } from '../mesos/calls.ts';
 import type { OfferOperation, TaskInfo } from '../mesos/types.ts';
 import { driverView, step } from '../scheduler/index.ts';
 import { planBatch, type BatchPlan } from './batch.ts';
+import { logTransitions } from './transition-log.ts';
 import type {
   DriverResourceRef, DriverSpec, DriverStatus, Effect, SchedulerInput, SchedulerState, TaskRef,
 } from '../scheduler/index.ts';
@@ -142,6 +143,7 @@ export class SchedulerLoop {
     const steps = inputs.map((input) => {
       const effects = step(this.options.state, input, nowMs);
       this.options.onEffects?.(effects);
+      logTransitions(this.options.log, effects, (id) => this.view(id)?.spec);
       return effects;
     });
     await this.carryOut(planBatch(steps));

@@ -223,22 +223,21 @@ export class StatusWriter implements StatusSink {
     return 'failed';
   }
 
+  /** One Event per transition a person follows: a phase, an outcome or a new attempt (not each Mesos state). */
   private recordTransition(object: KubeObject, before: SparkDriverStatus | undefined, after: SparkDriverStatus): void {
     const attemptChanged = before?.currentAttempt?.taskId !== after.currentAttempt?.taskId;
-    const mesosState = after.currentAttempt?.mesos?.state;
-    const stateChanged = before?.currentAttempt?.mesos?.state !== mesosState;
-    if (before?.phase === after.phase && before?.outcome === after.outcome && !attemptChanged && !stateChanged) return;
-    const { reason, type } = eventFor(after, mesosState);
+    if (before?.phase === after.phase && before?.outcome === after.outcome && !attemptChanged) return;
+    const { reason, type } = eventFor(after);
     void this.o.events.event(object, type, reason, after.message ?? `${after.phase}${after.outcome ? ` (${after.outcome})` : ''}`);
   }
 }
 
-function eventFor(status: SparkDriverStatus, mesosState: string | undefined): { reason: string; type: 'Normal' | 'Warning' } {
+function eventFor(status: SparkDriverStatus): { reason: string; type: 'Normal' | 'Warning' } {
   switch (status.phase) {
     case 'Queued':
       return { reason: 'Queued', type: 'Normal' };
     case 'Launched':
-      return { reason: mesosState === 'TASK_RUNNING' ? 'Running' : 'Launched', type: 'Normal' };
+      return { reason: 'Launched', type: 'Normal' };
     case 'Retrying':
       return { reason: 'Retrying', type: 'Warning' };
     default:

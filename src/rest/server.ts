@@ -109,6 +109,9 @@ async function handle(context: Context, req: IncomingMessage, res: ServerRespons
     context.log.error({ ...entry, error: text }, 'REST request failed');
     reply = errorReply(500, `Internal server error: ${text}`);
   }
+  // A refusal is logged with its reason: the message the client was sent.
+  const reason = (reply.message as { message?: unknown }).message;
+  if (reply.status >= 400 && typeof reason === 'string') entry['reason'] = reason.split('\n', 1)[0]?.slice(0, 500);
   send(res, reply, context.serverSparkVersion, closeConnection);
 }
 

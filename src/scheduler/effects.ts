@@ -2,7 +2,7 @@
 // EFFECT_ORDER (the step already returns them sorted that way); the comment on it says why.
 
 import type { TaskInfo } from '../mesos/types.ts';
-import type { DriverStatus } from './driver.ts';
+import type { DriverStatus, Phase } from './driver.ts';
 
 export interface TaskRef {
   readonly taskId: string;
@@ -10,8 +10,11 @@ export interface TaskRef {
 }
 
 export type Effect =
-  /** Write the driver's new status (the Kubernetes layer: the SparkDriver status). */
-  | { readonly type: 'PersistDriver'; readonly submissionId: string; readonly status: DriverStatus }
+  /**
+   * Write the driver's new status (the Kubernetes layer: the SparkDriver status). `from` is the
+   * phase it left; absent for a driver that had none yet (admission) or was restored.
+   */
+  | { readonly type: 'PersistDriver'; readonly submissionId: string; readonly status: DriverStatus; readonly from?: Phase }
   | { readonly type: 'KillTask'; readonly taskId: string; readonly agentId?: string }
   /** Accept one offer with these tasks (an ACCEPT with one LAUNCH operation). */
   | { readonly type: 'LaunchTasks'; readonly offerId: string; readonly agentId: string; readonly tasks: readonly TaskInfo[] }

@@ -136,10 +136,11 @@ function queueEntryOf(state: SchedulerState, entry: DriverEntry): QueuedDriver |
  * as in Spark; unlike Spark, every finished driver counts, including launch failures).
  */
 export function unsafeSetStatus(state: SchedulerState, entry: DriverEntry, status: DriverStatus, out: Effect[]): void {
-  const samePhase = entry.status.phase === status.phase;
+  const from = entry.status.phase;
+  const samePhase = from === status.phase;
   if (!samePhase) unsafeLeavePhase(state, entry);
   entry.status = status;
-  out.push({ type: 'PersistDriver', submissionId: entry.spec.submissionId, status });
+  out.push({ type: 'PersistDriver', submissionId: entry.spec.submissionId, status, from });
   if (!samePhase) unsafeEnterPhase(state, entry, out);
 }
 

@@ -116,6 +116,8 @@ describe('request log', () => {
     ]);
     expect(requests[0]!.obj).toMatchObject({ appName: 'SparkPi', submissionId: ID, appResource: 'https://[redacted]@repo/app.jar' });
     expect(requests[1]!.obj).toMatchObject({ submissionId: ID, driverState: 'QUEUED' });
+    // A refusal carries its reason.
+    expect(requests[2]!.obj['reason']).toMatch(/^Unauthorized/);
     const submission = records.find((r) => r.msg === 'REST submission')!;
     expect(submission.level).toBe('debug');
     expect(submission.obj['sparkProperties']).toMatchObject({

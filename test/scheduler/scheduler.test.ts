@@ -95,7 +95,7 @@ describe('offer handling', () => {
     const effects = step(state, { type: 'OffersReceived', offers: [makeOffer('small', 0.5, 4000), makeOffer('big', 2, 4000)] }, 2);
     expect(types(effects)).toEqual(['PersistDriver', 'LaunchTasks', 'DeclineOffers', 'SuppressOffers']);
     expect(effects[0]).toEqual({
-      type: 'PersistDriver', submissionId: 'a',
+      type: 'PersistDriver', submissionId: 'a', from: 'queued',
       status: { phase: 'launched', attempts: 1, retries: 0, killRequested: false, attempt: { taskId: 'a', agentId: 'agent-big', launchedAtMs: 2 } },
     });
     expect(effects[1]).toMatchObject({ type: 'LaunchTasks', offerId: 'big', agentId: 'agent-big' });
@@ -244,7 +244,7 @@ describe('kill', () => {
     step(state, { type: 'DriverSubmitted', spec: makeSpec('a', { supervise: true }) }, 1);
     step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 4, 4000, { agent: 'agent-1' })] }, 2);
     expect(step(state, { type: 'KillRequested', submissionId: 'a' }, 3)).toEqual([
-      { type: 'PersistDriver', submissionId: 'a', status: expect.objectContaining({ phase: 'launched', killRequested: true }) },
+      { type: 'PersistDriver', submissionId: 'a', from: 'launched', status: expect.objectContaining({ phase: 'launched', killRequested: true }) },
       { type: 'KillTask', taskId: 'a', agentId: 'agent-1' },
     ]);
     step(state, { type: 'TaskStatusReceived', status: taskStatus('a', 'TASK_FAILED') }, 4);
