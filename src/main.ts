@@ -17,6 +17,7 @@ import { startRestServer } from './rest/index.ts';
 import type { CrashPoint } from './operator/scheduler-loop.ts';
 import { systemClock, systemRandom } from './runtime/clock.ts';
 import { REDACTED_PATHS } from './runtime/logger.ts';
+import { redactMasterUrl } from './mesos/master-url.ts';
 import { prettyStream } from './runtime/pretty-log.ts';
 
 function kubeConfigSource(config: OperatorConfig): KubeConfigSource {
@@ -111,6 +112,7 @@ async function main(): Promise<number> {
       cachesSynced: () => operator.informer.hasSynced(),
       leader: () => operator.isLeader,
       mesosSubscribed: () => operator.mesosClient?.state === 'subscribed',
+      masterDetection: () => operator.mesosClient?.masterDetection,
       shuttingDown: () => stopping !== undefined,
     },
   }));
@@ -130,7 +132,7 @@ async function main(): Promise<number> {
       return parsed.ok ? [uiDriverFrom(parsed.resource, config.dispatcher, frameworkId === undefined ? {} : { frameworkId })] : [];
     });
     return {
-      masterUrl: `mesos://${mesos.master}`, leader: operator.isLeader, drivers, redactionPattern: config.redactionPattern,
+      masterUrl: `mesos://${redactMasterUrl(mesos.master)}`, leader: operator.isLeader, drivers, redactionPattern: config.redactionPattern,
       ...(frameworkId !== undefined && { frameworkId }),
       ...(config.ui.proxyBaseUrl !== undefined && { mesosProxyBaseUrl: config.ui.proxyBaseUrl }),
       ...(config.ui.historyServerUrl !== undefined && { historyServerUrl: config.ui.historyServerUrl }),
@@ -138,7 +140,7 @@ async function main(): Promise<number> {
   };
   const ui = await startUiServer({ source: { snapshot }, host: config.network.bindAddress, port: config.ui.port, log: log.child({ component: 'ui' }) });
   servers.push(ui);
-  log.info({ identity, namespaces: kubernetes.namespaces, master: mesos.master, rest: restServer.url, ui: ui.url }, 'spark-mesos-dispatcher started');
+  log.info({ identity, namespaces: kubernetes.namespaces, master: redactMasterUrl(mesos.master), rest: restServer.url, ui: ui.url }, 'spark-mesos-dispatcher started');
   await done;
   return exitCode;
 }
