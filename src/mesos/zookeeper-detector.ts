@@ -85,7 +85,7 @@ export class ZooKeeperMasterDetector implements MasterSource {
         this.read(client, 'connected');
         this.probe(client);
       } else if (state === zookeeper.State.DISCONNECTED) {
-        this.setConnected(false, `lost the connection to ZooKeeper at ${url.redacted}; still using the last known leader`);
+        this.setConnected(false, `lost the connection to ZooKeeper at ${url.redacted}`);
       } else if (state === zookeeper.State.EXPIRED) {
         this.renew('the ZooKeeper session expired');
       } else if (state === zookeeper.State.AUTH_FAILED) {
@@ -113,7 +113,7 @@ export class ZooKeeperMasterDetector implements MasterSource {
     this.client = undefined;
     if (!client) return;
     client.removeAllListeners();
-    client.close();
+    closeSession(client);
   }
 
   /**
@@ -200,5 +200,17 @@ export class ZooKeeperMasterDetector implements MasterSource {
     this.problem = problem;
     if (!connected) this.cancelProbe?.();
     if (changed) this.onChange();
+  }
+}
+
+/**
+ * `close()` throws when the client has not opened its socket yet; it then closes itself once
+ * connected (its state is already CLOSING), so nothing is lost by ignoring that.
+ */
+export function closeSession(client: Client): void {
+  try {
+    client.close();
+  } catch {
+    // see above
   }
 }

@@ -11,11 +11,13 @@ import type { Attribute, Resource, TaskState } from '../../mesos/types.ts';
 import { launchCommandTask } from './executor.ts';
 import type { LaunchFunction, TaskRecord } from './agent.ts';
 import { requestListener, type Credential, type Leadership } from './http.ts';
-import { MasterCore, type AgentLoss } from './master.ts';
+import { ADVERTISED_HEARTBEAT_SECONDS, MasterCore, type AgentLoss } from './master.ts';
 import { parseAttributes, parseResources, Resources } from './resources.ts';
 import { masterState } from './state.ts';
+import { MasterContender, type ZooKeeperContention } from './contender.ts';
 
 export type { Leadership, Credential } from './http.ts';
+export type { ZooKeeperContention } from './contender.ts';
 export type { AgentLoss } from './master.ts';
 
 export const DEFAULT_AGENT_RESOURCES = 'cpus:4;mem:4096;disk:10240;ports:[31000-32000]';
@@ -44,6 +46,8 @@ export interface MesosMasterOptions {
   masterId?: string;
   /** Real interval between HEARTBEATs (SUBSCRIBED still advertises 15 s). Default 15000. */
   heartbeatIntervalMs?: number;
+  /** What SUBSCRIBED announces instead of 15 (tests of a misbehaving master only). */
+  advertisedHeartbeatSeconds?: number;
   /** Default 1000. */
   allocationIntervalMs?: number;
   /** `--offer_timeout`; none by default. */
@@ -59,6 +63,11 @@ export interface MesosMasterOptions {
   adminApi?: boolean;
   /** Replaces the command executor (tests of the emulator only). */
   launchTask?: LaunchFunction;
+  /**
+   * Contend for leadership in ZooKeeper as a real master does (`--zk`): it leads only once
+   * elected; until then it answers as a standby, 307 to the leader or 503 while none is known.
+   */
+  zookeeper?: ZooKeeperContention;
 }
 
 /** A view of one task for tests and tools. */
@@ -72,6 +81,7 @@ export class EmulatedMesosMaster {
   private readonly credentials: readonly Credential[] | undefined;
   private readonly adminApi: boolean;
   private leadership: Leadership = { mode: 'leader' };
+  private contender: MasterContender | undefined;
   private closed = false;
 
   private constructor(core: MasterCore, host: string, ownsWorkDir: boolean, options: MesosMasterOptions) {
@@ -93,6 +103,7 @@ export class EmulatedMesosMaster {
       hostname: options.hostname ?? 'localhost',
       masterId: options.masterId,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
+      advertisedHeartbeatSeconds: options.advertisedHeartbeatSeconds ?? ADVERTISED_HEARTBEAT_SECONDS,
       allocationIntervalMs: options.allocationIntervalMs ?? 1000,
       offerTimeoutMs: options.offerTimeoutMs,
       statusUpdateRetryMinMs: options.statusUpdateRetryMinMs ?? 10_000,
@@ -108,7 +119,45 @@ export class EmulatedMesosMaster {
     const specs = typeof agents === 'number' ? Array.from({ length: agents }, () => ({})) : agents;
     for (const spec of specs) master.addAgent(spec);
     core.startAllocationTimer();
+    if (options.zookeeper) master.contend(options.zookeeper);
     return master;
+  }
+
+  /** The `json.info_…` node this master registered in ZooKeeper, once it has. */
+  get zooKeeperNode(): string | undefined {
+    return this.contender?.node;
+  }
+
+  /** The master process dies: connections drop, and its ZooKeeper node stays until its session expires. */
+  async crash(): Promise<void> {
+    this.contender?.abandon();
+    await this.close();
+  }
+
+  private contend(contention: ZooKeeperContention): void {
+    this.leadership = { mode: 'none' };
+    this.contender = new MasterContender(contention, {
+      masterInfo: () => this.core.masterInfo(),
+      elected: () => {
+        this.leadership = { mode: 'leader' };
+      },
+      standby: (leader) => {
+        // A leader never becomes a standby without losing its membership first.
+        if (this.leadership.mode === 'leader') this.forgetAsAfterRestart();
+        this.leadership = leader === undefined ? { mode: 'none' } : { mode: 'redirect', leader };
+      },
+      lostMembership: () => {
+        this.forgetAsAfterRestart();
+        this.leadership = { mode: 'none' };
+      },
+    });
+    this.contender.start();
+  }
+
+  /** What a real master that exits on losing its membership knows once restarted: what its agents report. */
+  private forgetAsAfterRestart(): void {
+    this.core.forgetState();
+    this.core.recoverFromAgents();
   }
 
   get port(): number {
@@ -219,6 +268,7 @@ export class EmulatedMesosMaster {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.contender?.withdraw();
     this.core.stopAllocationTimer();
     const processes = [...this.core.agents.values()].flatMap((a) => a.processes());
     for (const agent of this.core.agents.values()) agent.shutdown();
