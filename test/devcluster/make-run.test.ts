@@ -1,5 +1,6 @@
 // `make run` as a newcomer meets it: the example driver reaches Finished, and Ctrl-C (SIGINT)
-// stops every process it started, task processes included.
+// stops every process it started, task processes included; the same with `make run ZK=1`,
+// whose masters elect their leader in a real ZooKeeper (a JVM that must stop too).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,10 +31,13 @@ const alive = (pid: number): boolean => {
   }
 };
 
-test('make run: the example driver finishes, and Ctrl-C stops everything it started', async () => {
+test.each([
+  ['make run', '', /Mesos master \(emulated\)\s+http:\/\/127\.0\.0\.1:\d+/],
+  ['make run ZK=1', '1', /ZooKeeper\s+127\.0\.0\.1:\d+\s+masters register under \/mesos/],
+])('%s: the example driver finishes, and Ctrl-C stops everything it started', async (_name, zk, banner) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'devcluster-'));
   const run = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', path.join(ROOT, 'src/devcluster/run.ts')], {
-    cwd: ROOT, env: { ...process.env, DEVCLUSTER_DIR: dir, STUB_SECONDS: '0' }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT, env: { ...process.env, DEVCLUSTER_DIR: dir, STUB_SECONDS: '0', DEVCLUSTER_ZK: zk }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   run.stdout.on('data', (c: Buffer) => { output += c.toString(); });
@@ -42,6 +46,7 @@ test('make run: the example driver finishes, and Ctrl-C stops everything it star
   try {
     await waitFor(() => output.includes('Press Ctrl-C to stop everything.'), 'the startup banner', 30_000);
     expect(output).toMatch(/Web UI\s+http:\/\/127\.0\.0\.1:8081\//);
+    expect(output).toMatch(banner);
     const kubectl = path.join(ROOT, '.tools/kubectl');
     const env = { ...process.env, KUBECONFIG: path.join(dir, 'kubeconfig'), HOME: dir };
     await waitFor(() => {
@@ -62,4 +67,4 @@ test('make run: the example driver finishes, and Ctrl-C stops everything it star
     if (run.exitCode === null) run.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}, 90_000);
