@@ -62,6 +62,7 @@ export class Subscription {
   private current: SubscriptionState = 'idle';
   private frameworkIdValue: string | undefined;
   private streamIdValue: string | undefined;
+  /** The master of the current (or, between attempts, the last) SUBSCRIBE. */
   private originValue: string | undefined;
   private abortStream: ((why: Abort) => void) | undefined;
   private wake: (() => void) | undefined;
@@ -120,7 +121,8 @@ export class Subscription {
   private sourceChanged(): void {
     this.o.onDetection();
     const choice = this.o.source.current();
-    if (choice.kind !== 'master' || choice.origin === this.originValue) return;
+    // A new leader is worth going to at once; the same one is left to the backoff.
+    if (choice.kind !== 'master' || (choice.origin === this.originValue && this.current !== 'detecting')) return;
     this.abortStream?.({ kind: 'superseded', leader: choice.origin });
     this.wake?.();
   }
@@ -232,7 +234,6 @@ export class Subscription {
       watchdog.disarm();
       if (!controller.signal.aborted) controller.abort(new Error('stream ended'));
       this.abortStream = undefined;
-      this.originValue = undefined;
       this.enter('disconnected');
     }
   }
