@@ -8,6 +8,7 @@ import type { Logger } from '../runtime/logger.ts';
 import type { MasterSource } from './master-source.ts';
 import type { MesosTransport } from './transport.ts';
 import type { Call, Event, MasterInfo } from './types.ts';
+import { Watchdog } from './watchdog.ts';
 
 export type SubscriptionState =
   | 'idle'
@@ -244,33 +245,5 @@ export class Subscription {
     if (Number.isFinite(announced) && announced > 0) return announced;
     this.o.log.warn({ master: origin, announced }, `the master announced heartbeat_interval_seconds ${announced}; watching for ${DEFAULT_HEARTBEAT_SECONDS} s heartbeats instead`);
     return DEFAULT_HEARTBEAT_SECONDS;
-  }
-}
-
-/** Declares a stream dead when nothing arrives for `limitMs`; every byte received resets it. */
-class Watchdog {
-  private limitMs = 0;
-  private cancel: (() => void) | undefined;
-  private readonly clock: Clock;
-  private readonly onExpire: (limitMs: number) => void;
-
-  constructor(clock: Clock, onExpire: (limitMs: number) => void) {
-    this.clock = clock;
-    this.onExpire = onExpire;
-  }
-
-  arm(limitMs: number): void {
-    this.limitMs = limitMs;
-    this.reset();
-  }
-
-  reset(): void {
-    this.cancel?.();
-    this.cancel = this.clock.setTimer(this.limitMs, () => this.onExpire(this.limitMs));
-  }
-
-  disarm(): void {
-    this.cancel?.();
-    this.cancel = undefined;
   }
 }

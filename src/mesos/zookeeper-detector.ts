@@ -187,7 +187,9 @@ export class ZooKeeperMasterDetector implements MasterSource {
     this.problem = undefined;
     const before = this.choice;
     this.choice = choice;
-    const same = before.kind === choice.kind && (choice.kind === 'master' ? before.kind === 'master' && before.origin === choice.origin : true);
+    const same = before.kind === 'master'
+      ? choice.kind === 'master' && before.origin === choice.origin
+      : choice.kind === 'none' && before.reason === choice.reason;
     if (same) return;
     if (choice.kind === 'master') this.o.logger.info({ zookeeper: this.o.url.redacted, leader: choice.origin, why }, 'detected the leading Mesos master');
     else this.o.logger.warn({ zookeeper: this.o.url.redacted }, choice.reason);
