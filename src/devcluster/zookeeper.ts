@@ -1,9 +1,11 @@
 // Real ZooKeeper servers for `make run ZK=1` and the tests: Debian's `zookeeper` package (see
 // scripts/system-deps.sh), one standalone server or a 3-member ensemble on free loopback ports,
 // each in its own directory, started in the foreground so that killing the process is a crash.
+// The ports come from below the kernel's ephemeral range, and a stopped member keeps its client
+// port bound, so that nothing else (another test's server) takes it before it restarts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type AddressInfo, type Server } from 'node:net';
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -23,10 +25,8 @@ export interface ZooKeeperOptions {
   members?: 1 | 3;
   /** Where each member keeps its config, data and log; default: a temp dir, removed on close. */
   dir?: string;
-  /** ZooKeeper's tick (default 2000 ms); sessions may last 2 to 60 s whatever it is... */
+  /** ZooKeeper's tick (default 2000 ms): the servers grant session timeouts from 2 ticks to 60 s. */
   tickTimeMs?: number;
-  /** ...unless this is set: the shortest session timeout the servers grant (default 2 ticks). */
-  minSessionTimeoutMs?: number;
 }
 
 export class ZooKeeperMember {
@@ -34,6 +34,8 @@ export class ZooKeeperMember {
   readonly clientPort: number;
   private readonly dir: string;
   private process: ChildProcess | undefined;
+  /** Holds the client port while the member is down. */
+  private placeholder: Server | undefined;
 
   constructor(id: number, clientPort: number, dir: string) {
     this.id = id;
@@ -50,8 +52,10 @@ export class ZooKeeperMember {
   }
 
   /** Starts the JVM; `ready` waits until it serves clients (a quorum member needs its peers). */
-  launch(): void {
+  async launch(): Promise<void> {
     if (this.process) return;
+    await closeServer(this.placeholder);
+    this.placeholder = undefined;
     const log = openSync(path.join(this.dir, 'server.log'), 'a');
     const child = spawn(ZK_SERVER, ['start-foreground', path.join(this.dir, 'zoo.cfg')], {
       cwd: this.dir, stdio: ['ignore', log, log],
@@ -64,13 +68,16 @@ export class ZooKeeperMember {
     this.process = child;
   }
 
-  /** Resolves once `srvr` reports a serving mode (standalone, leader or follower). */
+  /** Resolves once `srvr` reports a serving mode (standalone, leader or follower), from this member's data. */
   async ready(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!/^Mode: (standalone|leader|follower)$/m.test(await this.command('srvr'))) {
       if (!this.process) throw new Error(`ZooKeeper member ${this.id} exited; see ${path.join(this.dir, 'server.log')}`);
       if (Date.now() > deadline) throw new Error(`ZooKeeper member ${this.id} did not serve within ${timeoutMs} ms; see ${path.join(this.dir, 'server.log')}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (!(await this.command('conf')).includes(`dataDir=${path.join(this.dir, 'data')}`)) {
+      throw new Error(`another server answers on ${this.address}, not ZooKeeper member ${this.id}`);
     }
   }
 
@@ -79,13 +86,22 @@ export class ZooKeeperMember {
     return /^Mode: (\w+)$/m.exec(await this.command('srvr'))?.[1];
   }
 
-  /** SIGKILL: the member vanishes as in a crash. */
+  /** SIGKILL: the member vanishes as in a crash (its port stays reserved for `launch`). */
   async kill(): Promise<void> {
     const child = this.process;
     if (!child) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+    // It accepts and drops at once, as a refused connection would: clients retry, and do not hang.
+    this.placeholder = await listenOn(this.clientPort, (socket) => socket.destroy()).catch(() => undefined);
+  }
+
+  /** Stops the member for good. */
+  async stop(): Promise<void> {
+    await this.kill();
+    await closeServer(this.placeholder);
+    this.placeholder = undefined;
   }
 
   /** A four-letter-word command; the answer, or '' when the member does not answer. */
@@ -129,15 +145,15 @@ export class ZooKeeperEnsemble {
       writeFileSync(path.join(memberDir, 'zoo.cfg'), [
         `tickTime=${tick}`, 'initLimit=10', 'syncLimit=5',
         `dataDir=${path.join(memberDir, 'data')}`, `clientPort=${ports[i]!}`, 'clientPortAddress=127.0.0.1',
-        `minSessionTimeout=${options.minSessionTimeoutMs ?? 2 * tick}`, 'maxSessionTimeout=60000',
-        'admin.enableServer=false', '4lw.commands.whitelist=srvr,ruok,cons', 'standaloneEnabled=true',
+        `minSessionTimeout=${2 * tick}`, 'maxSessionTimeout=60000',
+        'admin.enableServer=false', '4lw.commands.whitelist=srvr,conf,cons', 'standaloneEnabled=true',
         ...(count > 1 ? peers : []), '',
       ].join('\n'));
       return new ZooKeeperMember(i + 1, ports[i]!, memberDir);
     });
     const ensemble = new ZooKeeperEnsemble(members, dir, ownsDir);
     try {
-      for (const member of members) member.launch();
+      for (const member of members) await member.launch();
       await Promise.all(members.map((m) => m.ready()));
     } catch (error) {
       await ensemble.close();
@@ -152,25 +168,38 @@ export class ZooKeeperEnsemble {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.members.map((m) => m.kill()));
+    await Promise.all(this.members.map((m) => m.stop()));
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
-/** Distinct free loopback ports, all held open until every one is picked. */
+/** Below Linux's ephemeral range (32768+), where no `listen(0)` or outgoing connection lands. */
+const PORT_RANGE = { from: 20_000, to: 32_000 };
+
+/** Distinct free loopback ports picked at random in PORT_RANGE, all held until every one is picked. */
 async function freePorts(count: number): Promise<number[]> {
   const servers: Server[] = [];
   try {
-    for (let i = 0; i < count; i += 1) {
-      const server = createServer();
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
-      });
-      servers.push(server);
+    for (let tries = 0; servers.length < count; tries += 1) {
+      if (tries > 1000) throw new Error(`no ${count} free ports between ${PORT_RANGE.from} and ${PORT_RANGE.to}`);
+      const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from));
+      const server = await listenOn(port).catch(() => undefined);
+      if (server) servers.push(server);
     }
     return servers.map((s) => (s.address() as AddressInfo).port);
   } finally {
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    await Promise.all(servers.map(closeServer));
   }
+}
+
+function listenOn(port: number, onConnection?: (socket: Socket) => void): Promise<Server> {
+  const server = createServer(onConnection);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function closeServer(server: Server | undefined): Promise<void> {
+  return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
 }

@@ -33,6 +33,7 @@ export class ZooKeeperMasterDetector implements MasterSource {
   private problem: string | undefined;
   private reads = 0;
   private cancelProbe: (() => void) | undefined;
+  private cancelConnectDeadline: (() => void) | undefined;
   private stopped = false;
 
   constructor(options: ZooKeeperDetectorOptions) {
@@ -81,11 +82,13 @@ export class ZooKeeperMasterDetector implements MasterSource {
     client.on('state', (state) => {
       if (this.client !== client) return;
       if (state === zookeeper.State.SYNC_CONNECTED) {
+        this.cancelConnectDeadline?.();
         this.setConnected(true, undefined);
         this.read(client, 'connected');
         this.probe(client);
       } else if (state === zookeeper.State.DISCONNECTED) {
         this.setConnected(false, `lost the connection to ZooKeeper at ${url.redacted}`);
+        this.connectDeadline();
       } else if (state === zookeeper.State.EXPIRED) {
         this.renew('the ZooKeeper session expired');
       } else if (state === zookeeper.State.AUTH_FAILED) {
@@ -95,6 +98,18 @@ export class ZooKeeperMasterDetector implements MasterSource {
       }
     });
     client.connect();
+    this.connectDeadline();
+  }
+
+  /**
+   * A server that accepts the connection but never answers the handshake holds the library
+   * for ever; as Mesos does, give up on a handle that stays unconnected and open a new one
+   * (after three session timeouts, so that a session expiry is normally seen as such first).
+   */
+  private connectDeadline(): void {
+    this.cancelConnectDeadline?.();
+    const ms = Math.max(3 * this.sessionTimeoutMs, 10_000);
+    this.cancelConnectDeadline = this.o.clock.setTimer(ms, () => this.renew(`no ZooKeeper connection for ${ms / 1000} s`));
   }
 
   /** Replaces the session: the detector owns no ephemeral node, so a new session loses nothing. */
@@ -109,6 +124,8 @@ export class ZooKeeperMasterDetector implements MasterSource {
   private drop(): void {
     this.cancelProbe?.();
     this.cancelProbe = undefined;
+    this.cancelConnectDeadline?.();
+    this.cancelConnectDeadline = undefined;
     const client = this.client;
     this.client = undefined;
     if (!client) return;

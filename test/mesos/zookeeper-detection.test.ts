@@ -148,7 +148,7 @@ test('ZooKeeper restart: the subscription stays on the last known leader, /ready
     name: 'zookeeper', ok: true, warning: `lost the connection to ZooKeeper at zk://${zk.connectString}/restart; using the last known leader ${masters[0]!.url}`,
   });
 
-  zk.members[0]!.launch();
+  await zk.members[0]!.launch();
   await zk.members[0]!.ready();
   await events.take((e): e is Detection => e.type === 'detection' && e.health.connected, 'the detector to reconnect', 30_000);
   expect(readyz(client).checks.find((c) => c.name === 'zookeeper')).toEqual({ name: 'zookeeper', ok: true });

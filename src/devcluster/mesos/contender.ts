@@ -31,6 +31,9 @@ export interface ContendingMaster {
   lostMembership(): void;
 }
 
+/** Mesos' `--zk_session_timeout` default. */
+const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+
 /** The capabilities a 1.11 master announces (src/master/constants.cpp). */
 const MASTER_CAPABILITIES = ['AGENT_UPDATE', 'AGENT_DRAINING', 'QUOTA_V2'];
 
@@ -39,6 +42,7 @@ export class MasterContender {
   private readonly master: ContendingMaster;
   private client: Client | undefined;
   private ownNode: string | undefined;
+  private cancelDeadline: (() => void) | undefined;
   private stopped = false;
 
   constructor(options: ZooKeeperContention, master: ContendingMaster) {
@@ -52,18 +56,34 @@ export class MasterContender {
   }
 
   start(): void {
-    const client = zookeeper.createClient(this.o.servers, { sessionTimeout: this.o.sessionTimeoutMs ?? 10_000, spinDelay: 200 });
+    const client = zookeeper.createClient(this.o.servers, { sessionTimeout: this.o.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, spinDelay: 200 });
     if (this.o.digest !== undefined) client.addAuthInfo('digest', Buffer.from(this.o.digest));
     this.client = client;
     this.ownNode = undefined;
     client.once('connected', () => this.join(client));
-    client.on('expired', () => {
-      if (this.client !== client || this.stopped) return;
-      this.drop();
-      this.master.lostMembership();
-      this.start();
-    });
+    client.on('connected', () => this.cancelDeadline?.());
+    client.on('disconnected', () => this.connectDeadline(client));
+    client.on('expired', () => this.rejoin(client));
     client.connect();
+  }
+
+  /**
+   * As Mesos' group does (src/zookeeper/group.cpp `timedout`), a session not reconnected within
+   * its timeout counts as expired: ZooKeeper has expired it, or will before we hear of it.
+   */
+  private connectDeadline(client: Client): void {
+    this.cancelDeadline?.();
+    const timer = setTimeout(() => this.rejoin(client), this.o.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS);
+    timer.unref();
+    this.cancelDeadline = () => clearTimeout(timer);
+  }
+
+  /** The membership is gone: the master forgets everything, as a restarted one would, and contends anew. */
+  private rejoin(client: Client): void {
+    if (this.client !== client || this.stopped) return;
+    closeSession(this.drop()!);
+    this.master.lostMembership();
+    this.start();
   }
 
   /** A clean shutdown: the session closes and the node goes at once. */
@@ -86,6 +106,7 @@ export class MasterContender {
   }
 
   private drop(): Client | undefined {
+    this.cancelDeadline?.();
     const client = this.client;
     this.client = undefined;
     client?.removeAllListeners();
