@@ -21,8 +21,8 @@ install: system-deps node_modules/.package-lock.json ## Install what is missing:
 system-deps: ## Install the Debian packages the tests and `make run` need, if missing (scripts/system-deps.sh)
 	@bash scripts/system-deps.sh
 
-run: install ## Run the dispatcher on the embedded default (emulated Kubernetes API and Mesos master)
-	$(NPX) node --disable-warning=ExperimentalWarning src/devcluster/run.ts
+run: install ## Run the dispatcher on the embedded default (emulated Kubernetes API and Mesos master); ZK=1: three masters elected in a real ZooKeeper
+	DEVCLUSTER_ZK=$(ZK) $(NPX) node --disable-warning=ExperimentalWarning src/devcluster/run.ts
 
 build: install ## Compile src/ into dist/ for production
 	rm -rf dist

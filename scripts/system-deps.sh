@@ -7,6 +7,10 @@
 #                                   one apt-get install), else stop with the exact command to run
 #   scripts/system-deps.sh --check  only check; exit 1 listing what is missing
 #   scripts/system-deps.sh --list   print "command package why" for each need (test/ reads it)
+#
+# A command is looked up on PATH, or, given as an absolute path (programs Debian installs off
+# PATH), checked as an executable file under $SYSTEM_DEPS_ROOT (default: /; the tests point it at
+# a stub tree).
 set -euo pipefail
 
 # command   package   why
@@ -18,6 +22,7 @@ NEEDS=(
   "lua5.4     lua5.4     the Argo CD health check (deploy/argocd/health.lua) runs under Lua 5.4"
   "ps         procps     the make-run test finds every process \`make run\` started, to prove Ctrl-C stops them all"
   "chromium   chromium   the web UI's browser tests drive /usr/bin/chromium with playwright-core"
+  "/usr/share/zookeeper/bin/zkServer.sh   zookeeper   the master-detection tests (and \`make run ZK=1\`) run real ZooKeeper servers"
 )
 
 mode=${1:-install}
@@ -34,7 +39,11 @@ fi
 missing=()
 for need in "${NEEDS[@]}"; do
   read -r command package _ <<<"$need"
-  command -v "$command" >/dev/null 2>&1 || missing+=("$package")
+  if [[ $command == /* ]]; then
+    [ -x "${SYSTEM_DEPS_ROOT:-}$command" ] || missing+=("$package")
+  else
+    command -v "$command" >/dev/null 2>&1 || missing+=("$package")
+  fi
 done
 [ "${#missing[@]}" -eq 0 ] && exit 0
 

@@ -18,11 +18,11 @@ import type { UiSnapshot } from './ui/index.ts';
 import { startRestServer } from './rest/index.ts';
 import { createAuthenticator, type RestAuth } from './rest/auth.ts';
 import { DriverLogs } from './logs/driver-logs.ts';
-import { parseMasterUrls } from './mesos/master-url.ts';
 import { SandboxFiles } from './mesos/sandbox-files.ts';
 import type { CrashPoint } from './operator/scheduler-loop.ts';
 import { systemClock, systemRandom } from './runtime/clock.ts';
 import { REDACTED_PATHS } from './runtime/logger.ts';
+import { parseMasterLocation, redactMasterUrl } from './mesos/master-url.ts';
 import { prettyStream } from './runtime/pretty-log.ts';
 
 function kubeConfigSource(config: OperatorConfig): KubeConfigSource {
@@ -125,6 +125,7 @@ async function main(): Promise<number> {
       cachesSynced: () => operator.informer.hasSynced(),
       leader: () => operator.isLeader,
       mesosSubscribed: () => operator.mesosClient?.state === 'subscribed',
+      masterDetection: () => operator.mesosClient?.masterDetection,
       shuttingDown: () => stopping !== undefined,
       serving: () => serving,
     },
@@ -146,16 +147,24 @@ async function main(): Promise<number> {
     const frameworkId = operator.mesosClient?.frameworkId;
     const drivers = uiDrivers(operator.informer.list(), frameworkId);
     return {
-      masterUrl: `mesos://${mesos.master}`, leader: operator.isLeader, drivers, schedules: scheduled.list(), redactionPattern: config.redactionPattern,
+      masterUrl: `mesos://${redactMasterUrl(mesos.master)}`, leader: operator.isLeader, drivers, schedules: scheduled.list(), redactionPattern: config.redactionPattern,
       ...(frameworkId !== undefined && { frameworkId }),
       ...(config.ui.proxyBaseUrl !== undefined && { mesosProxyBaseUrl: config.ui.proxyBaseUrl }),
       ...(config.ui.historyServerUrl !== undefined && { historyServerUrl: config.ui.historyServerUrl }),
     };
   };
+  // Driver logs are read through the master's agent list: the configured masters, or (found in
+  // ZooKeeper) the one the leader is subscribed to; a standby replica then has none to ask.
+  const location = parseMasterLocation(mesos.master);
+  const logMasters = (): readonly string[] => {
+    if (location.kind === 'static') return location.origins;
+    const subscribed = operator.mesosClient?.subscribedMaster;
+    return subscribed === undefined ? [] : [subscribed];
+  };
   const mesosCredentials = mesos.principal !== undefined && mesos.secret !== undefined ? { principal: mesos.principal, secret: mesos.secret } : undefined;
   const ui = await startUiServer({
     source: { snapshot }, host: config.network.bindAddress, port: config.ui.port, log: log.child({ component: 'ui' }),
-    logs: new DriverLogs(new SandboxFiles({ masters: parseMasterUrls(mesos.master), credentials: mesosCredentials })),
+    logs: new DriverLogs(new SandboxFiles({ masters: () => logMasters(), credentials: mesosCredentials })),
     kill: {
       request: (namespace, name) => kube.patchMerge({ ...SPARK_DRIVER, namespace, name }, { spec: { kill: true } })
         .then(() => true, (error: unknown) => (isNotFound(error) ? false : Promise.reject(error as Error))),
@@ -164,7 +173,7 @@ async function main(): Promise<number> {
   });
   servers.push(ui);
   serving = true;
-  log.info({ identity, namespaces: kubernetes.namespaces, master: mesos.master, rest: restServer.url, ui: ui.url }, 'spark-mesos-dispatcher started');
+  log.info({ identity, namespaces: kubernetes.namespaces, master: redactMasterUrl(mesos.master), rest: restServer.url, ui: ui.url }, 'spark-mesos-dispatcher started');
   await done;
   return exitCode;
 }

@@ -9,6 +9,7 @@ import type { LogFormat, LogLevel } from './flag-values.ts';
 import { resolveKubeConnection, resolveOperatorNamespace, type KubeConnection } from './kubernetes.ts';
 import { loadSparkProperties } from './spark-properties.ts';
 import { readTextFileSync, systemInfo, type ReadTextFile, type SystemInfo } from './system.ts';
+import type { MasterLocation } from '../mesos/master-url.ts';
 
 export interface OperatorConfig {
   /** `--verbose`: print the effective configuration (redacted) at start-up. */
@@ -20,10 +21,10 @@ export interface OperatorConfig {
   /** The scheduler core's settings (queues, limits, retry policy, driver defaults). */
   readonly dispatcher: DispatcherConfig;
   readonly mesos: {
-    /** The master after `mesos://`, e.g. `m1:5050,m2:5050`; also `spark.master`. */
+    /** The master after `mesos://`, e.g. `m1:5050,m2:5050` or `zk://zk1:2181/mesos`; also `spark.master`. May hold a ZooKeeper password: show it through `redactMasterUrl`. */
     readonly master: string;
-    /** Master origins (`http://host:port`) to try in order. */
-    readonly masterUrls: readonly string[];
+    /** The masters to try in order, or the ZooKeeper URL that names the leader. */
+    readonly masterLocation: MasterLocation;
     readonly frameworkName: string;
     /** FrameworkInfo.user: SPARK_USER, else the OS user (Spark's `getCurrentUserName`). */
     readonly user: string;
@@ -135,7 +136,7 @@ export function loadConfig(
     dispatcher: { ...dispatcher.config, queues: readOnlyMap(dispatcher.config.queues) },
     mesos: {
       master: cl.master.master,
-      masterUrls: cl.master.urls,
+      masterLocation: cl.master.location,
       frameworkName: cl.name,
       user: env['SPARK_USER'] || system.username,
       hostname: env['SPARK_PUBLIC_DNS'] || keys.keys.driverHost || host,

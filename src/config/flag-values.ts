@@ -3,7 +3,8 @@
 // was wrong; the caller prefixes the flag's name.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { MasterUrlError, parseMasterUrls } from '../mesos/master-url.ts';
+import { MasterUrlError, parseMasterLocation } from '../mesos/master-url.ts';
+import type { MasterLocation } from '../mesos/master-url.ts';
 
 export type Check<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -115,8 +116,8 @@ export const logFormatValue = oneOf(LOG_FORMATS);
 export interface MasterValue {
   /** Without `mesos://`: what becomes the dispatcher's `spark.master`. */
   readonly master: string;
-  /** The master origins to try, from `parseMasterUrls`. */
-  readonly urls: readonly string[];
+  /** The masters to try, or the ZooKeeper URL that names the leader. */
+  readonly location: MasterLocation;
 }
 
 export const masterValue = checked((raw): Check<MasterValue> => {
@@ -124,7 +125,7 @@ export const masterValue = checked((raw): Check<MasterValue> => {
     return { ok: false, error: 'Cluster dispatcher only supports mesos (uri begins with mesos://)' };
   }
   try {
-    return { ok: true, value: { master: raw.slice('mesos://'.length), urls: parseMasterUrls(raw) } };
+    return { ok: true, value: { master: raw.slice('mesos://'.length), location: parseMasterLocation(raw) } };
   } catch (error) {
     if (error instanceof MasterUrlError) return { ok: false, error: error.message };
     throw error;

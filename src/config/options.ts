@@ -47,7 +47,8 @@ export const SPARK_OPTIONS: readonly OptionSpec[] = [
     `(default: ${DEFAULTS.name})`] },
   { kind: 'value', key: 'master', names: ['-m', '--master'], arg: 'MASTER', help: [
     'URI for connecting to the Mesos masters (required), e.g.',
-    'mesos://host:5050 or mesos://m1:5050,m2:5050'] },
+    'mesos://host:5050, mesos://m1:5050,m2:5050 or',
+    'mesos://zk://zk1:2181,zk2:2181/mesos'] },
   { kind: 'value', key: 'zk', names: ['-z', '--zk'], arg: 'ZOOKEEPER', help: [
     'Accepted and ignored: the state lives in Kubernetes now.'] },
   { kind: 'value', key: 'propertiesFile', names: ['--properties-file'], arg: 'FILE', help: [

@@ -4,7 +4,9 @@
 // with three agents (each serving its sandboxes' files), the stub Spark artifacts the examples
 // download, and the dispatcher itself as a child process; submits an example SparkDriver whose
 // stub spark-submit runs as a real process and the example ScheduledSparkDriver (every minute
-// here), and prints where to look. Ctrl-C stops everything.
+// here), and prints where to look. Ctrl-C stops everything. `make run ZK=1` (DEVCLUSTER_ZK=1)
+// starts a real ZooKeeper instead of one master: three emulated masters contend for leadership
+// there and the dispatcher finds the leader through it.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +15,8 @@ import { parse } from 'yaml';
 import { buildArtifacts, EXAMPLES_JAR, serveArtifacts } from './artifacts.ts';
 import { busyPorts, claimInstance } from './instance.ts';
 import { startKubeApiServer } from './kube/server.ts';
-import { startMesosMaster } from './mesos/index.ts';
+import { startMesosMaster, type EmulatedMesosMaster } from './mesos/index.ts';
+import { ZooKeeperEnsemble, zooKeeperInstalled } from './zookeeper.ts';
 import { createKubeClient, type KubeObject } from '../kube/kube-client.ts';
 import { sparkDriverCrd } from '../kube/crd.ts';
 import { SPARK_DRIVER, SPARK_DRIVER_API_VERSION } from '../kube/sparkdriver.ts';
@@ -34,6 +37,49 @@ const quoted = (text: string): string => (/^[\w./:=@%+-]+$/.test(text) ? text : 
 function fail(message: string): never {
   process.stderr.write(`make run: ${message}\n`);
   process.exit(1);
+}
+
+interface MesosCluster {
+  /** The dispatcher's --master. */
+  master: string;
+  /** What the banner says about it. */
+  lines: string[];
+  close(): Promise<void>;
+}
+
+/** One master, the default. */
+async function singleMaster(): Promise<MesosCluster> {
+  const mesos = await startMesosMaster({ agents: 3, workDir: path.join(WORK, 'mesos'), adminApi: true, agentHttp: true });
+  return {
+    master: `mesos://${new URL(mesos.url).host}`,
+    lines: [`  Mesos master (emulated)    ${mesos.url}   3 agents; state at ${mesos.url}/state`],
+    close: () => mesos.close(),
+  };
+}
+
+/** ZooKeeper and three masters electing their leader in it, as a production cluster does. */
+async function electedMasters(): Promise<MesosCluster> {
+  if (!zooKeeperInstalled()) throw new Error("ZK=1 needs Debian's zookeeper package: run `bash scripts/system-deps.sh` (as root)");
+  rmSync(path.join(WORK, 'zookeeper'), { recursive: true, force: true });
+  const zk = await ZooKeeperEnsemble.start({ dir: path.join(WORK, 'zookeeper') });
+  const masters: EmulatedMesosMaster[] = [];
+  for (let i = 1; i <= 3; i += 1) {
+    masters.push(await startMesosMaster({
+      agents: 3, workDir: path.join(WORK, 'mesos', `master-${i}`), adminApi: true, agentHttp: true, zookeeper: { servers: zk.connectString, path: '/mesos' },
+    }));
+  }
+  return {
+    master: `mesos://zk://${zk.connectString}/mesos`,
+    lines: [
+      `  ZooKeeper                  ${zk.connectString}   masters register under /mesos`,
+      ...masters.map((m, i) => `  Mesos master ${i + 1} (emulated) ${m.url}   3 agents; the first to register leads, the others redirect`),
+      `  Fail the leader over:      curl -X POST ${masters[0]!.url}/__admin/crash`,
+    ],
+    close: async () => {
+      await Promise.all(masters.map((m) => m.close()));
+      await zk.close();
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -60,11 +106,11 @@ async function main(): Promise<void> {
   for (const crd of [sparkDriverCrd(), scheduledCrd()]) {
     await kube.create({ group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' }, undefined, crd);
   }
-  const mesos = await startMesosMaster({ agents: 3, workDir: path.join(WORK, 'mesos'), adminApi: true, agentHttp: true });
+  const mesos = process.env.DEVCLUSTER_ZK === '1' ? await electedMasters() : await singleMaster();
 
   const dispatcher = spawn(process.execPath, [
     '--disable-warning=ExperimentalWarning', path.join(ROOT, 'src', 'main.ts'),
-    '--master', `mesos://${new URL(mesos.url).host}`, '--kubeconfig', KUBECONFIG, '--host', HOST, '--bind-address', HOST,
+    '--master', mesos.master, '--kubeconfig', KUBECONFIG, '--host', HOST, '--bind-address', HOST,
     '--port', String(PORTS.rest), '--webui-port', String(PORTS.ui), '--metrics-port', String(PORTS.metrics),
     '--conf', `spark.home=${sparkHome}`, '--name', 'Spark Cluster (devcluster)', '--no-leader-election', '--log-level', 'info', '--log-format', 'pretty',
   ], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, KUBECONFIG } });
@@ -110,7 +156,7 @@ async function main(): Promise<void> {
     '',
     'spark-mesos-dispatcher is running on the embedded default:',
     `  Kubernetes API (emulated)  ${kubeApi.url}   kubeconfig: ${KUBECONFIG}`,
-    `  Mesos master (emulated)    ${mesos.url}   3 agents; state at ${mesos.url}/state`,
+    ...mesos.lines,
     `  Stub Spark artifacts       http://${HOST}:${PORTS.artifacts}/   what examples/ downloads: ${[...files.keys()].join(' ')}`,
     `  Web UI                     ${ui}`,
     `  REST API (spark-submit)    mesos://${HOST}:${PORTS.rest}   (http://${HOST}:${PORTS.rest}/v1/submissions/...)`,

@@ -8,8 +8,8 @@
 export interface MesosCredentials { readonly principal: string; readonly secret: string }
 
 export interface SandboxFilesOptions {
-  /** Master origins in the order to try (`parseMasterUrls`). */
-  readonly masters: readonly string[];
+  /** Master origins in the order to try, asked for at each lookup (the leader may change). */
+  readonly masters: () => readonly string[];
   /** Sent to masters and agents that require HTTP authentication. */
   readonly credentials?: MesosCredentials | undefined;
   /** Per request; default 10 s. */
@@ -81,7 +81,7 @@ export class SandboxFiles implements SandboxReader {
     const known = this.agents.get(agentId);
     if (known !== undefined) return known;
     let lastError: unknown = new Error('no Mesos master configured');
-    for (const master of this.options.masters) {
+    for (const master of this.options.masters()) {
       try {
         // A standby master redirects to the leader; fetch follows.
         const response = await this.get(`${master}/master/slaves`);

@@ -1,6 +1,7 @@
 // The liveness and readiness verdicts behind /healthz and /readyz, as pure functions of what
 // the operator reports through the HealthSource port (and, for liveness, how long the event
 // loop was last blocked). No I/O: the server renders the verdicts.
+import type { DetectionHealth } from '../mesos/master-source.ts';
 
 /** What the operator tells the probes. Each call must be cheap and must not throw. */
 export interface HealthSource {
@@ -10,6 +11,8 @@ export interface HealthSource {
   leader(): boolean;
   /** The Mesos scheduler client is subscribed. */
   mesosSubscribed(): boolean;
+  /** Master detection through ZooKeeper, when the master is a `zk://` URL. */
+  masterDetection?(): DetectionHealth | undefined;
   /** SIGTERM (or a fatal error) started the shutdown. */
   shuttingDown(): boolean;
   /** The REST API and the UI listen (absent: nothing to wait for). */
@@ -21,6 +24,8 @@ export interface Check {
   readonly ok: boolean;
   /** Why it fails; absent when it passes. */
   readonly message?: string;
+  /** Something degraded that does not fail the check. */
+  readonly warning?: string;
 }
 
 export interface Verdict {
@@ -66,14 +71,38 @@ export function liveness(health: HealthSource, eventLoopDelayMs: number, maxDela
  * Ready when not shutting down, the caches are synced and, on the leader, the Mesos
  * subscription is up. A follower with synced caches is ready: it serves the REST API and the UI
  * from its cache; only the leader needs Mesos.
+ *
+ * ZooKeeper being unreachable only warns: the subscription goes on with the last known leader
+ * (the `mesos` check fails if that is lost too), and every replica shares the same ZooKeeper,
+ * so failing readiness would take them all out of their Service, REST submissions and UI
+ * included, while drivers still schedule.
  */
 export function readiness(health: HealthSource): Verdict {
-  return verdict([
+  const detection = safely(() => health.masterDetection?.());
+  const detectionProblem = detection?.problem === undefined ? '' : ` (${detection.problem})`;
+  const checks = [
     notShuttingDown(health),
     check('caches', () => (health.cachesSynced() ? undefined : 'the SparkDriver cache has not synced yet')),
     check('servers', () => (health.serving?.() === false ? 'the REST API and the web UI are not listening yet' : undefined)),
     check('mesos', () => (health.leader() && !health.mesosSubscribed()
-      ? 'this replica leads but is not subscribed to the Mesos master'
+      ? `this replica leads but is not subscribed to the Mesos master${detectionProblem}`
       : undefined)),
-  ]);
+  ];
+  if (detection !== undefined) checks.push(zooKeeperCheck(detection));
+  return verdict(checks);
+}
+
+function zooKeeperCheck(detection: DetectionHealth): Check {
+  if (detection.connected && detection.problem === undefined) return { name: 'zookeeper', ok: true };
+  const using = detection.leader === undefined ? 'no leading master known' : `using the last known leader ${detection.leader}`;
+  const problem = detection.problem ?? `ZooKeeper at ${detection.zookeeper} is unreachable`;
+  return { name: 'zookeeper', ok: true, warning: `${problem}; ${using}` };
+}
+
+function safely<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }

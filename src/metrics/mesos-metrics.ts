@@ -46,6 +46,12 @@ export function createMesosMetrics(registry: Registry, clock: Clock): MesosMetri
     help: 'Heartbeat interval the master announced on the last subscription (0 before the first).',
     registers,
   });
+  const zooKeeperConnected = new Gauge({
+    name: 'sparkdispatcher_mesos_zookeeper_connected',
+    help: 'With a zk:// master: 1 while master detection holds a ZooKeeper session, 0 while ZooKeeper is unreachable (the last known leader stays in use). `path` is the masters\' znode.',
+    labelNames: ['path'] as const,
+    registers,
+  });
   const reconnects = new Counter({
     name: 'sparkdispatcher_mesos_reconnects_total',
     help: 'Times the subscription was lost or could not be established, each followed by a resubscription after a backoff.',
@@ -94,6 +100,9 @@ export function createMesosMetrics(registry: Registry, clock: Clock): MesosMetri
         case 'error':
           subscribed.set(0);
           return;
+        case 'detection':
+          zooKeeperConnected.set({ path: event.health.path }, event.health.connected ? 1 : 0);
+          return;
         case 'offers':
           offersReceived.inc(event.offers.length);
           break;
@@ -120,3 +129,4 @@ export function createMesosMetrics(registry: Registry, clock: Clock): MesosMetri
     },
   };
 }
+

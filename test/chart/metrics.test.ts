@@ -24,6 +24,8 @@ beforeAll(async () => {
   metrics.bindSources({
     drivers: () => [], workQueue: () => ({ depth: 0, inFlight: 0, delayed: 0, adds: 0, retries: 0 }), workers: () => ({ active: 0, max: 4 }), leader: () => true,
   });
+  // With a zk:// master, master detection reports its ZooKeeper connection.
+  metrics.observeMesosEvent({ type: 'detection', health: { zookeeper: 'zk://zk1:2181/mesos', path: '/mesos', connected: true, leader: 'http://m1:5050', problem: undefined } });
   const scraped = parsePrometheusText(await metrics.registry.metrics());
   families = [...scraped.keys()];
   samples = new Map();

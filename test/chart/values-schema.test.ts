@@ -17,7 +17,7 @@ const WRONG: [string, string, string][] = [
   ['a number as text', 'replicaCount: two', "at '/replicaCount': got string, want integer"],
   ['no replicas', 'replicaCount: 0', "at '/replicaCount': minimum: got 0, want 1"],
   ['a master that is not mesos://', 'mesos:\n  master: http://m1:5050', "at '/mesos/master': 'http://m1:5050' does not match pattern"],
-  ['ZooKeeper master detection', 'mesos:\n  master: mesos://zk://zk1:2181/mesos', "at '/mesos/master': value must be 'ZooKeeper master detection (mesos://zk://...) is not supported"],
+  ['ZooKeeper credentials in the master URL', 'mesos:\n  master: mesos://zk://ops:hunter2@zk1:2181/mesos', "at '/mesos/master': value must be 'no ZooKeeper credentials in mesos.master"],
   ['the Mesos secret in plain text', 'mesos:\n  secret: hunter2', "at '/mesos/secret': got string, want object"],
   ['the Mesos secret in sparkConf', 'sparkConf:\n  spark.mesos.secret: hunter2', "at '/sparkConf/spark.mesos.secret': value must be 'use mesos.secret.existingSecret: no plain-text secrets in values'"],
   ['a secret without a principal', 'mesos:\n  secret:\n    existingSecret: mesos-credentials', "at '/mesos/principal': minLength: got 0, want 1"],
@@ -66,6 +66,14 @@ test.each(INCONSISTENT)('%s is refused by helm template (helm lint reports it)',
   expect(template.code).not.toBe(0);
   expect(template.stderr).toContain(message);
   expect((lint.stdout + lint.stderr).replaceAll('\\"', '"')).toContain(message);
+});
+
+test('a ZooKeeper master renders into --master', async () => {
+  const file = path.join(dir, 'zookeeper-master.yaml');
+  writeFileSync(file, 'mesos:\n  master: mesos://zk://zk1:2181,zk2:2181/mesos\n');
+  const result = await helm(templateArgs({ files: [file] }));
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain('- "--master=mesos://zk://zk1:2181,zk2:2181/mesos"');
 });
 
 test('the schema still accepts every key in values.yaml (the defaults render)', async () => {

@@ -34,7 +34,7 @@ describe('Spark\'s MesosClusterDispatcherArgumentsSuite', () => {
     ]);
     expect(commandLine).toMatchObject({
       verbose: true, conf: {}, host: 'localhost', name: 'myFramework', webUiPort: 2323, port: 1212,
-      master: { master: 'localhost:5050', urls: ['http://localhost:5050'] },
+      master: { master: 'localhost:5050', location: { kind: 'static', origins: ['http://localhost:5050'] } },
     });
     // Intentional divergence: ZooKeeper recovery is gone, so -z is accepted but only warned about.
     expect(warnings).toEqual(['-z: ignored; the dispatcher keeps its state in Kubernetes now, not in ZooKeeper']);
@@ -44,7 +44,7 @@ describe('Spark\'s MesosClusterDispatcherArgumentsSuite', () => {
 describe('defaults', () => {
   test('Spark\'s, then the operator\'s', () => {
     expect(ok(MASTER).commandLine).toEqual({
-      master: { master: 'localhost:5050', urls: ['http://localhost:5050'] },
+      master: { master: 'localhost:5050', location: { kind: 'static', origins: ['http://localhost:5050'] } },
       host: undefined, port: 7077, webUiPort: 8081, name: 'Spark Cluster', propertiesFile: undefined, conf: {},
       verbose: false, kubeconfig: undefined, namespaces: 'all', submissionNamespace: 'default',
       leaderElection: true, leaderElectionNamespace: undefined, leaseName: 'spark-mesos-dispatcher',
@@ -132,7 +132,8 @@ describe('flag values', () => {
     [['--metrics-port', '8o8o'], "--metrics-port: '8o8o' is not a port number (0-65535)"],
     [['--host', 'h:7077'], "--host: 'h:7077' is not a host name (no ':' allowed; please use hostname h:7077)"],
     [['--name', ''], '--name: is empty'],
-    [['--master', 'mesos://zk://zk:2181/mesos'], '--master: ZooKeeper master detection (mesos://zk://zk:2181/mesos) is not supported; list the masters instead, e.g. mesos://m1:5050,m2:5050'],
+    [['--master', 'mesos://zk://zk:2181'], '--master: the ZooKeeper URL zk://zk:2181 has no path: name the znode the masters register under, e.g. zk://zk1:2181/mesos'],
+    [['--master', 'mesos://zk://ops:hunter2@zk:99999/mesos'], "--master: the ZooKeeper URL zk://ops:***@zk:99999/mesos names 'zk:99999', whose port is not a number from 1 to 65535"],
     [['--master', 'mesos://'], '--master: empty host in the Mesos master URL mesos://'],
     [['--lease-duration', '15'], "--lease-duration: '15' is not a duration (use units ms, s, m or h, e.g. 15s, 500ms, 1m30s)"],
     [['--retry-period', '0s'], "--retry-period: '0s' must be longer than 0"],

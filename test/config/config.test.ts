@@ -34,7 +34,7 @@ describe('loadConfig: a whole configuration', () => {
       sparkProperties: { 'spark.master': 'm1:5050,m2:5050', 'spark.app.name': 'Spark Cluster' },
       dispatcher: { master: 'm1:5050,m2:5050', maxDrivers: 200, retainedDrivers: 200 },
       mesos: {
-        master: 'm1:5050,m2:5050', masterUrls: ['http://m1:5050', 'http://m2:5050'], frameworkName: 'Spark Cluster',
+        master: 'm1:5050,m2:5050', masterLocation: { kind: 'static', origins: ['http://m1:5050', 'http://m2:5050'] }, frameworkName: 'Spark Cluster',
         user: 'spark', hostname: 'dispatcher-host', webuiUrl: 'http://dispatcher-host:8081', role: undefined,
         principal: undefined, secret: undefined, failoverTimeoutSeconds: 2_147_483_647, checkpoint: true, gpuResources: false,
       },
@@ -223,7 +223,7 @@ describe('loadConfig: the result is frozen', () => {
   test('deeply, including the queue map', () => {
     const { config } = loaded(BASE);
     expect(Object.isFrozen(config)).toBe(true);
-    expect(Object.isFrozen(config.mesos.masterUrls)).toBe(true);
+    expect(Object.isFrozen(config.mesos.masterLocation)).toBe(true);
     expect(Object.isFrozen(config.dispatcher.retryPolicy)).toBe(true);
     expect(() => {
       (config.kubernetes.leaderElection as { enabled: boolean }).enabled = false;

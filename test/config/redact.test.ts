@@ -20,6 +20,17 @@ function configWith(extra: string[] = []): OperatorConfig {
 }
 
 describe('redactConfig', () => {
+  test('the password of a zk:// master shows as *** wherever the master appears, --verbose included', () => {
+    const config = configWith(['--master', 'mesos://zk://ops:hunter2@zk1:2181,zk2:2181/mesos']);
+    expect(config.mesos.masterLocation).toMatchObject({ kind: 'zookeeper', zookeeper: { digest: { username: 'ops', password: 'hunter2' } } });
+    const redacted = redactConfig(config);
+    const shown = JSON.stringify([redacted, verboseReport(config)]);
+    expect(shown).not.toContain('hunter2');
+    expect(redacted.mesos.master).toBe('zk://ops:***@zk1:2181,zk2:2181/mesos');
+    expect(redacted.sparkProperties['spark.master']).toBe('zk://ops:***@zk1:2181,zk2:2181/mesos');
+    expect(verboseReport(config)).toContain('(spark.master,zk://ops:***@zk1:2181,zk2:2181/mesos)');
+  });
+
   test('no secret survives into the JSON, and everything else does', () => {
     const redacted = redactConfig(configWith());
     const json = JSON.stringify(redacted);

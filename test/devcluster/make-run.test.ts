@@ -2,6 +2,7 @@
 // line; every example in examples/ succeeds as written against the stub Spark artifacts; a
 // finished driver's logs read through the UI and the kubectl plugin until its sandbox is gone; a
 // second `make run` refuses without touching the first one's files; Ctrl-C stops every process.
+// Then `make run ZK=1`, whose masters elect their leader in a real ZooKeeper (a JVM that must stop too).
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -164,4 +165,30 @@ test('Ctrl-C stops everything it started and releases the work directory', async
   expect(await first.exited).toBe(0);
   await waitFor(() => started.every((pid) => !alive(pid)), 'every started process to end');
   expect(readdirSync(dir)).not.toContain('run.pid');
+}, LONG);
+
+test('make run ZK=1: masters elected in a real ZooKeeper; the example driver finishes, and Ctrl-C stops everything', async () => {
+  const zkDir = mkdtempSync(path.join(tmpdir(), 'devcluster-zk-'));
+  const run = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', RUN], {
+    cwd: ROOT, env: { ...process.env, DEVCLUSTER_DIR: zkDir, DEVCLUSTER_ZK: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  run.stdout.on('data', (c: Buffer) => { output += c.toString(); });
+  run.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+  const exited = new Promise<number | null>((resolve) => run.once('exit', resolve));
+  try {
+    await waitFor(() => output.includes('Press Ctrl-C to stop everything.'), 'the startup banner', 60_000);
+    expect(output).toMatch(/ZooKeeper\s+127\.0\.0\.1:\d+\s+masters register under \/mesos/);
+    const zkEnv = { ...process.env, KUBECONFIG: path.join(zkDir, 'kubeconfig'), HOME: zkDir };
+    await waitFor(() => execFileSync(path.join(ROOT, '.tools/kubectl'), ['get', 'sd', 'spark-pi', '-o', 'jsonpath={.status.phase}/{.status.outcome}'], { env: zkEnv, encoding: 'utf8' })
+      === 'Finished/Succeeded', 'spark-pi to succeed', 60_000);
+    expect((await fetch('http://127.0.0.1:8080/readyz')).status).toBe(200);
+    const started = descendants(run.pid!);
+    run.kill('SIGINT');
+    expect(await exited).toBe(0);
+    await waitFor(() => started.every((pid) => !alive(pid)), 'every started process to end');
+  } finally {
+    if (run.exitCode === null) run.kill('SIGKILL');
+    rmSync(zkDir, { recursive: true, force: true });
+  }
 }, LONG);

@@ -12,7 +12,7 @@ let logs: DriverLogs;
 
 beforeEach(async () => {
   master = await startMesosMaster({ agents: 2, agentHttp: true });
-  logs = new DriverLogs(new SandboxFiles({ masters: [master.url], timeoutMs: 5000 }));
+  logs = new DriverLogs(new SandboxFiles({ masters: () => [master.url], timeoutMs: 5000 }));
 });
 afterEach(async () => master.close());
 
@@ -70,7 +70,7 @@ test('each failure says what happened and whether the logs can still be read', a
   const unplaced = attempt(findAttempt(driverWithAttempts('unplaced', [{ taskId: 'driver-unplaced' }], 'Launched')));
   expect(await logs.read(unplaced, 'stdout', -1)).toMatchObject({ ok: false, status: 404, message: expect.stringContaining('has not placed attempt 1') });
 
-  const downMaster = new DriverLogs(new SandboxFiles({ masters: ['http://127.0.0.1:1'], timeoutMs: 2000 }));
+  const downMaster = new DriverLogs(new SandboxFiles({ masters: () => ['http://127.0.0.1:1'], timeoutMs: 2000 }));
   expect(await downMaster.read(finished, 'stdout', -1)).toMatchObject({
     ok: false, status: 502, message: expect.stringMatching(/^Cannot read the stdout of attempt 1 \(task driver-gc\): cannot ask the Mesos master where agent .* is: /),
   });

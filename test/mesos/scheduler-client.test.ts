@@ -303,3 +303,21 @@ test('HEARTBEAT events are reported: one right after SUBSCRIBED, then one per in
   h.clock.advance(15_000);
   await h.events.take((e) => e.type === 'heartbeat', 'the next heartbeat');
 });
+
+test.each([0, -1])('a master announcing heartbeat_interval_seconds %d is watched at the 15 s default, not reconnected to in a loop', async (announced) => {
+  const h = await harness({ master: { heartbeatIntervalMs: 15_000, advertisedHeartbeatSeconds: announced } });
+  h.client.start();
+  const subscribed = await h.events.take(isSubscribed, 'SUBSCRIBED');
+  expect(subscribed.heartbeatIntervalSeconds).toBe(15);
+  // Heartbeats keep coming every 15 s: the stream stays up however long it runs.
+  for (let i = 0; i < 10; i += 1) {
+    h.clock.advance(15_000);
+    await h.events.take((e) => e.type === 'heartbeat', `heartbeat ${i + 1}`);
+  }
+  expect(h.events.all.filter(isDisconnected)).toEqual([]);
+  // And silence is still noticed, after the default five intervals.
+  h.master.pauseHeartbeats();
+  h.clock.advance(75_000);
+  const lost = await h.events.take(isDisconnected, 'the watchdog');
+  expect(lost.reason).toMatch(/no event from the master for 75 s/);
+});

@@ -28,6 +28,7 @@ const INVENTORY: [string, MetricType, string[], number][] = [
   ['sparkdispatcher_mesos_subscribed', 'gauge', [], 1],
   ['sparkdispatcher_mesos_heartbeat_age_seconds', 'gauge', [], 1],
   ['sparkdispatcher_mesos_heartbeat_interval_seconds', 'gauge', [], 1],
+  ['sparkdispatcher_mesos_zookeeper_connected', 'gauge', ['path'], 0],
   ['sparkdispatcher_mesos_reconnects_total', 'counter', [], 1],
   ['sparkdispatcher_mesos_offers_received_total', 'counter', [], 1],
   ['sparkdispatcher_mesos_offers_accepted_total', 'counter', [], 1],

@@ -109,3 +109,13 @@ test('the instrumented port times every call, passes errors through, and counts 
   expect(histogramOf(families, 'sparkdispatcher_mesos_call_duration_seconds', { call: 'ACCEPT', result: 'error' })).toMatchObject({ count: 1 });
   expect(histogramOf(families, 'sparkdispatcher_mesos_call_duration_seconds', { call: 'KILL', result: 'error' })).toMatchObject({ count: 0 });
 });
+
+test('ZooKeeper master detection: the gauge exists once detection reports, 1 while connected, 0 while not', async () => {
+  const metrics = createMetrics({ clock: new FakeClock(), processMetrics: false });
+  expect(valueOf(await scrape(metrics.registry), 'sparkdispatcher_mesos_zookeeper_connected', { path: '/mesos' })).toBeUndefined();
+  const health = { zookeeper: 'zk://zk1:2181/mesos', path: '/mesos', leader: 'http://m1:5050', problem: undefined };
+  metrics.observeMesosEvent({ type: 'detection', health: { ...health, connected: true } });
+  expect(valueOf(await scrape(metrics.registry), 'sparkdispatcher_mesos_zookeeper_connected', { path: '/mesos' })).toBe(1);
+  metrics.observeMesosEvent({ type: 'detection', health: { ...health, connected: false, problem: 'lost the connection to ZooKeeper at zk://zk1:2181/mesos' } });
+  expect(valueOf(await scrape(metrics.registry), 'sparkdispatcher_mesos_zookeeper_connected', { path: '/mesos' })).toBe(0);
+});

@@ -19,9 +19,12 @@ function needs(): Need[] {
   });
 }
 
-/** Runs the script with PATH set to `bin` only (plus the shell itself, by absolute path). */
-function runWith(bin: string, ...args: string[]): { status: number | null; stderr: string; stdout: string } {
-  const result = spawnSync('/bin/bash', [SCRIPT, ...args], { encoding: 'utf8', env: { PATH: bin } });
+/**
+ * Runs the script with PATH set to `bin` only (plus the shell itself, by absolute path); needs
+ * named by an absolute path are looked up under `root` (an empty tree unless a test stubs them).
+ */
+function runWith(bin: string, args: string[] = [], root = path.join(scratch, 'no-such-root')): { status: number | null; stderr: string; stdout: string } {
+  const result = spawnSync('/bin/bash', [SCRIPT, ...args], { encoding: 'utf8', env: { PATH: bin, SYSTEM_DEPS_ROOT: root } });
   return { status: result.status, stderr: result.stderr, stdout: result.stdout };
 }
 
@@ -31,24 +34,27 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** A directory of stub programs; a command given by absolute path lands at that path under it. */
 function binDir(name: string, commands: Record<string, string>): string {
   const dir = path.join(scratch, name);
   mkdirSync(dir);
   for (const [command, body] of Object.entries(commands)) {
-    writeFileSync(path.join(dir, command), `#!/bin/sh\n${body}\n`);
-    chmodSync(path.join(dir, command), 0o755);
+    const file = path.join(dir, command);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `#!/bin/sh\n${body}\n`);
+    chmodSync(file, 0o755);
   }
   return dir;
 }
 
 test('every need names a command, a package and why it is needed', () => {
   const list = needs();
-  expect(list.map((n) => n.package)).toEqual(expect.arrayContaining(['tar', 'unzip', 'curl', 'lua5.4', 'chromium']));
+  expect(list.map((n) => n.package)).toEqual(expect.arrayContaining(['tar', 'unzip', 'curl', 'lua5.4', 'chromium', 'zookeeper']));
   for (const need of list) expect(need.why.length).toBeGreaterThan(10);
 });
 
 test('--check on a machine with nothing fails and prints the one apt-get line that fixes it', () => {
-  const { status, stderr } = runWith(binDir('empty', {}), '--check');
+  const { status, stderr } = runWith(binDir('empty', {}), ['--check']);
   expect(status).toBe(1);
   expect(stderr).toContain(`apt-get install -y ${needs().map((n) => n.package).join(' ')}`);
 });
@@ -56,7 +62,9 @@ test('--check on a machine with nothing fails and prints the one apt-get line th
 test('--check passes when every command is there, and checks without installing', () => {
   const stubs = Object.fromEntries(needs().map((n) => [n.command, 'exit 0']));
   const apt = path.join(scratch, 'apt-called');
-  const { status, stderr } = runWith(binDir('all', { ...stubs, 'apt-get': `touch ${apt}` }), '--check');
+  // One tree serves as PATH and as the root of the programs Debian installs off PATH.
+  const bin = binDir('all', { ...stubs, 'apt-get': `touch ${apt}` });
+  const { status, stderr } = runWith(bin, ['--check'], bin);
   expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
   expect(readdirSync(scratch)).not.toContain('apt-called');
 });
@@ -72,14 +80,26 @@ test('not root: it installs nothing and stops with the exact command to run', ()
 test('as root on Debian: one apt-get update, then one install of exactly what is missing', () => {
   const log = path.join(scratch, 'apt.log');
   const present = Object.fromEntries(needs().filter((n) => n.package !== 'lua5.4' && n.package !== 'zip').map((n) => [n.command, 'exit 0']));
-  const { status, stdout } = runWith(binDir('root', { ...present, id: 'echo 0', 'apt-get': `echo "$@" >> ${log}` }));
+  const bin = binDir('root', { ...present, id: 'echo 0', 'apt-get': `echo "$@" >> ${log}` });
+  const { status, stdout } = runWith(bin, [], bin);
   expect(status).toBe(0);
   expect(stdout).toContain('installed zip lua5.4');
   expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['update -qq', 'install -y -qq zip lua5.4']);
 });
 
 test('an unknown mode is a usage error', () => {
-  expect(runWith(binDir('usage', {}), '--install-everything').status).toBe(2);
+  expect(runWith(binDir('usage', {}), ['--install-everything']).status).toBe(2);
+});
+
+test('a need given by absolute path is checked there, not on PATH', () => {
+  const zkServer = needs().find((n) => n.package === 'zookeeper')!.command;
+  expect(zkServer).toBe('/usr/share/zookeeper/bin/zkServer.sh');
+  const others = Object.fromEntries(needs().filter((n) => n.command !== zkServer).map((n) => [n.command, 'exit 0']));
+  // On PATH under its own name it does not count: Debian puts it off PATH.
+  const bin = binDir('off-path', { ...others, 'zkServer.sh': 'exit 0' });
+  const { status, stderr } = runWith(bin, ['--check'], bin);
+  expect(status).toBe(1);
+  expect(stderr).toContain('missing Debian packages: zookeeper\n');
 });
 
 // --- Every program the project runs on this machine is on the list. ---
@@ -173,7 +193,8 @@ test('every program the code, the tests and the scripts run is on the list, or o
   // The scan sees the programs we know are run; a scan that finds nothing proves nothing.
   for (const known of ['tar', 'unzip', 'lua5.4', 'chromium', 'curl', 'sh']) expect([...used]).toContain(known);
 
-  const listed = new Set(needs().map((n) => n.command));
+  // The scan sees programs by name; a need given by absolute path is listed under its name too.
+  const listed = new Set(needs().flatMap((n) => [n.command, path.basename(n.command)]));
   const unlisted = [...used].filter((c) => !listed.has(c) && !PROVIDED.has(c)).flatMap((command) => {
     const pkg = owner(command);
     if (pkg === undefined) return [`${command}: not installed here, and not in scripts/system-deps.sh`];

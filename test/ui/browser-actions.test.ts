@@ -43,7 +43,7 @@ beforeAll(async () => {
   };
   server = await startUiServer({
     source: { snapshot: () => snapshot }, host: '127.0.0.1', port: 0, now: () => NOW,
-    logs: new DriverLogs(new SandboxFiles({ masters: [master.url] })),
+    logs: new DriverLogs(new SandboxFiles({ masters: () => [master.url] })),
     kill: { request: (namespace, name) => Promise.resolve(kills.push(`${namespace}/${name}`) > 0) },
   });
   browser = await openBrowser();

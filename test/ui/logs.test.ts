@@ -33,7 +33,7 @@ beforeAll(async () => {
   };
   server = await startUiServer({
     source: { snapshot: () => snapshot }, host: '127.0.0.1', port: 0, now: () => NOW,
-    logs: new DriverLogs(new SandboxFiles({ masters: [master.url] })),
+    logs: new DriverLogs(new SandboxFiles({ masters: () => [master.url] })),
   });
 });
 afterAll(async () => {

@@ -12,13 +12,14 @@ export interface AdminHooks {
   dropFramework(frameworkId: string): boolean;
   setLeadership(leadership: Leadership): void;
   restart(): Promise<void>;
+  crash(): Promise<void>;
   addAgent(options: { resources?: string; attributes?: string; hostname?: string }): string;
   removeAgent(agentId: string, loss: AgentLoss): boolean;
 }
 
 /**
  * POST /__admin/allocate · /__admin/heartbeats/pause · /__admin/heartbeats/resume ·
- * /__admin/frameworks/<id>/drop · /__admin/leadership {mode, leader?} · /__admin/restart ·
+ * /__admin/frameworks/<id>/drop · /__admin/leadership {mode, leader?} · /__admin/restart · /__admin/crash ·
  * /__admin/agents {resources?, attributes?, hostname?} → {id} · DELETE /__admin/agents/<id>?loss=gone
  */
 export async function serveAdmin(hooks: AdminHooks, path: string, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -36,11 +37,11 @@ export async function serveAdmin(hooks: AdminHooks, path: string, query: URLSear
     const leadership = toLeadership(body);
     if (!leadership) return text(res, 400, "Expecting {mode: 'leader'|'none'|'recovering'} or {mode: 'redirect', leader}");
     hooks.setLeadership(leadership);
-  } else if (method === 'POST' && path === '/__admin/restart') {
-    // Answer first: the restart closes every connection, this one included.
+  } else if (method === 'POST' && (path === '/__admin/restart' || path === '/__admin/crash')) {
+    // Answer first: both close every connection, this one included.
     json(res, {});
     if (!res.writableFinished) await new Promise((resolve) => res.once('finish', resolve));
-    await hooks.restart();
+    await (path === '/__admin/restart' ? hooks.restart() : hooks.crash());
     return;
   } else if (method === 'POST' && path === '/__admin/agents') {
     const options: { resources?: string; attributes?: string; hostname?: string } = {};

@@ -12,11 +12,13 @@ import { startAgentHttp, type AgentHttp } from './agent-http.ts';
 import { launchCommandTask } from './executor.ts';
 import type { LaunchFunction, TaskRecord } from './agent.ts';
 import { requestListener, type Credential, type Leadership } from './http.ts';
-import { MasterCore, type AgentLoss } from './master.ts';
+import { ADVERTISED_HEARTBEAT_SECONDS, MasterCore, type AgentLoss } from './master.ts';
 import { parseAttributes, parseResources, Resources } from './resources.ts';
 import { masterState } from './state.ts';
+import { MasterContender, type ZooKeeperContention } from './contender.ts';
 
 export type { Leadership, Credential } from './http.ts';
+export type { ZooKeeperContention } from './contender.ts';
 export type { AgentLoss } from './master.ts';
 
 export const DEFAULT_AGENT_RESOURCES = 'cpus:4;mem:4096;disk:10240;ports:[31000-32000]';
@@ -48,6 +50,8 @@ export interface MesosMasterOptions {
   masterId?: string;
   /** Real interval between HEARTBEATs (SUBSCRIBED still advertises 15 s). Default 15000. */
   heartbeatIntervalMs?: number;
+  /** What SUBSCRIBED announces instead of 15 (tests of a misbehaving master only). */
+  advertisedHeartbeatSeconds?: number;
   /** Default 1000. */
   allocationIntervalMs?: number;
   /** `--offer_timeout`; none by default. */
@@ -68,6 +72,11 @@ export interface MesosMasterOptions {
   agentHttp?: boolean;
   /** Replaces the command executor (tests of the emulator only). */
   launchTask?: LaunchFunction;
+  /**
+   * Contend for leadership in ZooKeeper as a real master does (`--zk`): it leads only once
+   * elected; until then it answers as a standby, 307 to the leader or 503 while none is known.
+   */
+  zookeeper?: ZooKeeperContention;
 }
 
 /** A view of one task for tests and tools. */
@@ -82,6 +91,7 @@ export class EmulatedMesosMaster {
   private readonly adminApi: boolean;
   private leadership: Leadership = { mode: 'leader' };
   private readonly agentEndpoints = new Map<string, AgentHttp>();
+  private contender: MasterContender | undefined;
   private closed = false;
 
   private constructor(core: MasterCore, host: string, ownsWorkDir: boolean, options: MesosMasterOptions) {
@@ -103,6 +113,7 @@ export class EmulatedMesosMaster {
       hostname: options.hostname ?? 'localhost',
       masterId: options.masterId,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 15_000,
+      advertisedHeartbeatSeconds: options.advertisedHeartbeatSeconds ?? ADVERTISED_HEARTBEAT_SECONDS,
       allocationIntervalMs: options.allocationIntervalMs ?? 1000,
       offerTimeoutMs: options.offerTimeoutMs,
       statusUpdateRetryMinMs: options.statusUpdateRetryMinMs ?? 10_000,
@@ -127,7 +138,45 @@ export class EmulatedMesosMaster {
       master.agentEndpoints.set(id, endpoint);
     }
     core.startAllocationTimer();
+    if (options.zookeeper) master.contend(options.zookeeper);
     return master;
+  }
+
+  /** The `json.info_…` node this master registered in ZooKeeper, once it has. */
+  get zooKeeperNode(): string | undefined {
+    return this.contender?.node;
+  }
+
+  /** The master process dies: connections drop, and its ZooKeeper node stays until its session expires. */
+  async crash(): Promise<void> {
+    this.contender?.abandon();
+    await this.close();
+  }
+
+  private contend(contention: ZooKeeperContention): void {
+    this.leadership = { mode: 'none' };
+    this.contender = new MasterContender(contention, {
+      masterInfo: () => this.core.masterInfo(),
+      elected: () => {
+        this.leadership = { mode: 'leader' };
+      },
+      standby: (leader) => {
+        // A leader never becomes a standby without losing its membership first.
+        if (this.leadership.mode === 'leader') this.forgetAsAfterRestart();
+        this.leadership = leader === undefined ? { mode: 'none' } : { mode: 'redirect', leader };
+      },
+      lostMembership: () => {
+        this.forgetAsAfterRestart();
+        this.leadership = { mode: 'none' };
+      },
+    });
+    this.contender.start();
+  }
+
+  /** What a real master that exits on losing its membership knows once restarted: what its agents report. */
+  private forgetAsAfterRestart(): void {
+    this.core.forgetState();
+    this.core.recoverFromAgents();
   }
 
   get port(): number {
@@ -241,6 +290,7 @@ export class EmulatedMesosMaster {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.contender?.withdraw();
     this.core.stopAllocationTimer();
     const processes = [...this.core.agents.values()].flatMap((a) => a.processes());
     for (const agent of this.core.agents.values()) agent.shutdown();

@@ -23,6 +23,8 @@ export interface MasterConfig {
   /** Fixed master ID; a fresh one per (re)start when absent. */
   masterId: string | undefined;
   heartbeatIntervalMs: number;
+  /** What SUBSCRIBED announces (a real master: always 15). */
+  advertisedHeartbeatSeconds: number;
   allocationIntervalMs: number;
   offerTimeoutMs: number | undefined;
   statusUpdateRetryMinMs: number;
@@ -152,7 +154,7 @@ export class MasterCore {
       type: 'SUBSCRIBED',
       subscribed: {
         framework_id: { value: framework.id },
-        heartbeat_interval_seconds: ADVERTISED_HEARTBEAT_SECONDS,
+        heartbeat_interval_seconds: this.config.advertisedHeartbeatSeconds,
         master_info: this.masterInfo(),
       },
     });
