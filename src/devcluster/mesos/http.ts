@@ -1,6 +1,6 @@
 // The emulator's HTTP surface: the v1 scheduler endpoint with the real master's status codes,
 // check order and plain-text bodies (§1.5), the streaming SUBSCRIBE response, `/state`, the
-// files API, and `/health`.
+// files API, `/metrics/snapshot` and `/health`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CodecError, CONTENT_TYPE, decodeCall, type WireFormat } from '../../mesos/codec.ts';
 import type { Call } from '../../mesos/types.ts';
@@ -10,6 +10,7 @@ import { serveFiles, json, text } from './files.ts';
 import { EventStream } from './framework.ts';
 import { uuidString } from './ids.ts';
 import type { MasterCore } from './master.ts';
+import { metricsSnapshot } from './metrics.ts';
 import { masterState } from './state.ts';
 import { validateCall } from './validation.ts';
 
@@ -48,6 +49,7 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   const path = url.pathname;
   if (SCHEDULER_PATHS.has(path)) return scheduler(ctx, req, res);
   if (STATE_PATHS.has(path)) return json(res, masterState(ctx.core()));
+  if (path === '/metrics/snapshot') return json(res, metricsSnapshot(ctx.core()));
   const files = /^\/files\/(browse|read|download)(?:\.json)?$/.exec(path);
   if (files?.[1]) return serveFiles(files[1], url.searchParams, ctx.core().config.workDir, res);
   if (path === '/health' || path === '/master/health') return text(res, 200, '');
@@ -121,6 +123,7 @@ async function scheduler(ctx: HttpContext, req: IncomingMessage, res: ServerResp
   if (streamIdHeader !== framework.stream.streamId) {
     return text(res, 400, `The stream ID '${String(streamIdHeader)}' included in this request didn't match the stream ID currently associated with framework ID ${framework.id}`);
   }
+  framework.countCall(call.type ?? 'UNKNOWN');
   const result = handleCall(core, framework, call);
   return text(res, result.status, result.body ?? '');
 }
