@@ -8,6 +8,7 @@
 //   BENCH_QUEUED=10000 BENCH_FINISHED=10000 BENCH_RUNNING=5000 BENCH_BURST=6000
 //   BENCH_RATES=100,250 BENCH_RATE_SECONDS=30 BENCH_WRITES=3000
 //   BENCH_HEAP_SNAPSHOTS=<dir>  take heap snapshots of the operator in the memory scenarios
+//   BENCH_OPERATOR_NODE_ARGS='--cpu-prof --cpu-prof-dir=<dir>'  node flags for the operator process
 //   SMD_DIST=<checkout>/dist    the build under test
 import { CORE_WORKLOADS, loadCore, runCorePass } from './scenarios/core-pass.ts';
 import { runLatency } from './scenarios/latency.ts';

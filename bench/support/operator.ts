@@ -44,8 +44,10 @@ export async function startOperator(options: OperatorOptions): Promise<OperatorP
   const main = path.join(operatorDist(), 'main.js');
   if (!existsSync(main)) throw new Error(`${main} does not exist: run \`make build\` (in that checkout)`);
   const conf = Object.entries({ ...PROPERTIES, ...options.conf }).flatMap(([k, v]) => ['--conf', `${k}=${v}`]);
+  // BENCH_OPERATOR_NODE_ARGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the operator.
+  const extraNodeArgs = (process.env.BENCH_OPERATOR_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const child = spawn(process.execPath, [
-    ...(options.nodeArgs ?? []), main,
+    ...extraNodeArgs, ...(options.nodeArgs ?? []), main,
     '--master', `mesos://${new URL(options.masterUrl).host}`, '--kubeconfig', options.kubeconfigPath,
     '--no-leader-election', '--port', '0', '--webui-port', '0', '--metrics-port', '0', '--host', '127.0.0.1',
     '--bind-address', '127.0.0.1', '--log-level', 'info', ...conf,
