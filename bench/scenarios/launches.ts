@@ -17,8 +17,9 @@ const totalWrites = (writes: ReadonlyMap<string, number>): number => [...writes.
 export async function runLaunches(report: Report, count: number, ceilingWrites = 3000): Promise<void> {
   await measureWriteCeiling(Math.ceil(ceilingWrites / 3)); // warm-up: the first writes of a process run cold
   const ceiling = await measureWriteCeiling(ceilingWrites);
-  report.add({ key: 'api.ceiling creates', value: ceiling.createsPerSecond, unit: 'writes/s', digits: 0 });
-  report.add({ key: 'api.ceiling status patches', value: ceiling.statusPatchesPerSecond, unit: 'writes/s', digits: 0 });
+  const cpu = (micros: number): string => `(${micros.toFixed(0)} µs CPU each, server and client)`;
+  report.add({ key: 'api.ceiling creates', value: ceiling.createsPerSecond, unit: 'writes/s', digits: 0, detail: cpu(ceiling.createCpuMicros) });
+  report.add({ key: 'api.ceiling status patches', value: ceiling.statusPatchesPerSecond, unit: 'writes/s', digits: 0, detail: cpu(ceiling.statusPatchCpuMicros) });
   await withSystem({ agents: agentsFor(count) }, async ({ cluster, load }) => {
     const bodies = Array.from({ length: count }, (_, i) => {
       const name = `burst-${String(i).padStart(6, '0')}`;

@@ -10,6 +10,9 @@ import { drainWatch } from './watch-drain.ts';
 export interface WriteCeiling {
   createsPerSecond: number;
   statusPatchesPerSecond: number;
+  /** CPU time of this process (emulator and client) per write: steadier than rates on a shared machine. */
+  createCpuMicros: number;
+  statusPatchCpuMicros: number;
   /** Everything written, per second of writing. */
   writesPerSecond: number;
 }
@@ -36,17 +39,22 @@ export async function measureWriteCeiling(count: number, concurrency = 16): Prom
     const names = Array.from({ length: count }, (_, i) => `ceiling-${String(i).padStart(6, '0')}`);
     const bodies = names.map((name) => driverManifest(name, { cores: 1, memoryMb: 1024 }));
     const createStart = performance.now();
+    const createCpu = process.cpuUsage();
     const created = await load.burst(names.map((name, i) => () => load.create(name, bodies[i] as string)), concurrency);
     const createMs = performance.now() - createStart;
+    const createCpuMicros = cpuMicros(process.cpuUsage(createCpu)) / count;
     const statuses = names.map((name) => launchedStatus(name, Date.now()));
     const patchStart = performance.now();
+    const patchCpu = process.cpuUsage();
     const patched = await load.burst(names.map((name, i) => () => load.patchStatus(name, statuses[i] as string)), concurrency);
     const patchMs = performance.now() - patchStart;
+    const statusPatchCpuMicros = cpuMicros(process.cpuUsage(patchCpu)) / count;
     const failures = created.filter((c) => c.status !== 201).length + patched.filter((code) => code !== 200).length;
     if (failures > 0) throw new Error(`${failures} of the ceiling's writes failed`);
     return {
       createsPerSecond: (count * 1000) / createMs,
       statusPatchesPerSecond: (count * 1000) / patchMs,
+      createCpuMicros, statusPatchCpuMicros,
       writesPerSecond: (2 * count * 1000) / (createMs + patchMs),
     };
   } finally {
@@ -55,3 +63,5 @@ export async function measureWriteCeiling(count: number, concurrency = 16): Prom
     await kube.close();
   }
 }
+
+const cpuMicros = (usage: NodeJS.CpuUsage): number => usage.user + usage.system;
