@@ -1,5 +1,5 @@
-// Prints where the bytes of heap snapshots are, by constructor, largest first; with two
-// snapshots (before, after) also the growth between them.
+// Prints where the bytes of heap snapshots are, by constructor, largest first, and the strings
+// held in many copies; with two snapshots (before, after), the growth between them instead.
 // Usage: node bench/heap-summary.ts [--top N] SNAPSHOT [LATER_SNAPSHOT]
 // (make bench with BENCH_HEAP_SNAPSHOTS=<dir> takes them at idle and at each memory scenario.)
 import { summarizeHeapSnapshot, type HeapGroup } from './support/heap-summary.ts';
@@ -23,6 +23,9 @@ const a = await summarizeHeapSnapshot(first);
 if (second === undefined) {
   process.stdout.write(`${first}: ${(a.totalBytes / MiB).toFixed(1)} MiB in ${a.nodes} objects\n`);
   for (const g of a.groups.slice(0, top)) process.stdout.write(`${row(g)}\n`);
+  const wasted = a.repeatedStrings.reduce((n, g) => n + g.bytes, 0);
+  process.stdout.write(`strings held more than once: ${(wasted / MiB).toFixed(1)} MiB in the extra copies; the costliest (copies, value):\n`);
+  for (const g of a.repeatedStrings.slice(0, top)) process.stdout.write(`${(g.bytes / MiB).toFixed(1).padStart(8)} MiB ${String(g.count).padStart(9)}  ${JSON.stringify(g.name.slice(0, 70))}\n`);
 } else {
   const b = await summarizeHeapSnapshot(second);
   const before = new Map(a.groups.map((g) => [g.name, g]));

@@ -47,7 +47,8 @@ export async function runLaunches(report: Report, count: number, ceilingWrites =
     });
     report.add({
       key: 'launches.api writes during burst', value: writesPerSecond, unit: 'writes/s', digits: 0,
-      detail: `(${(100 * writesPerSecond / ceiling.writesPerSecond).toFixed(0)} % of the mixed write ceiling ${ceiling.writesPerSecond.toFixed(0)}/s)`,
+      detail: `(${(writesPerSecond / rate).toFixed(1)} per launched driver, create included; ` +
+        `${(100 * writesPerSecond / ceiling.writesPerSecond).toFixed(0)} % of the mixed write ceiling ${ceiling.writesPerSecond.toFixed(0)}/s)`,
     });
   });
 }

@@ -4,8 +4,9 @@
 // BENCH_HEAP_SNAPSHOTS=<dir> a heap snapshot is taken at that moment too.
 import { agents } from '../support/cluster.ts';
 import { driverManifest, type DriverShape } from '../support/kube-load.ts';
-import { settledMemory, untilPhase } from '../support/observe.ts';
+import { operatorGauges, settledMemory, untilPhase } from '../support/observe.ts';
 import { takeHeapSnapshot } from '../support/heap-snapshot.ts';
+import { topMessages } from '../support/operator.ts';
 import { MiB, type Report } from '../support/report.ts';
 import { createBurst, withSystem, type System, type SystemOptions } from '../support/system.ts';
 
@@ -39,16 +40,18 @@ export async function runMemoryCase(report: Report, memoryCase: MemoryCase, coun
     const started = performance.now();
     await createBurst(system.load, bodies);
     // Generous: the slowest case today takes a few minutes at 10k.
-    const gauges = await untilPhase(system.operator, memoryCase.phase, count, 20 * 60_000);
+    await untilPhase(system.operator, memoryCase.phase, count, 20 * 60_000);
     const reachedS = (performance.now() - started) / 1000;
     const memory = await settledMemory(system.operator);
-    const heap = gauges.heapUsedBytes === undefined ? '' : `, heap used ${(gauges.heapUsedBytes / MiB).toFixed(0)} MiB`;
+    const gauges = await operatorGauges(system.operator);
+    const mib = (bytes: number | undefined): string => (bytes === undefined ? '?' : (bytes / MiB).toFixed(0));
+    const heap = `, V8 heap ${mib(gauges.heapUsedBytes)} used of ${mib(gauges.heapTotalBytes)}, external ${mib(gauges.externalBytes)} MiB`;
     report.add({
       key: `rss.${memoryCase.name} ${count}`, value: memory.rss / MiB, unit: 'MiB',
-      detail: `(peak ${(memory.peak / MiB).toFixed(0)} MiB${heap}; ${((memory.rss - idle.rss) / count / 1024).toFixed(1)} KiB/driver over idle; all ${memoryCase.phase} after ${reachedS.toFixed(0)} s)`,
+      detail: `(peak ${mib(memory.peak)} MiB${heap}; ${((memory.rss - idle.rss) / count / 1024).toFixed(1)} KiB/driver over idle; all ${memoryCase.phase} after ${reachedS.toFixed(0)} s)`,
     });
-    const warnings = system.operator.warnings().length;
-    if (warnings > 0) report.note(`${memoryCase.name}: the operator logged ${warnings} warnings or errors`);
+    const warnings = system.operator.warnings();
+    if (warnings.length > 0) report.note(`${memoryCase.name}: the operator logged ${warnings.length} warnings or errors: ${topMessages(warnings)}`);
     if (heapSnapshotDir !== undefined) report.note(`heap snapshot ${memoryCase.name}: ${await takeHeapSnapshot(system.operator, heapSnapshotDir)}`);
   });
 }

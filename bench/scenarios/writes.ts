@@ -5,6 +5,7 @@ import { agents } from '../support/cluster.ts';
 import { driverManifest } from '../support/kube-load.ts';
 import { callsOfType, mesosMetrics, sleep, untilPhase } from '../support/observe.ts';
 import type { Report } from '../support/report.ts';
+import { topMessages } from '../support/operator.ts';
 import { withSystem } from '../support/system.ts';
 
 const PACE_PER_SECOND = 50;
@@ -33,14 +34,7 @@ export async function runWrites(report: Report, count: number): Promise<void> {
     const calls = ['revive', 'suppress', 'accept', 'decline', 'acknowledge', 'reconcile'].map((t) => `${t} ${callsOfType(mesos, t)}`).join(', ');
     report.add({ key: 'revive calls per driver', value: callsOfType(mesos, 'revive') / count, unit: '', digits: 2, detail: `(Mesos calls: ${calls})` });
     const warnings = operator.warnings();
-    const byMessage = new Map<string, number>();
-    for (const w of warnings) byMessage.set(shape(w.msg), (byMessage.get(shape(w.msg)) ?? 0) + 1);
-    const top = [...byMessage].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([msg, n]) => `${n} × "${msg}"`).join('; ');
+    const top = topMessages(warnings);
     report.add({ key: `warnings, ${count} drivers`, value: warnings.length, unit: '', digits: 0, ...(top !== '' && { detail: top }) });
   });
-}
-
-/** A message with its IDs blanked, so repeats of one warning count together. */
-function shape(message: string): string {
-  return message.replace(/[\w.-]*\d[\w.-]*/g, '…').slice(0, 120);
 }

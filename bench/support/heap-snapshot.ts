@@ -10,8 +10,8 @@ export async function takeHeapSnapshot(operator: OperatorProcess, dir: string): 
   const before = new Set(await snapshots(dir));
   process.kill(operator.pid, 'SIGUSR2');
   const file = await until(async () => (await snapshots(dir)).find((f) => !before.has(f)), 'the heap snapshot file', 120_000);
-  // V8 writes the file while the process is stopped: once /metrics answers, the write is done.
-  await operator.metrics();
+  // V8 writes the file while the process is stopped: once /metrics answers again, the write is done.
+  await until(() => operator.metrics().then(() => true, () => undefined), 'the operator to answer after the snapshot', 120_000);
   let size = -1;
   for (let now = (await stat(file)).size; now !== size; now = (await stat(file)).size) {
     size = now;

@@ -6,7 +6,13 @@ import { readFile } from 'node:fs/promises';
 
 export interface HeapGroup { name: string; count: number; bytes: number }
 
-export interface HeapSummary { totalBytes: number; nodes: number; groups: HeapGroup[] }
+export interface HeapSummary {
+  totalBytes: number;
+  nodes: number;
+  groups: HeapGroup[];
+  /** String values held more than once, by the bytes the copies beyond the first cost. */
+  repeatedStrings: HeapGroup[];
+}
 
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
@@ -65,6 +71,7 @@ export async function summarizeHeapSnapshot(file: string): Promise<HeapSummary> 
   const strings = readStrings(buffer, indexAfter(buffer, '"strings":[', metaEnd));
   const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f)) as [number, number, number];
   const groups = new Map<string, HeapGroup>();
+  const stringValues = new Map<string, HeapGroup>();
   let totalBytes = 0;
   for (let i = 0; i < nodes.length; i += width) {
     const type = types[nodes[i + typeAt] as number] ?? '?';
@@ -75,6 +82,15 @@ export async function summarizeHeapSnapshot(file: string): Promise<HeapSummary> 
     group.count += 1;
     group.bytes += bytes;
     groups.set(name, group);
+    if (type === 'string') {
+      const value = strings[nodes[i + nameAt] as number] ?? '';
+      const same = stringValues.get(value) ?? { name: value, count: 0, bytes: 0 };
+      same.count += 1;
+      same.bytes += bytes;
+      stringValues.set(value, same);
+    }
   }
-  return { totalBytes, nodes: nodes.length / width, groups: [...groups.values()].sort((a, b) => b.bytes - a.bytes) };
+  const repeatedStrings = [...stringValues.values()].filter((g) => g.count > 1)
+    .map((g) => ({ ...g, bytes: g.bytes - g.bytes / g.count })).sort((a, b) => b.bytes - a.bytes);
+  return { totalBytes, nodes: nodes.length / width, groups: [...groups.values()].sort((a, b) => b.bytes - a.bytes), repeatedStrings };
 }

@@ -19,7 +19,10 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export interface OperatorGauges {
   /** SparkDrivers by status.phase, summed over queues (`sparkdispatcher_drivers`). */
   phases: Map<string, number>;
+  /** V8 heap in use and committed, and memory outside it (buffers), from the process metrics. */
   heapUsedBytes: number | undefined;
+  heapTotalBytes: number | undefined;
+  externalBytes: number | undefined;
 }
 
 function sumBy(family: Family | undefined, label: string): Map<string, number> {
@@ -33,8 +36,13 @@ function sumBy(family: Family | undefined, label: string): Map<string, number> {
 
 export async function operatorGauges(operator: OperatorProcess): Promise<OperatorGauges> {
   const families = parsePrometheusText(await operator.metrics());
-  const heap = families.get('nodejs_heap_size_used_bytes')?.samples[0]?.value;
-  return { phases: sumBy(families.get('sparkdispatcher_drivers'), 'phase'), heapUsedBytes: heap };
+  const first = (name: string): number | undefined => families.get(name)?.samples[0]?.value;
+  return {
+    phases: sumBy(families.get('sparkdispatcher_drivers'), 'phase'),
+    heapUsedBytes: first('nodejs_heap_size_used_bytes'),
+    heapTotalBytes: first('nodejs_heap_size_total_bytes'),
+    externalBytes: first('nodejs_external_memory_bytes'),
+  };
 }
 
 /** Waits until at least `count` drivers are in `phase` (by the operator's own count). */

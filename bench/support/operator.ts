@@ -22,6 +22,16 @@ export interface OperatorOptions {
 
 export interface LogLine { level: number; msg: string }
 
+/** The most frequent of `lines`, `N × "message"`, IDs and numbers blanked so repeats count together. */
+export function topMessages(lines: readonly LogLine[], top = 3): string {
+  const byMessage = new Map<string, number>();
+  for (const line of lines) {
+    const shape = line.msg.replace(/[\w.-]*\d[\w.-]*/g, '…').slice(0, 120);
+    byMessage.set(shape, (byMessage.get(shape) ?? 0) + 1);
+  }
+  return [...byMessage].sort((a, b) => b[1] - a[1]).slice(0, top).map(([msg, n]) => `${n} × "${msg}"`).join('; ');
+}
+
 export interface OperatorProcess {
   readonly pid: number;
   readonly metricsUrl: string;
