@@ -19,15 +19,20 @@ export interface ClusterState {
   afterWrite(def: ResourceDef, type: EventType, stored: Obj): void;
 }
 
-/** The object as `def`'s version shows it: converted from storage, apiVersion and kind first. */
-export function view(def: ResourceDef, stored: Obj): Obj {
+/** The object as `def`'s version shows it, to read or to answer with: it shares the stored (frozen) parts. */
+export function readView(def: ResourceDef, stored: Obj): Obj {
   const converted = def.strategy.fromStorage ? def.strategy.fromStorage(stored) : stored;
-  return { apiVersion: apiVersionOf(def), kind: def.kind, ...without(clone(converted), ['apiVersion', 'kind']) };
+  return { apiVersion: apiVersionOf(def), kind: def.kind, ...without(converted, ['apiVersion', 'kind']) };
 }
 
-/** The storage form of an object written through `def`. */
+/** The object as `def`'s version shows it, as a copy the caller may change. */
+export function view(def: ResourceDef, stored: Obj): Obj {
+  return clone(readView(def, stored));
+}
+
+/** The storage form of `obj`, which the caller hands over to the store (it is not copied). */
 export function toStorage(def: ResourceDef, obj: Obj): Obj {
-  return def.strategy.toStorage ? def.strategy.toStorage(clone(obj)) : clone(obj);
+  return def.strategy.toStorage ? def.strategy.toStorage(obj) : obj;
 }
 
 export function nameOf(obj: Obj): string {

@@ -7,7 +7,7 @@ import { groupResource } from './resource.ts';
 import type { ResourceDef } from './resource.ts';
 import { conflict, notFound, success } from './status.ts';
 import { rfc3339 } from './time.ts';
-import { getStored, nameOf, pendingFinalizers, toStorage, view } from './cluster.ts';
+import { getStored, nameOf, pendingFinalizers, readView, toStorage, view } from './cluster.ts';
 import type { ClusterState } from './cluster.ts';
 
 export interface DeleteOptions {
@@ -53,7 +53,7 @@ function markDeleting(def: ResourceDef, obj: Obj, now: number): void {
 export function deleteObject(c: ClusterState, def: ResourceDef, namespace: string, name: string, opts: DeleteOptions): DeleteResult {
   const stored = getStored(c, def, namespace, name);
   if (!stored) throw notFound(groupResource(def), name);
-  const current = view(def, stored);
+  const current = readView(def, stored);
   const m = meta(current);
   const pre = opts.preconditions;
   if (pre?.uid !== undefined && pre.uid !== m.uid) {
@@ -69,12 +69,12 @@ export function deleteObject(c: ClusterState, def: ResourceDef, namespace: strin
     if (opts.dryRun) return { body: marked, code: 200, removed: false };
     const updated = c.store.update(def.storage, toStorage(def, marked));
     c.afterWrite(def, 'MODIFIED', updated);
-    return { body: view(def, updated), code: 200, removed: false };
+    return { body: readView(def, updated), code: 200, removed: false };
   }
   if (opts.dryRun) return { body: def.deleteReturnsObject ? current : success(groupResource(def), name, str(m.uid) ?? ''), code: 200, removed: false };
   const removed = c.store.remove(def.storage, stored);
   c.afterWrite(def, 'DELETED', removed);
-  const body = def.deleteReturnsObject ? view(def, removed) : success(groupResource(def), name, str(m.uid) ?? '');
+  const body = def.deleteReturnsObject ? readView(def, removed) : success(groupResource(def), name, str(m.uid) ?? '');
   return { body, code: 200, removed: true };
 }
 

@@ -38,8 +38,34 @@ export function without(obj: Obj, keys: readonly string[]): Obj {
   return out;
 }
 
+/**
+ * A deep copy of a JSON tree (plain objects, arrays, primitives; undefined members kept), several
+ * times faster than structuredClone, which every write used to spend most of its time in.
+ * Anything else (a Date, bytes) is copied by structuredClone.
+ */
 export function clone<T>(value: T): T {
-  return structuredClone(value);
+  return copy(value) as T;
+}
+
+function copy(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i += 1) out[i] = copy(value[i]);
+    return out;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
+  const out: Obj = {};
+  for (const key in value) if (Object.hasOwn(value, key)) out[key] = copy((value as Obj)[key]);
+  return out;
+}
+
+/** Freezes a JSON tree in place (stored objects are shared, never changed); frozen parts are skipped. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+  return value;
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -13,7 +13,7 @@ import type { ResourceDef } from './resource.ts';
 import {
   ApiError, badRequest, conflict, failure, invalid as invalidError, notFound, unsupportedMediaType,
 } from './status.ts';
-import { getStored, view } from './cluster.ts';
+import { getStored, readView } from './cluster.ts';
 import type { ClusterState } from './cluster.ts';
 import { createObject, updateObject } from './write.ts';
 import type { WriteOptions, WriteResult } from './write.ts';
@@ -96,7 +96,8 @@ export function patchObject(c: ClusterState, def: ResourceDef, req: PatchRequest
     if (m.name === undefined) m.name = req.name;
     return { object: createObject(c, def, req.namespace, body, opts), created: true };
   }
-  const current = view(def, stored);
+  // Read-only: every patch type builds a new object and shares the unchanged (frozen) parts.
+  const current = readView(def, stored);
   const patched = apply(req.type, current, patch);
   if (!isObj(patched)) throw badRequest('the patched object is not a JSON object');
   const patchedRv = meta(patched).resourceVersion;

@@ -10,13 +10,13 @@ import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } 
 import type { FieldSelector, LabelSelector } from './selectors.ts';
 import { badRequest, expired, notFound } from './status.ts';
 import { objectKey } from './store.ts';
-import { getStored, nameOf, namespaceOf, view } from './cluster.ts';
+import { getStored, nameOf, namespaceOf, readView } from './cluster.ts';
 import type { ClusterState } from './cluster.ts';
 
 export function getObject(c: ClusterState, def: ResourceDef, namespace: string, name: string): Obj {
   const stored = getStored(c, def, namespace, name);
   if (!stored) throw notFound(groupResource(def), name);
-  return view(def, stored);
+  return readView(def, stored);
 }
 
 export interface Filter { labels: LabelSelector; fields: FieldSelector }
@@ -81,7 +81,7 @@ export function listObjects(c: ClusterState, def: ResourceDef, namespace: string
   }
   const keyOf = (o: Obj): string => objectKey(def.namespaced ? namespaceOf(o) : '', nameOf(o));
   const all = c.store.list(def.storage, def.namespaced ? namespace : undefined)
-    .map((o) => view(def, o))
+    .map((o) => readView(def, o))
     .filter((o) => matches(def, filter, o) && keyOf(o) > start);
   const items = limit > 0 ? all.slice(0, limit) : all;
   const page: ListPage = { items, resourceVersion: String(listRv) };

@@ -1,8 +1,10 @@
 // The object store: one global, monotonically increasing resourceVersion (like etcd's revision),
 // objects kept in storage form per bucket, and a bounded history of watch events so watches can
-// resume from a resourceVersion until it falls out of the window (then 410 Gone).
+// resume from a resourceVersion until it falls out of the window (then 410 Gone). Stored objects
+// are frozen and shared: reads hand them out without copying, and whoever needs to change one
+// works on a copy (`view` in cluster.ts) and writes that back.
 
-import { clone, meta } from './json.ts';
+import { deepFreeze, meta } from './json.ts';
 import type { Obj } from './json.ts';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -59,12 +61,12 @@ export class Store {
     return b;
   }
 
+  /** The stored (frozen) object. */
   get(storage: string, namespace: string, name: string): Obj | undefined {
-    const o = this.buckets.get(storage)?.get(objectKey(namespace, name));
-    return o ? clone(o) : undefined;
+    return this.buckets.get(storage)?.get(objectKey(namespace, name));
   }
 
-  /** Objects of a bucket (one namespace, or all when undefined), sorted by key like etcd. */
+  /** Stored (frozen) objects of a bucket (one namespace, or all when undefined), sorted by key like etcd. */
   list(storage: string, namespace?: string): Obj[] {
     const b = this.buckets.get(storage);
     if (!b) return [];
@@ -72,13 +74,13 @@ export class Store {
     return [...b.entries()]
       .filter(([k]) => k.startsWith(prefix))
       .sort(([a], [c]) => (a < c ? -1 : a > c ? 1 : 0))
-      .map(([, o]) => clone(o));
+      .map(([, o]) => o);
   }
 
   /** Objects of a bucket (one namespace, or all) that `match` (it sees the stored object: read only). */
   filter(storage: string, namespace: string | undefined, match: (obj: Readonly<Obj>) => boolean): Obj[] {
     const prefix = namespace === undefined ? '' : `${namespace}/`;
-    return [...(this.buckets.get(storage)?.entries() ?? [])].filter(([k, o]) => k.startsWith(prefix) && match(o)).map(([, o]) => clone(o));
+    return [...(this.buckets.get(storage)?.entries() ?? [])].filter(([k, o]) => k.startsWith(prefix) && match(o)).map(([, o]) => o);
   }
 
   count(storage: string, namespace?: string): number {
@@ -90,10 +92,10 @@ export class Store {
     return n;
   }
 
+  /** Stores `obj` (the caller hands it over: it is frozen from here on) with the next resourceVersion. */
   private record(type: EventType, storage: string, obj: Obj, previous?: Obj): Obj {
     this.rv += 1;
-    meta(obj).resourceVersion = String(this.rv);
-    const stored = clone(obj);
+    const stored = deepFreeze({ ...obj, metadata: { ...meta(obj), resourceVersion: String(this.rv) } });
     if (type === 'DELETED') this.bucket(storage).delete(keyOf(stored));
     else this.bucket(storage).set(keyOf(stored), stored);
     const event: StoreEvent = { type, rv: this.rv, storage, object: stored };
@@ -104,7 +106,7 @@ export class Store {
       this.compactedRv = dropped.at(-1)?.rv ?? this.compactedRv;
     }
     for (const l of [...this.listeners]) l(event);
-    return clone(stored);
+    return stored;
   }
 
   create(storage: string, obj: Obj): Obj {

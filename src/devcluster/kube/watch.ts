@@ -11,7 +11,7 @@ import { expired } from './status.ts';
 import type { StoreEvent } from './store.ts';
 import { buildTable } from './table.ts';
 import type { IncludeObject } from './table.ts';
-import { namespaceOf, view } from './cluster.ts';
+import { namespaceOf, readView } from './cluster.ts';
 import type { ClusterState } from './cluster.ts';
 import { matches } from './read.ts';
 import type { Filter } from './read.ts';
@@ -74,13 +74,13 @@ export function startWatch(c: ClusterState, req: WatchRequest, res: ServerRespon
   const send = (type: WatchType, o: Obj): void => write({ type, object: encode(o) });
   const deliver = (e: StoreEvent): void => {
     if (e.storage !== def.storage) return;
-    const cur = view(def, e.object);
+    const cur = readView(def, e.object);
     const curMatch = inScope(cur) && matches(def, req.filter, cur);
     if (e.type !== 'MODIFIED') {
       if (curMatch) send(e.type, cur);
       return;
     }
-    const prev = e.previous ? view(def, e.previous) : undefined;
+    const prev = e.previous ? readView(def, e.previous) : undefined;
     const prevMatch = prev !== undefined && inScope(prev) && matches(def, req.filter, prev);
     if (curMatch) send(prevMatch ? 'MODIFIED' : 'ADDED', cur);
     else if (prevMatch) send('DELETED', cur);
@@ -93,7 +93,7 @@ export function startWatch(c: ClusterState, req: WatchRequest, res: ServerRespon
 
   if (fromList) {
     for (const o of c.store.list(def.storage, def.namespaced ? req.namespace : undefined)) {
-      const v = view(def, o);
+      const v = readView(def, o);
       if (matches(def, req.filter, v)) send('ADDED', v);
     }
     if (req.sendInitialEvents && req.allowBookmarks) {

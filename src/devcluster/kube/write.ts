@@ -13,7 +13,7 @@ import {
   alreadyExists, badRequest, conflict, forbidden as forbiddenError, invalid as invalidError, notFound,
 } from './status.ts';
 import { rfc3339 } from './time.ts';
-import { getStored, nameOf, pendingFinalizers, toStorage, view } from './cluster.ts';
+import { getStored, nameOf, pendingFinalizers, readView, toStorage } from './cluster.ts';
 import type { ClusterState } from './cluster.ts';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -111,10 +111,10 @@ export function createObject(c: ClusterState, def: ResourceDef, namespace: strin
   def.strategy.applyDefaults?.(obj);
   reject(def, nameOf(obj), [...validateObjectMeta(m, def.namespaced, def.nameRule), ...def.strategy.validate(obj, undefined, ctx)]);
   if (getStored(c, def, namespace, nameOf(obj))) throw alreadyExists(groupResource(def), nameOf(obj));
-  if (opts.dryRun) return view(def, toStorage(def, obj));
+  if (opts.dryRun) return readView(def, toStorage(def, obj));
   const stored = c.store.create(def.storage, toStorage(def, obj));
   c.afterWrite(def, 'ADDED', stored);
-  return view(def, stored);
+  return readView(def, stored);
 }
 
 /** Everything outside metadata (and status, when status is a subresource): what bumps generation. */
@@ -122,14 +122,11 @@ function specOf(def: ResourceDef, obj: Obj): Obj {
   return without(obj, def.statusSubresource ? ['metadata', 'apiVersion', 'kind', 'status'] : ['metadata', 'apiVersion', 'kind']);
 }
 
+/** Equal apart from resourceVersion and managedFields: such a write is a no-op. */
 function sameObject(a: Obj, b: Obj): boolean {
-  const strip = (o: Obj): Obj => {
-    const c = clone(o);
-    delete meta(c).resourceVersion;
-    delete meta(c).managedFields;
-    return c;
-  };
-  return deepEqual(strip(a), strip(b));
+  const ignored = ['resourceVersion', 'managedFields'];
+  return deepEqual(without(a, ['metadata']), without(b, ['metadata']))
+    && deepEqual(without(isObj(a.metadata) ? a.metadata : {}, ignored), without(isObj(b.metadata) ? b.metadata : {}, ignored));
 }
 
 function finalizerErrors(def: ResourceDef, obj: Obj, old: Obj): FieldError[] {
@@ -153,7 +150,7 @@ export function updateObject(
     }
     throw notFound(groupResource(def), name);
   }
-  const old = view(def, oldStored);
+  const old = readView(def, oldStored);
   const incoming = decode(def, body, opts);
   const im = meta(incoming);
   if (typeof im.name === 'string' && im.name !== '' && im.name !== name) {
@@ -200,9 +197,9 @@ export function updateObject(
     // The last finalizer is gone: the object is deleted.
     const removed = c.store.remove(def.storage, toStorage(def, obj));
     c.afterWrite(def, 'DELETED', removed);
-    return { object: view(def, removed), created: false };
+    return { object: readView(def, removed), created: false };
   }
   const stored = c.store.update(def.storage, toStorage(def, obj));
   c.afterWrite(def, 'MODIFIED', stored);
-  return { object: view(def, stored), created: false };
+  return { object: readView(def, stored), created: false };
 }

@@ -37,6 +37,8 @@ export interface TaskRecord {
   readonly updates: StatusUpdateStream;
   /** Set when the framework or the agent went away: executor updates are ignored from then on. */
   orphaned: boolean;
+  /** Whether its resources are in the agent's `used()` (it is the agent's and not terminal for the master). */
+  counted: boolean;
 }
 
 export interface StatusUpdateTiming { clock: Clock; minMs: number; maxMs: number }
@@ -137,6 +139,8 @@ export class Agent {
   private readonly tasks = new Map<string, TaskRecord>();
   private readonly dying = new Set<RunningCommandTask>();
   private readonly env: AgentEnvironment;
+  /** Kept up to date by `recount`: summing every task at each allocation is quadratic at scale. */
+  private usedTotal = Resources.empty();
 
   constructor(spec: AgentSpec, env: AgentEnvironment) {
     this.id = spec.id;
@@ -170,9 +174,15 @@ export class Agent {
 
   /** Resources of tasks the master does not yet know to be terminal, unallocated. */
   used(): Resources {
-    let used = Resources.empty();
-    for (const t of this.tasks.values()) if (!isTerminal(t.state)) used = used.plus(t.resources);
-    return used;
+    return this.usedTotal;
+  }
+
+  /** Brings `used()` up to date after the task's master state or its membership here may have changed. */
+  recount(record: TaskRecord): void {
+    const counts = !isTerminal(record.state) && this.tasks.get(taskKey(record.frameworkId, record.info.task_id.value)) === record;
+    if (counts === record.counted) return;
+    record.counted = counts;
+    this.usedTotal = counts ? this.usedTotal.plus(record.resources) : this.usedTotal.minus(record.resources);
   }
 
   sandboxDir(frameworkId: string, taskId: string, containerId: string): string {
@@ -190,9 +200,10 @@ export class Agent {
       containerId: task.containerId, sandboxDir, state: 'TASK_STAGING', statusUpdateState: undefined,
       statusUpdateUuid: undefined, statuses: [], agentState: 'TASK_STAGING', running: undefined,
       updates: new StatusUpdateStream(this.env.retry, (status) => this.env.forward(record, status, record.agentState)),
-      orphaned: false,
+      orphaned: false, counted: false,
     };
     this.tasks.set(taskKey(frameworkId, taskId), record);
+    this.recount(record);
     linkLatestRun(sandboxDir, task.containerId);
     record.running = this.env.launch({
       task: task.info, frameworkId, agentId: this.id, frameworkUser: task.framework.user, sandboxDir,
@@ -211,7 +222,10 @@ export class Agent {
   /** Forwards an ACK to the task's stream; drops the task once its terminal update is ACKed. */
   acknowledge(record: TaskRecord, uuid: Uint8Array): void {
     const popped = record.updates.acknowledge(uuid);
-    if (popped && isTerminal(popped.state)) this.tasks.delete(taskKey(record.frameworkId, record.info.task_id.value));
+    if (popped && isTerminal(popped.state)) {
+      this.tasks.delete(taskKey(record.frameworkId, record.info.task_id.value));
+      this.recount(record);
+    }
   }
 
   /** The framework resubscribed: resend every pending head at once. */
@@ -244,6 +258,7 @@ export class Agent {
     record.orphaned = true;
     record.updates.stop();
     this.tasks.delete(taskKey(record.frameworkId, record.info.task_id.value));
+    this.recount(record);
     const running = record.running;
     if (running) {
       this.dying.add(running);

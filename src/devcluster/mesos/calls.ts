@@ -34,7 +34,7 @@ export function handleCall(master: MasterCore, framework: Framework, call: Call)
       if (!roles) return ACCEPTED; // an invalid or unsubscribed role drops the whole call
       master.filters.clearRoles(framework.id, roles);
       for (const role of roles) framework.suppressed.delete(role);
-      master.allocate();
+      master.requestAllocation();
       return ACCEPTED;
     }
     case 'SUPPRESS': {

@@ -88,6 +88,8 @@ export class Framework {
   readonly tasks = new Map<string, TaskRecord>();
   readonly unreachableTasks = new Map<string, { record: TaskRecord; status: TaskStatus }>();
   readonly completedTasks: TaskRecord[] = [];
+  /** Calls received from this framework by type (SUBSCRIBE included), for `/metrics/snapshot`. */
+  readonly calls = new Map<string, number>();
   registeredTime: number;
   reregisteredTime: number | undefined;
   unregisteredTime: number | undefined;
@@ -119,6 +121,10 @@ export class Framework {
 
   get partitionAware(): boolean {
     return this.capable('PARTITION_AWARE');
+  }
+
+  countCall(type: string): void {
+    this.calls.set(type, (this.calls.get(type) ?? 0) + 1);
   }
 
   send(event: Event): void {

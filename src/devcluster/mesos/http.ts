@@ -1,7 +1,7 @@
 // The emulator's HTTP surface: the v1 scheduler endpoint with the real master's status codes,
 // check order and plain-text bodies (§1.5), the streaming SUBSCRIBE response, `/state`,
-// `/slaves`, the files API over the whole work dir (the real master has none; a convenience), and
-// `/health`.
+// `/slaves`, the files API over the whole work dir (the real master has none; a convenience),
+// `/metrics/snapshot` and `/health`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CodecError, CONTENT_TYPE, decodeCall, type WireFormat } from '../../mesos/codec.ts';
 import type { Call } from '../../mesos/types.ts';
@@ -11,6 +11,7 @@ import { confine, serveFiles, json, text } from './files.ts';
 import { EventStream } from './framework.ts';
 import { uuidString } from './ids.ts';
 import type { MasterCore } from './master.ts';
+import { metricsSnapshot } from './metrics.ts';
 import { masterAgents, masterState } from './state.ts';
 import { validateCall } from './validation.ts';
 
@@ -51,6 +52,7 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   if (SCHEDULER_PATHS.has(path)) return scheduler(ctx, req, res);
   if (STATE_PATHS.has(path)) return json(res, masterState(ctx.core()));
   if (AGENTS_PATHS.has(path)) return json(res, masterAgents(ctx.core()));
+  if (path === '/metrics/snapshot') return json(res, metricsSnapshot(ctx.core()));
   const files = /^\/files\/(browse|read|download)(?:\.json)?$/.exec(path);
   const workDir = ctx.core().config.workDir;
   if (files?.[1]) return serveFiles(files[1], url.searchParams, (requested) => confine(requested, workDir), res);
@@ -125,6 +127,7 @@ async function scheduler(ctx: HttpContext, req: IncomingMessage, res: ServerResp
   if (streamIdHeader !== framework.stream.streamId) {
     return text(res, 400, `The stream ID '${String(streamIdHeader)}' included in this request didn't match the stream ID currently associated with framework ID ${framework.id}`);
   }
+  framework.countCall(call.type ?? 'UNKNOWN');
   const result = handleCall(core, framework, call);
   return text(res, result.status, result.body ?? '');
 }

@@ -60,6 +60,7 @@ export class MasterCore {
   private offerCounter = 0;
   private agentCounter = 0;
   private cancelAllocationTimer: (() => void) | undefined;
+  private allocationRequested = false;
 
   constructor(config: MasterConfig) {
     this.config = config;
@@ -209,6 +210,7 @@ export class MasterCore {
     for (const record of [...framework.tasks.values()]) {
       if (!isTerminal(record.state)) {
         record.state = 'TASK_KILLED';
+        this.agents.get(record.agentId)?.recount(record);
         record.statuses.push(this.masterStatus(record.info.task_id.value, 'TASK_KILLED', 'REASON_FRAMEWORK_REMOVED', 'Framework removed', record.agentId));
       }
       framework.complete(record);
@@ -221,19 +223,32 @@ export class MasterCore {
 
   // ---- offers
 
+  /**
+   * An allocation pass soon, after the calls already received: as the real allocator does, a
+   * burst of REVIVEs (one per submission, from some schedulers) costs one pass, not one each.
+   */
+  requestAllocation(): void {
+    if (this.allocationRequested) return;
+    this.allocationRequested = true;
+    setImmediate(() => {
+      this.allocationRequested = false;
+      this.allocate();
+    }).unref();
+  }
+
   /** One allocation pass over all agents; new offers go out as one OFFERS event per framework. */
   allocate(): void {
-    const candidates = [...this.frameworks.values()]
+    const wanting = [...this.frameworks.values()]
       .filter((f) => f.connected)
-      .map((f) => ({
-        frameworkId: f.id,
-        roles: f.roles.filter((r) => !f.suppressed.has(r)),
-        gpuCapable: f.capable('GPU_RESOURCES'),
-        cpusHeld: this.cpusHeld(f),
-      }))
+      .map((f) => ({ f, roles: f.roles.filter((r) => !f.suppressed.has(r)) }))
       .filter((c) => c.roles.length > 0);
-    if (candidates.length === 0) return;
-    const agents = [...this.agents.values()].map((a) => ({ id: a.id, available: this.available(a), hasGpus: a.hasGpus }));
+    if (wanting.length === 0) return;
+    // What each holds only orders several frameworks; adding it up over every task is not free.
+    const candidates = wanting.map(({ f, roles }) => ({
+      frameworkId: f.id, roles, gpuCapable: f.capable('GPU_RESOURCES'), cpusHeld: wanting.length > 1 ? this.cpusHeld(f) : 0,
+    }));
+    const offered = this.offeredByAgent();
+    const agents = [...this.agents.values()].map((a) => ({ id: a.id, available: this.available(a, offered.get(a.id)), hasGpus: a.hasGpus }));
     const created = allocate(agents, candidates, this.filters, this.clock.now(), this.config.minAllocatable);
     const byFramework = new Map<string, Offer[]>();
     for (const n of created) {
@@ -248,11 +263,21 @@ export class MasterCore {
     for (const [id, offers] of byFramework) this.frameworks.get(id)?.send({ type: 'OFFERS', offers: { offers } });
   }
 
-  /** total − used − offered on the agent, unallocated. */
-  available(agent: Agent): Resources {
-    let offered = Resources.empty();
-    for (const o of this.offers.values()) if (o.agentId === agent.id) offered = offered.plus(o.resources);
-    return agent.total.minus(agent.used().allocatedTo(undefined)).minus(offered.allocatedTo(undefined));
+  /** total − used − offered (what `offeredByAgent` says for it) on the agent, unallocated. */
+  private available(agent: Agent, offered: Resources | undefined): Resources {
+    const free = agent.total.minus(agent.used().allocatedTo(undefined));
+    return offered === undefined ? free : free.minus(offered.allocatedTo(undefined));
+  }
+
+  /** What is out in offers, per agent. */
+  private offeredByAgent(): Map<string, Resources> {
+    const byAgent = new Map<string, Resources[]>();
+    for (const o of this.offers.values()) {
+      const list = byAgent.get(o.agentId);
+      if (list === undefined) byAgent.set(o.agentId, [o.resources]);
+      else list.push(o.resources);
+    }
+    return new Map([...byAgent].map(([id, list]) => [id, Resources.sum(list)]));
   }
 
   private cpusHeld(framework: Framework): number {
@@ -311,6 +336,7 @@ export class MasterCore {
     if (!framework || framework.tasks.get(record.info.task_id.value) !== record) return;
     // Once terminal, the master's task state no longer changes.
     if (!isTerminal(record.state)) record.state = latestState;
+    this.agents.get(record.agentId)?.recount(record);
     record.statusUpdateState = status.state;
     record.statusUpdateUuid = status.uuid;
     const last = record.statuses[record.statuses.length - 1];

@@ -52,8 +52,7 @@ export function masterAgents(master: MasterCore): Json {
 
 function agentJson(master: MasterCore, agent: Agent): Json {
   const used = agent.used();
-  let offered = Resources.empty();
-  for (const o of master.offers.values()) if (o.agentId === agent.id) offered = offered.plus(o.resources);
+  const offered = Resources.sum([...master.offers.values()].filter((o) => o.agentId === agent.id).map((o) => o.resources));
   return {
     id: agent.id,
     pid: `slave(1)@127.0.0.1:${agent.port}`,
@@ -81,10 +80,8 @@ function reservedByRole(total: Resources): Record<string, Json> {
 function frameworkJson(f: Framework): Json {
   const seconds = (ms: number | undefined): number => (ms ?? 0) / 1000;
   const live = [...f.tasks.values()];
-  let used = Resources.empty();
-  for (const t of live) if (!isTerminal(t.state)) used = used.plus(t.resources);
-  let offered = Resources.empty();
-  for (const o of f.offers.values()) offered = offered.plus(o.resources);
+  const used = Resources.sum(live.filter((t) => !isTerminal(t.state)).map((t) => t.resources));
+  const offered = Resources.sum([...f.offers.values()].map((o) => o.resources));
   const counters: Record<string, number> = {};
   for (const state of TASK_STATE_COUNTERS) counters[state] = live.filter((t) => t.state === state).length;
   const json: Json = {

@@ -50,6 +50,18 @@ export function prune(obj: Obj, schema: Schema): string[] {
   return unknown;
 }
 
+/** The properties of each schema node that have a default (most have none), found once. */
+const defaultedProperties = new WeakMap<Schema, [string, Schema][]>();
+
+function withDefaults(s: Schema): [string, Schema][] {
+  let list = defaultedProperties.get(s);
+  if (list === undefined) {
+    list = Object.entries(s.properties ?? {}).filter(([, prop]) => prop.default !== undefined);
+    defaultedProperties.set(s, list);
+  }
+  return list;
+}
+
 function defaultNode(value: unknown, s: Schema | undefined): void {
   if (!s) return;
   if (Array.isArray(value)) {
@@ -57,9 +69,9 @@ function defaultNode(value: unknown, s: Schema | undefined): void {
     return;
   }
   if (!isObj(value)) return;
-  for (const [key, prop] of Object.entries(s.properties ?? {})) {
+  for (const [key, prop] of withDefaults(s)) {
     const missing = !Object.hasOwn(value, key) || (value[key] === null && prop.nullable !== true);
-    if (missing && prop.default !== undefined) value[key] = clone(prop.default);
+    if (missing) value[key] = clone(prop.default);
   }
   for (const key of Object.keys(value)) defaultNode(value[key], propertySchema(s, key));
 }

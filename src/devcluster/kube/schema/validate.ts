@@ -38,11 +38,23 @@ function enumText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
+const patterns = new Map<string, RegExp>();
+
+/** Compiled once per pattern: every write of a resource checks the same few. */
+function patternOf(pattern: string): RegExp {
+  let re = patterns.get(pattern);
+  if (re === undefined) {
+    re = new RegExp(pattern, 'u');
+    patterns.set(pattern, re);
+  }
+  return re;
+}
+
 function validateString(value: string, s: Schema, path: string, errs: FieldError[]): void {
   const length = [...value].length;
   if (s.maxLength !== undefined && length > s.maxLength) errs.push(tooLong(path, s.maxLength));
   if (s.minLength !== undefined && length < s.minLength) errs.push(invalid(path, value, `${path} in body should be at least ${s.minLength} chars long`));
-  if (s.pattern !== undefined && !new RegExp(s.pattern, 'u').test(value)) errs.push(invalid(path, value, `${path} in body should match '${s.pattern}'`));
+  if (s.pattern !== undefined && !patternOf(s.pattern).test(value)) errs.push(invalid(path, value, `${path} in body should match '${s.pattern}'`));
   const check = s.format ? FORMATS[s.format] : undefined;
   if (check && !check(value)) errs.push(typeInvalid(path, value, `${path} in body must be of type ${s.format}: ${JSON.stringify(value)}`));
 }

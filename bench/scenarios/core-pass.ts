@@ -1,14 +1,24 @@
 // Times one scheduling pass of the scheduler core: N queued drivers (mixed sizes, a fifth with
-// constraints) against M offers (mixed sizes, two roles, agent attributes). Reports; never fails.
-// Run: npx node bench/scheduler-pass.ts
+// constraints) against M offers (mixed sizes, two roles, agent attributes), every launch building
+// its full TaskInfo. Two offer mixes: small agents, where about a third of the queue fits, and
+// large ones, where about two thirds do. The core is loaded from the build under test (SMD_DIST).
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Offer } from '../../src/mesos/types.ts';
+import type * as SchedulerCore from '../../src/scheduler/index.ts';
+import type { DriverSpec } from '../../src/scheduler/index.ts';
+import { operatorDist } from '../support/operator.ts';
+import { median, type Report } from '../support/report.ts';
 
-import type { Offer } from '../src/mesos/types.ts';
-import { createScheduler, parseDispatcherConfig, step, type DispatcherConfig, type DriverSpec } from '../src/scheduler/index.ts';
+type Core = typeof SchedulerCore;
 
-const GOALS_MS: Record<string, number> = { '10000x1000': 50, '100000x5000': 500 };
-// The first passes run while V8 is still compiling the hot paths; a long-running operator
-// does not. Report the cold first pass, then the median of the warm ones. Each trial gets a
-// fresh scheduler, all built before any pass is timed.
+export interface CoreWorkload { drivers: number; offers: number; mix: 'a third fits' | 'two thirds fit'; warmups: number; trials: number }
+
+export const CORE_WORKLOADS: readonly CoreWorkload[] = [
+  { drivers: 10_000, offers: 1_000, mix: 'a third fits', warmups: 4, trials: 15 },
+  { drivers: 10_000, offers: 1_000, mix: 'two thirds fit', warmups: 4, trials: 15 },
+  { drivers: 100_000, offers: 5_000, mix: 'a third fits', warmups: 2, trials: 5 },
+];
 
 // A small deterministic generator, so every run measures the same workload.
 function lcg(seed: number): () => number {
@@ -45,10 +55,17 @@ function driverSpecs(count: number, rand: () => number): DriverSpec[] {
   });
 }
 
-function offers(count: number, rand: () => number): Offer[] {
+/** Agent sizes (cpus, MiB) of each mix. */
+const SIZES = {
+  'a third fits': { cpus: [2, 4, 8, 16], mem: [4096, 8192, 16384, 32768, 65536] },
+  'two thirds fit': { cpus: [4, 8, 16, 32], mem: [16384, 24576, 32768, 65536, 65536] },
+};
+
+function offers(count: number, mix: CoreWorkload['mix'], rand: () => number): Offer[] {
+  const sizes = SIZES[mix];
   return Array.from({ length: count }, (_, i) => {
-    const cpus = pick(rand, [2, 4, 8, 16]);
-    const mem = pick(rand, [4096, 8192, 16384, 32768, 65536]);
+    const cpus = pick(rand, sizes.cpus);
+    const mem = pick(rand, sizes.mem);
     const reserved = Math.floor(cpus / 4);
     return {
       id: { value: `offer-${i}` },
@@ -73,51 +90,45 @@ function offers(count: number, rand: () => number): Offer[] {
   });
 }
 
-function configFor(): DispatcherConfig {
-  const parsed = parseDispatcherConfig({
+export async function loadCore(): Promise<Core> {
+  return (await import(pathToFileURL(path.join(operatorDist(), 'scheduler', 'index.js')).href)) as Core;
+}
+
+/**
+ * The first passes run while V8 is still compiling the hot paths; a long-running operator does
+ * not. Reports the median of the warm passes, with the fastest and the cold first one. Each trial
+ * gets a fresh scheduler, all built before any pass is timed.
+ */
+export function runCorePass(report: Report, core: Core, w: CoreWorkload): void {
+  const parsed = core.parseDispatcherConfig({
     'spark.master': 'zk://zk:2181/mesos', 'spark.mesos.dispatcher.queue.urgent': '10',
     'spark.mesos.dispatcher.queue.batch': '-1', 'spark.mesos.maxDrivers': '1000000',
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-  return parsed.config;
-}
-
-function run(driverCount: number, offerCount: number, warmups: number, trials: number): void {
-  const config = configFor();
-  const specs = driverSpecs(driverCount, lcg(7));
-  const batch = offers(offerCount, lcg(11));
+  const specs = driverSpecs(w.drivers, lcg(7));
+  const batch = offers(w.offers, w.mix, lcg(11));
   const admitStart = performance.now();
-  const states = Array.from({ length: warmups + trials }, () => {
-    const state = createScheduler(config);
-    step(state, { type: 'Subscribed', frameworkId: 'fw-1' }, 0);
-    for (const spec of specs) step(state, { type: 'DriverSubmitted', spec }, 1);
+  const states = Array.from({ length: w.warmups + w.trials }, () => {
+    const state = core.createScheduler(parsed.config);
+    core.step(state, { type: 'Subscribed', frameworkId: 'fw-1' }, 0);
+    for (const spec of specs) core.step(state, { type: 'DriverSubmitted', spec }, 1);
     return state;
   });
-  const admitUs = ((performance.now() - admitStart) / states.length / driverCount) * 1000;
+  const admitUs = ((performance.now() - admitStart) / states.length / w.drivers) * 1000;
   const passTimes: number[] = [];
   let coldMs = 0;
   let launched = 0;
   states.forEach((state, trial) => {
     const start = performance.now();
-    const effects = step(state, { type: 'OffersReceived', offers: batch }, 2);
+    const effects = core.step(state, { type: 'OffersReceived', offers: batch }, 2);
     const elapsed = performance.now() - start;
     if (trial === 0) coldMs = elapsed;
-    if (trial >= warmups) passTimes.push(elapsed);
+    if (trial >= w.warmups) passTimes.push(elapsed);
     launched = effects.reduce((n, e) => n + (e.type === 'LaunchTasks' ? e.tasks.length : 0), 0);
   });
   passTimes.sort((a, b) => a - b);
-  const label = `${driverCount}x${offerCount}`;
-  const median = passTimes[Math.floor(passTimes.length / 2)] ?? 0;
-  console.log(`${label.padEnd(12)} pass: median ${median.toFixed(1)} ms, min ${(passTimes[0] ?? 0).toFixed(1)} ms, ` +
-    `cold ${coldMs.toFixed(1)} ms (goal < ${GOALS_MS[label]} ms); launched ${launched} of ${driverCount}; ` +
-    `admission ${admitUs.toFixed(1)} µs/driver`);
-}
-
-// A benchmark reports; it never fails the build.
-for (const [drivers, offers, warmups, trials] of [[10_000, 1_000, 4, 15], [100_000, 5_000, 2, 5]] as const) {
-  try {
-    run(drivers, offers, warmups, trials);
-  } catch (error) {
-    console.log(`${drivers}x${offers}: benchmark failed: ${String(error)}`);
-  }
+  report.add({
+    key: `core.pass ${w.drivers}x${w.offers} (${w.mix})`, value: median(passTimes), unit: 'ms',
+    detail: `(min ${(passTimes[0] ?? 0).toFixed(1)} ms, cold ${coldMs.toFixed(1)} ms; launched ${launched} of ${w.drivers}; admission ${admitUs.toFixed(1)} µs/driver)`,
+  });
 }

@@ -1,0 +1,67 @@
+// The API emulator's raw write ceiling: how many SparkDriver writes per second a fresh emulator
+// in this process answers, with one watch open (as a controller keeps), when nothing but this
+// client writes. Creates use the benchmark's manifests; status patches are a launched driver's
+// status written as a merge patch on /status, each on an existing object.
+import { startKubeApiServer } from '../../src/devcluster/kube/server.ts';
+import { readCrd } from './cluster.ts';
+import { driverManifest, KubeLoad } from './kube-load.ts';
+import { drainWatch } from './watch-drain.ts';
+
+export interface WriteCeiling {
+  createsPerSecond: number;
+  statusPatchesPerSecond: number;
+  /** CPU time of this process (emulator and client) per write: steadier than rates on a shared machine. */
+  createCpuMicros: number;
+  statusPatchCpuMicros: number;
+  /** Everything written, per second of writing. */
+  writesPerSecond: number;
+}
+
+export function launchedStatus(name: string, nowMs: number): string {
+  const at = new Date(Math.floor(nowMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return JSON.stringify({
+    status: {
+      observedGeneration: 1, phase: 'Launched', submissionId: name, queue: 'default', frameworkId: 'bench-framework-0000',
+      currentAttempt: { taskId: name, agentId: 'bench-agent-S0', launchTime: at, lastUpdateTime: at, mesos: { state: 'TASK_RUNNING' } },
+      conditions: [
+        { type: 'Accepted', status: 'True', reason: 'Queued', message: 'admitted to queue default', lastTransitionTime: at, observedGeneration: 1 },
+        { type: 'Launched', status: 'True', reason: 'TaskRunning', message: 'TASK_RUNNING', lastTransitionTime: at, observedGeneration: 1 },
+      ],
+    },
+  });
+}
+
+export async function measureWriteCeiling(count: number, concurrency = 16): Promise<WriteCeiling> {
+  const kube = await startKubeApiServer({ crds: [await readCrd()] });
+  const watch = await drainWatch(kube.url);
+  const load = new KubeLoad(kube.url, concurrency);
+  try {
+    const names = Array.from({ length: count }, (_, i) => `ceiling-${String(i).padStart(6, '0')}`);
+    const bodies = names.map((name) => driverManifest(name, { cores: 1, memoryMb: 1024 }));
+    const createStart = performance.now();
+    const createCpu = process.cpuUsage();
+    const created = await load.burst(names.map((name, i) => () => load.create(name, bodies[i] as string)), concurrency);
+    const createMs = performance.now() - createStart;
+    const createCpuMicros = cpuMicros(process.cpuUsage(createCpu)) / count;
+    const statuses = names.map((name) => launchedStatus(name, Date.now()));
+    const patchStart = performance.now();
+    const patchCpu = process.cpuUsage();
+    const patched = await load.burst(names.map((name, i) => () => load.patchStatus(name, statuses[i] as string)), concurrency);
+    const patchMs = performance.now() - patchStart;
+    const statusPatchCpuMicros = cpuMicros(process.cpuUsage(patchCpu)) / count;
+    const failures = created.filter((c) => c.status !== 201).length + patched.filter((code) => code !== 200).length;
+    if (failures > 0) throw new Error(`${failures} of the ceiling's writes failed`);
+    return {
+      createsPerSecond: (count * 1000) / createMs,
+      statusPatchesPerSecond: (count * 1000) / patchMs,
+      createCpuMicros, statusPatchCpuMicros,
+      writesPerSecond: (2 * count * 1000) / (createMs + patchMs),
+    };
+  } finally {
+    watch.close();
+    await load.close();
+    await kube.close();
+  }
+}
+
+const cpuMicros = (usage: NodeJS.CpuUsage): number => usage.user + usage.system;

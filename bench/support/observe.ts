@@ -1,0 +1,80 @@
+// Reading the system from outside while a scenario runs: the operator's drivers-by-phase gauge
+// and process metrics, the Mesos master's call counters, and polling until a condition holds.
+import { parsePrometheusText, type Family } from '../../test/support/prometheus-text.ts';
+import type { OperatorProcess } from './operator.ts';
+
+/** Polls `probe` every `everyMs` until it returns a value; throws after `timeoutMs`. */
+export async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number, everyMs = 500): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (performance.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface OperatorGauges {
+  /** SparkDrivers by status.phase, summed over queues (`sparkdispatcher_drivers`). */
+  phases: Map<string, number>;
+  /** V8 heap in use and committed, and memory outside it (buffers), from the process metrics. */
+  heapUsedBytes: number | undefined;
+  heapTotalBytes: number | undefined;
+  externalBytes: number | undefined;
+}
+
+function sumBy(family: Family | undefined, label: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const sample of family?.samples ?? []) {
+    const key = sample.labels[label] ?? '';
+    out.set(key, (out.get(key) ?? 0) + sample.value);
+  }
+  return out;
+}
+
+export async function operatorGauges(operator: OperatorProcess): Promise<OperatorGauges> {
+  const families = parsePrometheusText(await operator.metrics());
+  const first = (name: string): number | undefined => families.get(name)?.samples[0]?.value;
+  return {
+    phases: sumBy(families.get('sparkdispatcher_drivers'), 'phase'),
+    heapUsedBytes: first('nodejs_heap_size_used_bytes'),
+    heapTotalBytes: first('nodejs_heap_size_total_bytes'),
+    externalBytes: first('nodejs_external_memory_bytes'),
+  };
+}
+
+/** Waits until at least `count` drivers are in `phase` (by the operator's own count). */
+export function untilPhase(operator: OperatorProcess, phase: string, count: number, timeoutMs: number): Promise<OperatorGauges> {
+  return until(async () => {
+    const gauges = await operatorGauges(operator);
+    return (gauges.phases.get(phase) ?? 0) >= count ? gauges : undefined;
+  }, `${count} drivers ${phase}`, timeoutMs, 1000);
+}
+
+/** The master's `/metrics/snapshot`. */
+export async function mesosMetrics(masterUrl: string): Promise<Record<string, number>> {
+  const response = await fetch(`${masterUrl}/metrics/snapshot`);
+  return (await response.json()) as Record<string, number>;
+}
+
+/** Calls of `type` (e.g. `revive`) summed over every framework. */
+export function callsOfType(snapshot: Record<string, number>, type: string): number {
+  let n = 0;
+  for (const [key, value] of Object.entries(snapshot)) if (key.startsWith('master/frameworks/') && key.endsWith(`/calls/${type}`)) n += value;
+  return n;
+}
+
+/** RSS once it has stopped moving: sampled every second until two samples are within 1 %. */
+export async function settledMemory(operator: OperatorProcess, timeoutMs = 20_000): Promise<{ rss: number; peak: number }> {
+  let last = await operator.memory();
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    await sleep(1000);
+    const now = await operator.memory();
+    if (Math.abs(now.rss - last.rss) <= last.rss * 0.01) return now;
+    last = now;
+  }
+  return last;
+}
