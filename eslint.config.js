@@ -20,7 +20,7 @@ export default tseslint.config(
     files: ['src/scheduler/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['node:*', 'undici', 'prom-client', '@kubernetes/*', 'pino', '../mesos/*.ts', '!../mesos/types.ts', '../kube/*', '../devcluster/*'], message: 'src/scheduler is the pure core: no I/O or adapter imports.' },
+        { group: ['node:*', 'undici', 'prom-client', '@kubernetes/*', 'pino', '../mesos/*.ts', '!../mesos/types.ts', '../kube/*', '../sparkdriver/*', '../devcluster/*'], message: 'src/scheduler is the pure core: no I/O or adapter imports.' },
       ] }],
       'no-restricted-properties': ['error',
         { object: 'Date', property: 'now', message: 'Time comes in as an argument.' },

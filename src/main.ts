@@ -11,7 +11,7 @@ import { Operator } from './operator/operator.ts';
 import { KubeSubmissionStore } from './operator/submission-store.ts';
 import { ScheduledDrivers } from './scheduled/scheduled-drivers.ts';
 import { createMetrics, startMetricsServer } from './metrics/index.ts';
-import { SPARK_DRIVER } from './kube/sparkdriver.ts';
+import { SPARK_DRIVER } from './sparkdriver/sparkdriver.ts';
 import { isNotFound } from './kube/api-error.ts';
 import { cachedUiDrivers, startUiServer } from './ui/index.ts';
 import type { UiSnapshot } from './ui/index.ts';

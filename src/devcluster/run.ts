@@ -18,8 +18,8 @@ import { startKubeApiServer } from './kube/server.ts';
 import { startMesosMaster, type EmulatedMesosMaster } from './mesos/index.ts';
 import { ZooKeeperEnsemble, zooKeeperInstalled } from './zookeeper.ts';
 import { createKubeClient, type KubeObject } from '../kube/kube-client.ts';
-import { sparkDriverCrd } from '../kube/crd.ts';
-import { SPARK_DRIVER, SPARK_DRIVER_API_VERSION } from '../kube/sparkdriver.ts';
+import { sparkDriverCrd } from '../sparkdriver/crd.ts';
+import { SPARK_DRIVER, SPARK_DRIVER_API_VERSION } from '../sparkdriver/sparkdriver.ts';
 import { scheduledCrd } from '../scheduled/crd.ts';
 import { SCHEDULED_SPARK_DRIVER } from '../scheduled/scheduled-spark-driver.ts';
 

@@ -6,8 +6,8 @@
 
 import { TERMINAL_TASK_STATES } from '../mesos/types.ts';
 import type { SandboxReader } from '../mesos/sandbox-files.ts';
-import type { SparkDriver } from '../kube/sparkdriver.ts';
-import type { AttemptStatus } from '../kube/sparkdriver-status.ts';
+import type { SparkDriver } from '../sparkdriver/sparkdriver.ts';
+import type { AttemptStatus } from '../sparkdriver/sparkdriver-status.ts';
 
 export const LOG_FILES = ['stdout', 'stderr'] as const;
 export type LogFile = (typeof LOG_FILES)[number];

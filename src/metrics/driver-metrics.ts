@@ -5,8 +5,8 @@
 
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { KubeObject } from '../kube/kube-client.ts';
-import { PHASES } from '../kube/sparkdriver-status.ts';
-import { queueOfResource } from '../kube/sparkdriver-submission.ts';
+import { PHASES } from '../sparkdriver/sparkdriver-status.ts';
+import { queueOfResource } from '../sparkdriver/sparkdriver-submission.ts';
 import { TASK_STATE_RULES, type DriverStatus, type Effect, type Outcome, type Phase } from '../scheduler/index.ts';
 
 /** What the observer needs of a driver's spec: when it was submitted (epoch ms). */

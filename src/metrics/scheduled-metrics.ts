@@ -3,7 +3,7 @@
 // reconcile does not count twice). Every series exists from the start.
 
 import { Counter, type Registry } from 'prom-client';
-import { OUTCOMES, type SparkDriverOutcome } from '../kube/sparkdriver-status.ts';
+import { OUTCOMES, type SparkDriverOutcome } from '../sparkdriver/sparkdriver-status.ts';
 import type { ScheduledObserver } from '../scheduled/controller.ts';
 import { MISSED_REASONS, type MissedReason } from '../scheduled/plan.ts';
 

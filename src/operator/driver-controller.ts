@@ -5,15 +5,15 @@
 import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { isConflict, isNotFound, KubeApiError } from '../kube/api-error.ts';
-import { finishedAtMs, fromResourceStatus, isFinished } from '../kube/driver-status.ts';
+import { finishedAtMs, fromResourceStatus, isFinished } from '../sparkdriver/driver-status.ts';
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { KubeClient, KubeObject, ObjectRef } from '../kube/kube-client.ts';
 import type { ReconcileResult } from '../kube/reconcile-runner.ts';
 import type { DriverStatus } from '../scheduler/index.ts';
-import { parseSparkDriver, SPARK_DRIVER } from '../kube/sparkdriver.ts';
-import type { SparkDriver } from '../kube/sparkdriver.ts';
-import { submissionIdOf, toDriverRecord } from '../kube/sparkdriver-submission.ts';
+import { parseSparkDriver, SPARK_DRIVER } from '../sparkdriver/sparkdriver.ts';
+import type { SparkDriver } from '../sparkdriver/sparkdriver.ts';
+import { submissionIdOf, toDriverRecord } from '../sparkdriver/sparkdriver-submission.ts';
 import type { SchedulerLoop } from './scheduler-loop.ts';
 import type { StatusWriter } from './status-writer.ts';
 

@@ -6,7 +6,7 @@
 // runs and the last scheduled time are read from the runs themselves, so a run created just before
 // a crash is adopted, and a schedule edit counts from when it was first seen (no catch-up).
 
-import { rfc3339 } from '../kube/driver-conditions.ts';
+import { rfc3339 } from '../sparkdriver/driver-conditions.ts';
 import { dueTimes } from './due-times.ts';
 import { runName, type Run } from './runs.ts';
 import { scheduleOf, type ScheduledSparkDriver } from './scheduled-spark-driver.ts';

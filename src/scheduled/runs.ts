@@ -4,9 +4,9 @@
 // scheduled time again gets AlreadyExists instead of a second run. Pure.
 
 import type { KubeObject } from '../kube/kube-client.ts';
-import { rfc3339 } from '../kube/driver-conditions.ts';
-import { SPARK_DRIVER, SPARK_DRIVER_API_VERSION } from '../kube/sparkdriver.ts';
-import { OUTCOMES, PHASES, type SparkDriverOutcome, type SparkDriverPhase } from '../kube/sparkdriver-status.ts';
+import { rfc3339 } from '../sparkdriver/driver-conditions.ts';
+import { SPARK_DRIVER, SPARK_DRIVER_API_VERSION } from '../sparkdriver/sparkdriver.ts';
+import { OUTCOMES, PHASES, type SparkDriverOutcome, type SparkDriverPhase } from '../sparkdriver/sparkdriver-status.ts';
 import { SCHEDULED_SPARK_DRIVER, SCHEDULED_SPARK_DRIVER_API_VERSION, type ScheduledSparkDriver } from './scheduled-spark-driver.ts';
 
 /** On every run: the name of the ScheduledSparkDriver that created it. */

@@ -2,8 +2,8 @@
 // suspended, which is what was asked), Stalled when its schedule or time zone cannot be used,
 // Reconciling never (a schedule has no rollout to wait for). Pure.
 
-import { mergeOwnedConditions, rfc3339 } from '../kube/driver-conditions.ts';
-import type { Condition } from '../kube/sparkdriver-status.ts';
+import { mergeOwnedConditions, rfc3339 } from '../sparkdriver/driver-conditions.ts';
+import type { Condition } from '../sparkdriver/sparkdriver-status.ts';
 import { SCHEDULED_CONDITION_TYPES } from './scheduled-status.ts';
 
 export type ScheduleState =

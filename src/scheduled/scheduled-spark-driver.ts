@@ -3,7 +3,7 @@
 // SparkDriver spec validated by SparkDriver's own schema. Pure: parsing and types only.
 
 import { z } from 'zod';
-import { SPARK_DRIVER, sparkDriverSpecSchema, fieldPath, type ParseResult, type SparkDriverMetadata } from '../kube/sparkdriver.ts';
+import { SPARK_DRIVER, sparkDriverSpecSchema, fieldPath, type ParseResult, type SparkDriverMetadata } from '../sparkdriver/sparkdriver.ts';
 import { parseSchedule, SCHEDULE_PATTERN, type CronSchedule } from './cron-schedule.ts';
 import { scheduledStatusSchema, type ScheduledSparkDriverStatus } from './scheduled-status.ts';
 

@@ -3,7 +3,7 @@
 // time, the recent runs with their outcome, what was missed, and kstatus conditions.
 
 import { z } from 'zod';
-import { conditionSchema, OUTCOMES, PHASES, time as dateTime } from '../kube/sparkdriver-status.ts';
+import { conditionSchema, OUTCOMES, PHASES, time as dateTime } from '../sparkdriver/sparkdriver-status.ts';
 
 /** Runs listed in `status.recentRuns`, newest first. */
 export const MAX_RECENT_RUNS = 10;

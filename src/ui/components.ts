@@ -2,7 +2,7 @@
 // badges, the Mesos state cell and the links of one attempt. Everything goes through `html`, so
 // every value is escaped. Pure.
 
-import type { MesosTaskStatus } from '../kube/sparkdriver-status.ts';
+import type { MesosTaskStatus } from '../sparkdriver/sparkdriver-status.ts';
 import { firstLine, formatDate, formatRelative, timeMs } from './format.ts';
 import { externalLink, html, internalLink, type Fragment, type Html } from './html.ts';
 import { driverFrameworkId, historyUrl, sandboxUrl, type AttemptRef } from './links.ts';

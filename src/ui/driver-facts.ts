@@ -2,8 +2,8 @@
 // class, current attempt and the attempt reference its links are built from, plus the lookup of
 // a driver by submission ID or resource name. Pure.
 
-import type { AttemptStatus, SparkDriverPhase } from '../kube/sparkdriver-status.ts';
-import { queueOfResource } from '../kube/sparkdriver-submission.ts';
+import type { AttemptStatus, SparkDriverPhase } from '../sparkdriver/sparkdriver-status.ts';
+import { queueOfResource } from '../sparkdriver/sparkdriver-submission.ts';
 import { baseName } from './format.ts';
 import type { AttemptRef } from './links.ts';
 import { submissionIdOfResource, type UiDriver, type UiSnapshot } from './snapshot.ts';

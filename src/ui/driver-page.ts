@@ -3,8 +3,8 @@
 // properties (queue, supervise, retry policy), launched state, retry state, attempt history with
 // each attempt's logs, and conditions. Pure.
 
-import { effectiveSparkProperties } from '../kube/sparkdriver.ts';
-import type { AttemptStatus } from '../kube/sparkdriver-status.ts';
+import { effectiveSparkProperties } from '../sparkdriver/sparkdriver.ts';
+import type { AttemptStatus } from '../sparkdriver/sparkdriver-status.ts';
 import { SUPERVISE_KEY } from '../scheduler/driver.ts';
 import {
   dataTable, historyLink, keyValueTable, logLink, mesosState, mono, NONE, outcomeBadge, phaseBadge, sandboxLink, time,

@@ -3,7 +3,7 @@
 // table shows them, one page of each. One pass over the snapshot and a sort of the matches only,
 // so thousands of drivers stay fast. Pure.
 
-import { PHASES, type SparkDriverPhase } from '../kube/sparkdriver-status.ts';
+import { PHASES, type SparkDriverPhase } from '../sparkdriver/sparkdriver-status.ts';
 import { appNameOf, currentAttemptOf, idOf, mainClassOf, phaseOf, queueOf, resourceNameOf } from './driver-facts.ts';
 import { timeMs } from './format.ts';
 import type { UiDriver, UiSnapshot } from './snapshot.ts';

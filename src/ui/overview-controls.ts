@@ -2,7 +2,7 @@
 // auto-refresh) with a refresh link, the lookup of one driver by submission ID or resource name,
 // and the pager under a table. Plain GET forms and links: no scripts. Pure.
 
-import { PHASES } from '../kube/sparkdriver-status.ts';
+import { PHASES } from '../sparkdriver/sparkdriver-status.ts';
 import { mono } from './components.ts';
 import { html, type Html } from './html.ts';
 import { UI_TITLE } from './layout.ts';

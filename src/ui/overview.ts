@@ -5,7 +5,7 @@
 // driver's page, its current attempt's logs, its Mesos sandbox and its history server entry;
 // then the scheduled drivers. Pure: snapshot and query in, HTML out.
 
-import type { AttemptStatus, SparkDriverPhase } from '../kube/sparkdriver-status.ts';
+import type { AttemptStatus, SparkDriverPhase } from '../sparkdriver/sparkdriver-status.ts';
 import {
   dataTable, driverLink, folded, historyLink, logLink, mesosState, mono, NONE, outcomeBadge, sandboxLink, time, type Column,
 } from './components.ts';

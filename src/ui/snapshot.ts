@@ -3,9 +3,9 @@
 // it. `uiDriverFrom` fills that in from a resource and the dispatcher configuration;
 // `cachedUiDrivers` does it once per version of each resource.
 
-import { parseSparkDriver, type SparkDriver } from '../kube/sparkdriver.ts';
+import { parseSparkDriver, type SparkDriver } from '../sparkdriver/sparkdriver.ts';
 import type { ScheduledSparkDriver } from '../scheduled/scheduled-spark-driver.ts';
-import { propertyProblem, submissionIdOf, toSubmission } from '../kube/sparkdriver-submission.ts';
+import { propertyProblem, submissionIdOf, toSubmission } from '../sparkdriver/sparkdriver-submission.ts';
 import { resolveRetryPolicy, type RetryPolicy } from '../scheduler/backoff.ts';
 import type { DispatcherConfig } from '../scheduler/config.ts';
 import { specFromSubmission, taskIdFor } from '../scheduler/driver.ts';

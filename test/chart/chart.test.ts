@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { CRD_FILE } from '../../src/kube/crd.ts';
+import { CRD_FILE } from '../../src/sparkdriver/crd.ts';
 import { SCHEDULED_CRD_FILE } from '../../src/scheduled/crd.ts';
 import { CHART, CI_VALUES, MONITORING_API, NAMESPACE, find, helm, label, render, templateArgs } from './helm.ts';
 import type { Manifest } from './helm.ts';

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { SPARK_DRIVER } from '../../src/kube/sparkdriver.ts';
+import { SPARK_DRIVER } from '../../src/sparkdriver/sparkdriver.ts';
 import { CASES } from './fixtures.ts';
 import { HEALTH_SCRIPT, LUA, REPO, hasLua, runHealthScript, type Health } from './lua.ts';
 

@@ -4,9 +4,9 @@
 // this one list, so the three cannot disagree.
 
 import type { Attempt, DriverStatus, FinishReason, Outcome, TaskStatusSummary } from '../../src/scheduler/driver.ts';
-import { invalidSpecStatus, toResourceStatus } from '../../src/kube/driver-status.ts';
-import { SPARK_DRIVER_API_VERSION } from '../../src/kube/sparkdriver.ts';
-import type { SparkDriverStatus } from '../../src/kube/sparkdriver-status.ts';
+import { invalidSpecStatus, toResourceStatus } from '../../src/sparkdriver/driver-status.ts';
+import { SPARK_DRIVER_API_VERSION } from '../../src/sparkdriver/sparkdriver.ts';
+import type { SparkDriverStatus } from '../../src/sparkdriver/sparkdriver-status.ts';
 
 export type ArgoHealth = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
 export type KStatus = 'InProgress' | 'Current' | 'Failed' | 'Terminating';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluate } from '@marcbachmann/cel-js';
 import { parse } from 'yaml';
-import { SPARK_DRIVER, SPARK_DRIVER_API_VERSION } from '../../src/kube/sparkdriver.ts';
+import { SPARK_DRIVER, SPARK_DRIVER_API_VERSION } from '../../src/sparkdriver/sparkdriver.ts';
 import { CASES, type KStatus } from './fixtures.ts';
 import { REPO } from './lua.ts';
 

@@ -4,8 +4,8 @@
 // re-implemented here, applied to the status the operator writes in every phase, and to a
 // ScheduledSparkDriver's. Also the condition conventions kstatus and `kubectl wait` rely on.
 
-import { parseSparkDriver } from '../../src/kube/sparkdriver.ts';
-import { CONDITION_TYPES, type Condition } from '../../src/kube/sparkdriver-status.ts';
+import { parseSparkDriver } from '../../src/sparkdriver/sparkdriver.ts';
+import { CONDITION_TYPES, type Condition } from '../../src/sparkdriver/sparkdriver-status.ts';
 import { CASES, type KStatus } from './fixtures.ts';
 import { plan } from '../../src/scheduled/plan.ts';
 import { scheduledSpecSchema } from '../../src/scheduled/scheduled-spark-driver.ts';

@@ -4,8 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmulatedMesosMaster } from '../../src/devcluster/mesos/index.ts';
-import { parseSparkDriver, SPARK_DRIVER, SPARK_DRIVER_API_VERSION, type SparkDriver } from '../../src/kube/sparkdriver.ts';
-import type { AttemptStatus, SparkDriverStatus } from '../../src/kube/sparkdriver-status.ts';
+import { parseSparkDriver, SPARK_DRIVER, SPARK_DRIVER_API_VERSION, type SparkDriver } from '../../src/sparkdriver/sparkdriver.ts';
+import type { AttemptStatus, SparkDriverStatus } from '../../src/sparkdriver/sparkdriver-status.ts';
 
 export const FW = 'fw-logs-0000';
 

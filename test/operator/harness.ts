@@ -6,7 +6,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createKubeClient } from '../../src/kube/kube-client.ts';
 import type { KubeClient } from '../../src/kube/kube-client.ts';
-import { CRD_FILE, sparkDriverCrd } from '../../src/kube/crd.ts';
+import { CRD_FILE, sparkDriverCrd } from '../../src/sparkdriver/crd.ts';
 import { SCHEDULED_CRD_FILE } from '../../src/scheduled/crd.ts';
 import { startMesosMaster } from '../../src/devcluster/mesos/index.ts';
 import type { EmulatedMesosMaster } from '../../src/devcluster/mesos/index.ts';

@@ -4,7 +4,7 @@
 // recording it, and a failover (including two leaders at once), never make a run twice; deleting
 // the schedule deletes its runs (the emulator's garbage collector).
 import { KubeApiError } from '../../src/kube/api-error.ts';
-import { SPARK_DRIVER } from '../../src/kube/sparkdriver.ts';
+import { SPARK_DRIVER } from '../../src/sparkdriver/sparkdriver.ts';
 import { withOverrides } from '../kube/kube-harness.ts';
 import type { Json } from '../devcluster/kube/support.ts';
 import { waitFor } from '../support/wait.ts';

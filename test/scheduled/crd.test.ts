@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { sparkDriverOpenApiSchema } from '../../src/kube/crd.ts';
+import { sparkDriverOpenApiSchema } from '../../src/sparkdriver/crd.ts';
 import { SCHEDULED_CRD_FILE, scheduledCrd, scheduledCrdYaml, withoutTransitionRules } from '../../src/scheduled/crd.ts';
 import type { Json } from '../devcluster/kube/support.ts';
 

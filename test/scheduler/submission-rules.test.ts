@@ -2,8 +2,8 @@
 // (hand-picked edges, the inputs that once could never start, and generated strings), with the
 // same message; the totals likewise.
 import fc from 'fast-check';
-import { sparkDriverOpenApiSchema } from '../../src/kube/crd.ts';
-import { parseSparkDriverSpec } from '../../src/kube/sparkdriver.ts';
+import { sparkDriverOpenApiSchema } from '../../src/sparkdriver/crd.ts';
+import { parseSparkDriverSpec } from '../../src/sparkdriver/sparkdriver.ts';
 import { validateRules } from '../../src/devcluster/kube/schema/cel.ts';
 import type { Schema } from '../../src/devcluster/kube/schema/schema.ts';
 import {

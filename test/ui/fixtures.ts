@@ -2,9 +2,9 @@
 // builds them (the core's DriverStatus through toResourceStatus, step by step so the attempt
 // history is real), plus a hostile driver and one full of secrets.
 
-import { invalidSpecStatus, toResourceStatus } from '../../src/kube/driver-status.ts';
-import { parseSparkDriver, SPARK_DRIVER, SPARK_DRIVER_API_VERSION, type SparkDriver } from '../../src/kube/sparkdriver.ts';
-import type { SparkDriverStatus } from '../../src/kube/sparkdriver-status.ts';
+import { invalidSpecStatus, toResourceStatus } from '../../src/sparkdriver/driver-status.ts';
+import { parseSparkDriver, SPARK_DRIVER, SPARK_DRIVER_API_VERSION, type SparkDriver } from '../../src/sparkdriver/sparkdriver.ts';
+import type { SparkDriverStatus } from '../../src/sparkdriver/sparkdriver-status.ts';
 import type { TaskState, TaskStatusReason } from '../../src/mesos/types.ts';
 import { parseDispatcherConfig, type DispatcherConfig } from '../../src/scheduler/config.ts';
 import type { Attempt, DriverStatus, TaskStatusSummary } from '../../src/scheduler/driver.ts';

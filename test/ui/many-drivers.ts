@@ -1,7 +1,7 @@
 // Thousands of drivers for the listing tests and the UI benchmark: mostly finished (some failed
 // with a long multi-line fetch error, as Mesos reports them), the rest queued, launched or
 // retrying, over three queues, each built the way the operator writes its status.
-import type { SparkDriver } from '../../src/kube/sparkdriver.ts';
+import type { SparkDriver } from '../../src/sparkdriver/sparkdriver.ts';
 import { attempt, makeResource, summary, T0 } from './fixtures.ts';
 
 const QUEUES = ['default', 'urgent', 'batch'] as const;

@@ -3,7 +3,7 @@
 // properties on the command line. Also the escaping primitives and `uiDriverFrom`.
 
 import { planDriverTask, specFromSubmission } from '../../src/scheduler/index.ts';
-import { toSubmission } from '../../src/kube/sparkdriver-submission.ts';
+import { toSubmission } from '../../src/sparkdriver/sparkdriver-submission.ts';
 import { escapeHtml, html, render, safeHttpUrl } from '../../src/ui/html.ts';
 import { formatDate, formatDuration } from '../../src/ui/format.ts';
 import { maskCommandLine, maskEntries, maskValue } from '../../src/ui/mask.ts';

@@ -6,8 +6,8 @@ import type { TaskStatusReason } from '../../src/mesos/types.ts';
 import type { Attempt, DriverStatus, FinishReason, Outcome, TaskStatusSummary } from '../../src/scheduler/driver.ts';
 import {
   finishedAtMs, fromResourceStatus, invalidSpecStatus, isFinished, toResourceStatus, type StatusContext,
-} from '../../src/kube/driver-status.ts';
-import { sparkDriverStatusSchema, type SparkDriverStatus } from '../../src/kube/sparkdriver-status.ts';
+} from '../../src/sparkdriver/driver-status.ts';
+import { sparkDriverStatusSchema, type SparkDriverStatus } from '../../src/sparkdriver/sparkdriver-status.ts';
 
 const T0 = Date.parse('2024-03-01T10:00:00Z');
 const ctx = (nowMs: number, extra: Partial<StatusContext> = {}): StatusContext =>

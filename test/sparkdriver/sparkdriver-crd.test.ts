@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { CRD_FILE, sparkDriverCrd, sparkDriverCrdYaml, sparkDriverOpenApiSchema } from '../../src/kube/crd.ts';
+import { CRD_FILE, sparkDriverCrd, sparkDriverCrdYaml, sparkDriverOpenApiSchema } from '../../src/sparkdriver/crd.ts';
 import { toStructural, type JsonSchema } from '../../src/kube/structural-schema.ts';
 import type { Json } from '../devcluster/kube/support.ts';
 

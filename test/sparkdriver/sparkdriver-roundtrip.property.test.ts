@@ -8,8 +8,8 @@ import { TASK_STATES, TASK_STATUS_REASONS } from '../../src/mesos/types.ts';
 import { resolveRetryPolicy, SPARK_RETRY_POLICY } from '../../src/scheduler/backoff.ts';
 import type { Attempt, DriverStatus, FinishReason, Outcome, TaskStatusSummary } from '../../src/scheduler/driver.ts';
 import { transition, type DriverEvent, type DriverFacts } from '../../src/scheduler/state-machine.ts';
-import { fromResourceStatus, toResourceStatus } from '../../src/kube/driver-status.ts';
-import { sparkDriverStatusSchema, TASK_STATUS_SOURCES, type SparkDriverStatus } from '../../src/kube/sparkdriver-status.ts';
+import { fromResourceStatus, toResourceStatus } from '../../src/sparkdriver/driver-status.ts';
+import { sparkDriverStatusSchema, TASK_STATUS_SOURCES, type SparkDriverStatus } from '../../src/sparkdriver/sparkdriver-status.ts';
 
 const OUTCOMES: Outcome[] = ['succeeded', 'failed', 'killed', 'lost', 'error', 'rejected'];
 const FINISH_REASONS: FinishReason[] = [

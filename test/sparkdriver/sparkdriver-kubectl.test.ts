@@ -8,10 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { CRD_FILE } from '../../src/kube/crd.ts';
-import { fromResourceStatus, toResourceStatus } from '../../src/kube/driver-status.ts';
-import { parseSparkDriver, SPARK_DRIVER } from '../../src/kube/sparkdriver.ts';
-import { submissionIdOf, toDriverRecord } from '../../src/kube/sparkdriver-submission.ts';
+import { CRD_FILE } from '../../src/sparkdriver/crd.ts';
+import { fromResourceStatus, toResourceStatus } from '../../src/sparkdriver/driver-status.ts';
+import { parseSparkDriver, SPARK_DRIVER } from '../../src/sparkdriver/sparkdriver.ts';
+import { submissionIdOf, toDriverRecord } from '../../src/sparkdriver/sparkdriver-submission.ts';
 import type { DriverStatus } from '../../src/scheduler/driver.ts';
 import { startEmulator, type Emulator, type Json } from '../devcluster/kube/support.ts';
 

@@ -5,9 +5,9 @@ import fc from 'fast-check';
 import { specFromSubmission, type DriverSpec } from '../../src/scheduler/driver.ts';
 import { restoreScheduler } from '../../src/scheduler/recovery.ts';
 import { driverView } from '../../src/scheduler/scheduler.ts';
-import { toResourceStatus } from '../../src/kube/driver-status.ts';
-import { fieldPath, parseSparkDriver, parseSparkDriverSpec, type SparkDriver } from '../../src/kube/sparkdriver.ts';
-import { submissionIdOf, toDriverRecord, toSubmission } from '../../src/kube/sparkdriver-submission.ts';
+import { toResourceStatus } from '../../src/sparkdriver/driver-status.ts';
+import { fieldPath, parseSparkDriver, parseSparkDriverSpec, type SparkDriver } from '../../src/sparkdriver/sparkdriver.ts';
+import { submissionIdOf, toDriverRecord, toSubmission } from '../../src/sparkdriver/sparkdriver-submission.ts';
 import { makeConfig } from '../scheduler/fixtures.ts';
 
 const APP = 'http://repo/app.jar';
