@@ -3,7 +3,7 @@
 // knowing about metrics. It changes nothing else: results and errors pass through unchanged.
 
 import type { CallType } from '../mesos/types.ts';
-import type { MesosPort } from '../operator/scheduler-loop.ts';
+import type { MesosPort } from '../mesos/mesos-port.ts';
 import { systemClock, type Clock } from '../runtime/clock.ts';
 import type { MesosMetrics } from './mesos-metrics.ts';
 

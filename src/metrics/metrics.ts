@@ -12,6 +12,8 @@ import type { Effect } from '../scheduler/index.ts';
 import { createControllerMetrics, type ControllerSources, type ReconcileOutcome } from './controller-metrics.ts';
 import { createDriverMetrics, type SpecLookup } from './driver-metrics.ts';
 import { createMesosMetrics, type ObservedMesosEvent } from './mesos-metrics.ts';
+import { instrumentMesosPort } from './mesos-port.ts';
+import type { MesosPort } from '../mesos/mesos-port.ts';
 import { createScheduledMetrics } from './scheduled-metrics.ts';
 import type { ScheduledObserver } from '../scheduled/controller.ts';
 import { buildInfo, registerBuildInfo, type BuildInfo } from './build-info.ts';
@@ -54,6 +56,8 @@ export interface DispatcherMetrics {
   readonly observeReconcile: (key: string, outcome: ReconcileOutcome, durationMs: number) => void;
   /** Adds or replaces scrape-time sources. */
   readonly bindSources: (sources: MetricSources) => void;
+  /** Times every call the wrapped port makes (observeMesosCall). */
+  readonly instrumentMesos: (port: MesosPort) => MesosPort;
   /** The ScheduledSparkDriver controller's runs and missed times. */
   readonly scheduled: ScheduledObserver;
 }
@@ -84,6 +88,7 @@ export function createMetrics(options: MetricsOptions = {}): DispatcherMetrics {
       guarded(log, 'observeMesosCall', () => mesos.observeMesosCall(call, durationMs, ok, offers)),
     observeReconcile: (key, outcome, durationMs) =>
       guarded(log, 'observeReconcile', () => controllerMetrics.observeReconcile(key, outcome, durationMs)),
+    instrumentMesos: (port) => instrumentMesosPort(port, { observeMesosCall: (call, ms, ok, offers) => mesos.observeMesosCall(call, ms, ok, offers) }, clock),
     bindSources: (more) => {
       sources = { ...sources, ...more };
     },

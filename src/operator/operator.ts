@@ -19,14 +19,32 @@ import type { WireFormat } from '../mesos/codec.ts';
 import type { FrameworkInfo } from '../mesos/types.ts';
 import { restoreScheduler } from '../scheduler/index.ts';
 import type { DispatcherConfig, DriverRecord } from '../scheduler/index.ts';
-import { instrumentMesosPort } from '../metrics/index.ts';
-import type { DispatcherMetrics } from '../metrics/index.ts';
+import type { MesosPort } from '../mesos/mesos-port.ts';
+import type { Outcome as ReconcileOutcome } from '../kube/reconcile-runner.ts';
+import type { WorkQueueStats } from '../kube/work-queue.ts';
+import type { KubeObject } from '../kube/kube-client.ts';
+import type { Effect } from '../scheduler/index.ts';
 import { DriverController } from './driver-controller.ts';
 import { SchedulerLoop } from './scheduler-loop.ts';
 import type { CrashPoint } from './scheduler-loop.ts';
 import { StatusWriter } from './status-writer.ts';
 
 export const FRAMEWORK_ID_KEY = 'frameworkId';
+
+/** What the operator reports as it works and what it lets be read at any time (the metrics). */
+export interface OperatorObserver {
+  readonly observeEffects: (effects: readonly Effect[], specOf?: (id: string) => { readonly submittedAtMs: number } | undefined) => void;
+  readonly observeMesosEvent: (event: SchedulerEvent) => void;
+  readonly observeReconcile: (key: string, outcome: ReconcileOutcome, durationMs: number) => void;
+  readonly bindSources: (sources: {
+    drivers?: () => Iterable<KubeObject>;
+    workQueue?: () => WorkQueueStats | undefined;
+    leader?: () => boolean;
+    workers?: () => { active: number; max: number } | undefined;
+  }) => void;
+  /** The Mesos calls as the scheduler loop makes them, wrapped (to be timed). */
+  readonly instrumentMesos: (port: MesosPort) => MesosPort;
+}
 
 export interface OperatorOptions {
   kube: KubeClient;
@@ -47,7 +65,7 @@ export interface OperatorOptions {
   leaderElection?: { leaseName: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
   workers?: number;
   /** Observers fed from the loop, the Mesos client and the reconcile workers. */
-  metrics?: DispatcherMetrics;
+  metrics?: OperatorObserver;
   clock: Clock;
   random: Random;
   log: Logger;
@@ -185,7 +203,7 @@ export class Operator {
       },
     });
     const loop: SchedulerLoop = new SchedulerLoop({
-      state: restored.state, sink: writer, mesos: metrics ? instrumentMesosPort(client, metrics, this.o.clock) : client,
+      state: restored.state, sink: writer, mesos: metrics ? metrics.instrumentMesos(client) : client,
       clock: this.o.clock, log: log.child({ component: 'scheduler' }), recordedTaskIds: recorded, mayAct: () => this.mayUseMesos(),
       ...(this.o.atCrashPoint !== undefined && { atCrashPoint: this.o.atCrashPoint }),
       ...(metrics !== undefined && { onEffects: (effects) => metrics.observeEffects(effects, (id) => loop.view(id)?.spec) }),

@@ -7,45 +7,15 @@ import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { backoffDelayMs, type BackoffPolicy } from '../runtime/backoff.ts';
 import { launchOperation } from '../mesos/calls.ts';
-import type { OfferOperation, TaskInfo } from '../mesos/types.ts';
+import type { MesosPort } from '../mesos/mesos-port.ts';
+import type { TaskInfo } from '../mesos/types.ts';
 import { driverView, step } from '../scheduler/index.ts';
 import { planBatch, type BatchPlan } from './batch.ts';
+import type { StatusSink, StatusWrite } from './status-writer.ts';
 import { logTransitions } from './transition-log.ts';
 import type {
-  DriverResourceRef, DriverSpec, DriverStatus, Effect, SchedulerInput, SchedulerState, TaskRef,
+  DriverSpec, DriverStatus, Effect, SchedulerInput, SchedulerState, TaskRef,
 } from '../scheduler/index.ts';
-
-/** One status write; `intent` writes record a new attempt and must not be blind. */
-export interface StatusWrite {
-  submissionId: string;
-  resource: DriverResourceRef | undefined;
-  queue: string;
-  status: DriverStatus;
-  intent: boolean;
-}
-
-export interface StatusSink {
-  /**
-   * Writes the statuses. Resolves once each was tried, with the submission IDs of the launch
-   * intents that did not take (their launches must be withheld). Any other write that did not
-   * take is retried in the background, with the driver's newest status, until it does.
-   */
-  persist(writes: readonly StatusWrite[]): Promise<ReadonlySet<string>>;
-  /** Undefined when the driver's newest status is recorded; else resolves once it is. */
-  pending(submissionId: string): Promise<void> | undefined;
-  forget(submissionId: string): void;
-}
-
-/** The Mesos calls the core's effects turn into (the scheduler client provides them). */
-export interface MesosPort {
-  accept(offerIds: string[], operations: OfferOperation[], filters?: { refuse_seconds?: number }): Promise<void>;
-  decline(offerIds: string[], filters?: { refuse_seconds?: number }): Promise<void>;
-  kill(taskId: string, agentId?: string): Promise<void>;
-  reconcile(tasks: { taskId: string; agentId?: string }[]): Promise<void>;
-  revive(): Promise<void>;
-  suppress(): Promise<void>;
-  acknowledgeUpdate(taskId: string, agentId: string, uuid: Uint8Array): Promise<void>;
-}
 
 /** Tries of a KILL or RECONCILE that fails, and the waits between them. */
 const CALL_RETRIES = 5;

@@ -16,9 +16,30 @@ import type { KubeClient, KubeObject, ObjectRef } from '../kube/kube-client.ts';
 import { parseSparkDriver, SPARK_DRIVER } from '../sparkdriver/sparkdriver.ts';
 import type { SparkDriver } from '../sparkdriver/sparkdriver.ts';
 import type { SparkDriverStatus } from '../sparkdriver/sparkdriver-status.ts';
-import { compareProgress } from '../scheduler/index.ts';
+import { compareProgress, type DriverResourceRef, type DriverStatus } from '../scheduler/index.ts';
 import { newerResourceVersion, replacingMergePatch } from './merge-patch.ts';
-import type { StatusSink, StatusWrite } from './scheduler-loop.ts';
+
+/** One status write; `intent` writes record a new attempt and must not be blind. */
+export interface StatusWrite {
+  submissionId: string;
+  resource: DriverResourceRef | undefined;
+  queue: string;
+  status: DriverStatus;
+  intent: boolean;
+}
+
+export interface StatusSink {
+  /**
+   * Writes the statuses. Resolves once each was tried, with the submission IDs of the launch
+   * intents that did not take (their launches must be withheld). Any other write that did not
+   * take is retried in the background, with the driver's newest status, until it does.
+   */
+  persist(writes: readonly StatusWrite[]): Promise<ReadonlySet<string>>;
+  /** Undefined when the driver's newest status is recorded; else resolves once it is. */
+  pending(submissionId: string): Promise<void> | undefined;
+  forget(submissionId: string): void;
+}
+
 
 export interface StatusWriterOptions {
   kube: KubeClient;

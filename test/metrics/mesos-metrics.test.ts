@@ -3,7 +3,7 @@
 import type { SchedulerEvent } from '../../src/mesos/scheduler-client.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { instrumentMesosPort } from '../../src/metrics/mesos-port.ts';
-import type { MesosPort } from '../../src/operator/scheduler-loop.ts';
+import type { MesosPort } from '../../src/mesos/mesos-port.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
 import { histogramOf, valueOf } from '../support/prometheus-text.ts';
 import { makeOffer, taskStatus } from '../scheduler/fixtures.ts';

@@ -10,7 +10,8 @@ import { startMesosMaster, type EmulatedMesosMaster } from '../../src/devcluster
 import { MesosSchedulerClient } from '../../src/mesos/scheduler-client.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { instrumentMesosPort } from '../../src/metrics/mesos-port.ts';
-import { SchedulerLoop, type StatusSink } from '../../src/operator/scheduler-loop.ts';
+import { SchedulerLoop } from '../../src/operator/scheduler-loop.ts';
+import type { StatusSink } from '../../src/operator/status-writer.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { createScheduler, parseDispatcherConfig } from '../../src/scheduler/index.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';

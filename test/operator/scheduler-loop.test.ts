@@ -1,6 +1,8 @@
 // The shell around the core with recording fakes: the order of intent writes and Mesos calls,
 // and what happens when an intent write or an ACCEPT fails.
-import { SchedulerLoop, type MesosPort, type StatusSink, type StatusWrite } from '../../src/operator/scheduler-loop.ts';
+import type { MesosPort } from '../../src/mesos/mesos-port.ts';
+import { SchedulerLoop } from '../../src/operator/scheduler-loop.ts';
+import type { StatusSink, StatusWrite } from '../../src/operator/status-writer.ts';
 import { createScheduler } from '../../src/scheduler/index.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';

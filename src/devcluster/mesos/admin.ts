@@ -2,8 +2,15 @@
 // EmulatedMesosMaster methods, for tests and tools in another process. Not part of Mesos.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { json, text } from './files.ts';
-import type { Leadership } from './http.ts';
 import type { AgentLoss } from './master.ts';
+
+/** How a master answers scheduler calls: as the leader, redirecting to it, or not at all. */
+export type Leadership =
+  | { mode: 'leader' }
+  /** Another master leads: `leader` is `host:port` or an http(s) URL. */
+  | { mode: 'redirect'; leader: string }
+  | { mode: 'none' }
+  | { mode: 'recovering' };
 
 export interface AdminHooks {
   allocate(): void;

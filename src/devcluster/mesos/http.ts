@@ -14,13 +14,9 @@ import type { MasterCore } from './master.ts';
 import { metricsSnapshot } from './metrics.ts';
 import { masterAgents, masterState } from './state.ts';
 import { validateCall } from './validation.ts';
+import type { Leadership } from './admin.ts';
 
-export type Leadership =
-  | { mode: 'leader' }
-  /** Another master leads: `leader` is `host:port` or an http(s) URL. */
-  | { mode: 'redirect'; leader: string }
-  | { mode: 'none' }
-  | { mode: 'recovering' };
+export type { Leadership } from './admin.ts';
 
 export interface Credential { principal: string; secret: string }
 
