@@ -1,9 +1,10 @@
 // The narrow Kubernetes API port the operator runtime uses (get, list, create, replace, merge
 // patches of objects and of their status, delete, raw watch), for any resource named by
-// group/version/plural, and its implementation on client-node's KubeConfig. No resource schemas.
+// group/version/plural, and its implementation over HTTP (cluster-access.ts). No resource schemas.
 
-import { KubeConfig } from '@kubernetes/client-node';
-import type { Cluster, Context, User } from '@kubernetes/client-node';
+import { loadClusterAccess, type KubeConfigSource } from './cluster-access.ts';
+
+export type { KubeConfigSource } from './cluster-access.ts';
 import { systemClock } from '../runtime/clock.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { KubeApiError } from './api-error.ts';
@@ -145,7 +146,7 @@ interface RawList<T> {
   metadata?: { resourceVersion?: string; continue?: string };
 }
 
-/** KubeClient over HTTP, authenticated and TLS-configured by client-node's KubeConfig. */
+/** KubeClient over HTTP, authenticated and TLS-configured from the kubeconfig or service account. */
 export class HttpKubeClient implements KubeClient {
   private readonly http: KubeTransport;
 
@@ -200,36 +201,9 @@ export class HttpKubeClient implements KubeClient {
   }
 }
 
-/** Where the client finds its cluster and credentials. */
-export type KubeConfigSource =
-  | { from: 'default' }
-  | { from: 'file'; path: string; context?: string }
-  | { from: 'in-cluster' }
-  | { from: 'options'; clusters: Cluster[]; users: User[]; contexts: Context[]; currentContext: string };
-
-export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
-  const kc = new KubeConfig();
-  switch (source.from) {
-    case 'default':
-      kc.loadFromDefault();
-      break;
-    case 'file':
-      kc.loadFromFile(source.path);
-      if (source.context !== undefined) kc.setCurrentContext(source.context);
-      break;
-    case 'in-cluster':
-      kc.loadFromCluster();
-      break;
-    case 'options':
-      kc.loadFromOptions({ clusters: source.clusters, users: source.users, contexts: source.contexts, currentContext: source.currentContext });
-      break;
-  }
-  return kc;
-}
-
 export interface KubeClientOptions {
-  /** A KubeConfig already loaded, or where to load one from. */
-  kubeConfig: KubeConfig | KubeConfigSource;
+  /** Where to find the cluster and the credentials (a loaded client-node KubeConfig also does). */
+  kubeConfig: KubeConfigSource;
   clock?: Clock;
   requestTimeoutMs?: number;
   userAgent?: string;
@@ -237,10 +211,10 @@ export interface KubeClientOptions {
 }
 
 export function createKubeClient(options: KubeClientOptions): KubeClient {
-  const kubeConfig = options.kubeConfig instanceof KubeConfig ? options.kubeConfig : loadKubeConfig(options.kubeConfig);
+  const clock = options.clock ?? systemClock;
   return new HttpKubeClient(new KubeTransport({
-    kubeConfig,
-    clock: options.clock ?? systemClock,
+    access: loadClusterAccess(options.kubeConfig, clock),
+    clock,
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
     ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
     ...(options.observe === undefined ? {} : { observe: options.observe }),

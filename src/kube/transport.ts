@@ -1,18 +1,17 @@
-// HTTP to the API server with client-node's KubeConfig doing authentication and TLS: JSON requests
+// HTTP to the API server, authenticated and TLS-configured by a ClusterAccess: JSON requests
 // with explicit Content-Types, and watch streams read line by line. It owns request timeouts (on
 // the injected Clock) and turns every failure into a KubeApiError; it knows no resource shapes.
 
-import { RequestContext } from '@kubernetes/client-node';
-import type { HttpMethod, KubeConfig } from '@kubernetes/client-node';
-import { fetch } from 'undici';
+import { Agent, fetch } from 'undici';
 import type { Dispatcher, Response } from 'undici';
+import type { ClusterAccess } from './cluster-access.ts';
 import type { Clock } from '../runtime/clock.ts';
 import { KubeApiError } from './api-error.ts';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
 export interface TransportOptions {
-  kubeConfig: KubeConfig;
+  access: ClusterAccess;
   clock: Clock;
   /** Per-request deadline, also the connect deadline of a watch (default 30 s; 0: none). */
   requestTimeoutMs?: number;
@@ -33,20 +32,20 @@ export interface RawWatchEvent {
   object: unknown;
 }
 
-export type Method = Extract<HttpMethod, 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'>;
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export class KubeTransport {
-  private readonly kc: KubeConfig;
+  private readonly access: ClusterAccess;
   private readonly clock: Clock;
   private readonly timeoutMs: number;
   private readonly userAgent: string;
   private readonly observe: (method: string, code: number) => void;
-  // client-node 2.0.1 builds a new undici Agent (a new connection pool) for every request; the
-  // first one is kept so that requests and watch reconnects reuse connections.
-  private dispatcher: Dispatcher | undefined;
+  /** One connection pool for every request and watch. */
+  private readonly dispatcher: Dispatcher;
 
   constructor(options: TransportOptions) {
-    this.kc = options.kubeConfig;
+    this.access = options.access;
+    this.dispatcher = new Agent({ connect: options.access.tls });
     this.clock = options.clock;
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
     this.userAgent = options.userAgent ?? 'spark-mesos-dispatcher';
@@ -150,20 +149,20 @@ export class KubeTransport {
   }
 
   private async send(method: Method, path: string, options: RequestOptions, signal: AbortSignal): Promise<Response> {
-    const cluster = this.kc.getCurrentCluster();
-    if (!cluster) throw new KubeApiError(0, 'NetworkError', 'the kubeconfig has no current cluster');
-    const url = new URL(cluster.server.replace(/\/+$/, '') + path);
+    const url = new URL(this.access.server + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const ctx = new RequestContext(url.toString(), method);
     // Authentication runs per request: tokens from files and exec plugins rotate.
-    await this.kc.applySecurityAuthentication(ctx);
-    this.dispatcher ??= ctx.getDispatcher();
-    const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: 'application/json', 'User-Agent': this.userAgent };
+    const headers: Record<string, string> = { ...(await this.access.headers()), Accept: 'application/json', 'User-Agent': this.userAgent };
     let body: string | undefined;
     if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers['Content-Type'] = options.contentType ?? 'application/json';
     }
-    return fetch(url, { method, headers, signal, ...(body === undefined ? {} : { body }), ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}) });
+    return fetch(url, { method, headers, signal, dispatcher: this.dispatcher, ...(body === undefined ? {} : { body }) });
+  }
+
+  /** Closes the connection pool. */
+  close(): Promise<void> {
+    return this.dispatcher.close();
   }
 }

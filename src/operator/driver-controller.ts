@@ -1,6 +1,6 @@
 // Level-based reconcile of one SparkDriver key (leader only): read the cached object, hand the
-// driver to the scheduler loop if it is new, apply a kill request, keep the finalizer that kills
-// the Mesos task before the resource goes, and delete finished drivers whose TTL has passed.
+// driver to the scheduler loop if it is new, apply a kill request, kill the task of a driver whose
+// resource is gone, and delete finished drivers whose TTL has passed.
 // An invalid spec gets Accepted=False with the reason; it never stops the others.
 import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -17,7 +17,13 @@ import { submissionIdOf, toDriverRecord } from '../sparkdriver/sparkdriver-submi
 import type { SchedulerLoop } from './scheduler-loop.ts';
 import type { StatusWriter } from './status-writer.ts';
 
-/** Kept on every unfinished driver: deleting it first kills its Mesos task. */
+/**
+ * Kept by versions before 0.2 on every unfinished driver, so that deleting it waited for its
+ * task's kill. Drivers no longer get it: a deleted driver's task is killed when the deletion is
+ * seen, or, if no leader ran then, by the implicit reconciliation of the next subscription. The
+ * finalizer costs two writes per driver and blocks deletion while no operator runs. Resources
+ * that still carry it are honoured (the kill is awaited) and it is removed once they finish.
+ */
 export const FINALIZER = 'sparkmesos.io/kill-task';
 
 export interface DriverControllerOptions {
@@ -69,9 +75,9 @@ export class DriverController {
     if (this.o.loop.view(id) === undefined && driver.status?.scheduler === undefined) {
       const record = toDriverRecord(driver);
       if (!record.ok) return this.invalid(key, raw, record.problems);
-      // The finalizer goes on before the driver can launch, so no task ever runs without it.
-      if (!hasFinalizer) await this.setFinalizers(key, raw, [...(driver.metadata.finalizers ?? []), FINALIZER]);
-      await this.o.loop.submit({ type: 'DriverSubmitted', spec: record.record.spec });
+      // Not awaited: submissions arriving together are admitted in one batch. (Submitting twice
+      // is harmless: the core admits an ID once.)
+      void this.o.loop.submit({ type: 'DriverSubmitted', spec: record.record.spec });
       return done;
     }
     const before = this.o.loop.view(id);
@@ -82,7 +88,7 @@ export class DriverController {
     const view = this.o.loop.view(id);
     const finished = view === undefined ? isFinished(driver.status) : view.status.phase === 'finished';
     await this.observeGeneration(driver, id, view?.status);
-    if (!finished && !hasFinalizer) await this.setFinalizers(key, raw, [...(driver.metadata.finalizers ?? []), FINALIZER]);
+    // Only drivers from before 0.2 carry the finalizer; it goes once they finish.
     if (finished && hasFinalizer) await this.setFinalizers(key, raw, (driver.metadata.finalizers ?? []).filter((f) => f !== FINALIZER));
     return finished ? this.expireAfterTtl(driver) : done;
   }

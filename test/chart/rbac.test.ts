@@ -29,6 +29,7 @@ import type { RequestRecord } from '../../src/devcluster/kube/request-log.ts';
 import { CLIENT_POST_HEADERS, JVM_CREATE_REQUEST } from '../rest/spark-client-fixtures.ts';
 import { waitFor } from '../support/wait.ts';
 import { applyPredatingRules, driverManifest, startCluster } from '../operator/harness.ts';
+import { FINALIZER } from '../../src/operator/driver-controller.ts';
 import type { Cluster } from '../operator/harness.ts';
 import type { Json } from '../devcluster/kube/support.ts';
 import { CI_VALUES, NAMESPACE, find, render } from './helm.ts';
@@ -212,6 +213,13 @@ async function driverLifecycles(cluster: Cluster, probe: KubeClient, ns: string)
     (async () => {
       await apply(cluster, ns, 'short', { ttlSecondsAfterFinished: 1 });
       await until(probe, ns, 'short', 'expired', (d) => d === undefined);
+    })(),
+    (async () => {
+      // A driver from before 0.2 carries the kill-task finalizer: the dispatcher removes it once it finished.
+      const manifest = JSON.parse(driverManifest(cluster, 'legacy')) as Json;
+      manifest.metadata = { name: 'legacy', namespace: ns, finalizers: [FINALIZER] };
+      await kubectl(cluster, ['apply', '-f', '-'], JSON.stringify(manifest));
+      await until(probe, ns, 'legacy', 'finished without the finalizer', (d) => d?.status?.phase === 'Finished' && !(d.metadata.finalizers ?? []).includes(FINALIZER));
     })(),
     (async () => {
       // Refused by today's CRD: it stands for a driver created before the rule existed.

@@ -17,19 +17,23 @@ let clock: FakeClock;
 
 const condition = (d: Json, type: string): Json | undefined => (d.status?.conditions as Json[] | undefined)?.find((c) => c.type === type);
 
-beforeEach(async () => {
-  cluster = await startCluster();
-  clock = new FakeClock(Date.now());
+function newOperator(): Operator {
   const parsed = parseDispatcherConfig({
     'spark.master': `mesos://${new URL(cluster.mesos.url).host}`, 'spark.home': cluster.sparkHome,
     'spark.mesos.dispatcher.queue.urgent': '10',
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-  operator = new Operator({
+  return new Operator({
     kube: cluster.client, identity: 'test-operator', dispatcher: parsed.config,
     mesos: { master: cluster.mesos.url, frameworkInfo: { user: 'spark', name: 'spark-mesos-dispatcher-test', failover_timeout: 3600, checkpoint: true } },
     stateNamespace: 'default', stateConfigMapName: 'dispatcher-state', clock, random: () => 0.5, log: silentLogger,
   });
+}
+
+beforeEach(async () => {
+  cluster = await startCluster();
+  clock = new FakeClock(Date.now());
+  operator = newOperator();
   await operator.start();
 });
 
@@ -84,17 +88,38 @@ test('a supervised driver whose task fails is retried with the backoff and shows
   expect(condition(done, 'Stalled')?.status).toBe('True');
 });
 
-test('deleting a running driver kills its task before the resource goes', async () => {
+test('deleting a running driver kills its task; no finalizer holds the resource', async () => {
   await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'long', { arguments: ['sleep'] }) });
   const running = await waitForDriver(cluster, 'long', 'running', (d) => d.status?.currentAttempt?.mesos?.state === 'TASK_RUNNING');
-  expect(running.metadata.finalizers).toContain(FINALIZER);
+  expect(running.metadata.finalizers ?? []).not.toContain(FINALIZER);
   const taskId = running.status.currentAttempt.taskId as string;
   const deleted = await cluster.kube.kubectl(['delete', 'sparkdriver', 'long', '--timeout=30s']);
   expect(deleted.code).toBe(0);
   expect(await getDriver(cluster, 'long')).toBeUndefined();
-  const task = cluster.mesos.tasks().find((t) => t.taskId === taskId);
-  expect(task?.state ?? 'TASK_KILLED').toBe('TASK_KILLED');
+  // A task that ended leaves the agent's list once acknowledged.
+  await waitFor(() => (cluster.mesos.tasks().find((t) => t.taskId === taskId)?.state ?? 'TASK_KILLED') === 'TASK_KILLED', 'the task to be killed');
   await waitFor(() => cluster.mesos.tasks().every((t) => t.taskId !== taskId || t.pid === undefined), 'the task process to end');
+});
+
+test('a driver deleted while no leader ran: its task is found by the next leader\'s implicit reconciliation and killed', async () => {
+  await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'orphan', { arguments: ['sleep'] }) });
+  const running = await waitForDriver(cluster, 'orphan', 'running', (d) => d.status?.currentAttempt?.mesos?.state === 'TASK_RUNNING');
+  const taskId = running.status.currentAttempt.taskId as string;
+  await operator.stop();
+  await cluster.kube.kubectl(['delete', 'sparkdriver', 'orphan']);
+  operator = newOperator();
+  await operator.start();
+  await waitFor(() => (cluster.mesos.tasks().find((t) => t.taskId === taskId)?.state ?? 'TASK_KILLED') === 'TASK_KILLED', 'the orphaned task to be killed');
+});
+
+test('a driver from before 0.2 keeps its finalizer until it is killed on deletion', async () => {
+  await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'legacy', { arguments: ['sleep'] }) });
+  await waitForDriver(cluster, 'legacy', 'running', (d) => d.status?.currentAttempt?.mesos?.state === 'TASK_RUNNING');
+  await cluster.kube.kubectl(['patch', 'sparkdriver', 'legacy', '--type=merge', '-p', JSON.stringify({ metadata: { finalizers: [FINALIZER] } })]);
+  const deleted = await cluster.kube.kubectl(['delete', 'sparkdriver', 'legacy', '--timeout=30s']);
+  expect(deleted.code).toBe(0);
+  expect(await getDriver(cluster, 'legacy')).toBeUndefined();
+  expect(cluster.mesos.tasks().filter((t) => t.state === 'TASK_RUNNING')).toEqual([]);
 });
 
 test('an unknown queue is Accepted=False with the reason, and other drivers keep scheduling', async () => {
