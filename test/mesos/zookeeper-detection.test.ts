@@ -31,6 +31,14 @@ beforeAll(async () => {
   raw = await rawClient(zk.connectString);
 }, 90_000);
 
+beforeEach(async () => {
+  // The restart test can outlast this client's session on a busy machine: a fresh one then.
+  if (raw.getState() !== zookeeper.State.SYNC_CONNECTED) {
+    raw.close();
+    raw = await rawClient(zk.connectString);
+  }
+}, 60_000);
+
 afterEach(async () => {
   // Every cleanup runs, whichever fails.
   const results = await Promise.allSettled(cleanups.splice(0).reverse().map(async (cleanup) => cleanup()));
