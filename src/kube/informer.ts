@@ -27,6 +27,11 @@ export interface InformerOptions {
   watchTimeoutSeconds?: number;
   /** Replays every cached key to the handlers this often, ±10 % (default 0: never). */
   resyncPeriodMs?: number;
+  /**
+   * Turns each object into what is cached (controller-runtime's cache transform): drop what no
+   * reader needs, share repeated strings. managedFields are always dropped.
+   */
+  transform?: (obj: KubeObject) => KubeObject;
   clock?: Clock;
   random?: Random;
   logger?: Logger;
@@ -72,6 +77,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private readonly random: Random;
   private readonly logger: Logger;
   private readonly resyncPeriodMs: number;
+  private readonly transform: ((obj: KubeObject) => KubeObject) | undefined;
   private cancelResync = (): void => undefined;
   private running = false;
 
@@ -80,6 +86,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.random = options.random ?? systemRandom;
     this.logger = options.logger ?? silentLogger;
     this.resyncPeriodMs = options.resyncPeriodMs ?? 0;
+    this.transform = options.transform;
     const sink: ReflectorSink<T> = { replace: (ns, items) => this.replace(ns, items), apply: (type, obj) => this.apply(type, obj) };
     const scopes = options.namespaces && options.namespaces.length > 0 ? [...new Set(options.namespaces)] : [undefined];
     const fixedTimeout = options.watchTimeoutSeconds;
@@ -184,7 +191,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     // managedFields are large and useless to a controller; dropped before caching, as
     // controller-runtime's cache does.
     if (obj.metadata?.managedFields !== undefined) delete obj.metadata.managedFields;
-    const frozen = deepFreeze(obj);
+    const frozen = deepFreeze(this.transform === undefined ? obj : this.transform(obj) as T);
     this.cache.set(key, frozen);
     this.notify(key, frozen);
   }

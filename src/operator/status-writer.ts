@@ -16,6 +16,7 @@ import type { KubeClient, KubeObject, ObjectRef } from '../kube/kube-client.ts';
 import { parseSparkDriver, SPARK_DRIVER } from '../sparkdriver/sparkdriver.ts';
 import type { SparkDriver } from '../sparkdriver/sparkdriver.ts';
 import type { SparkDriverStatus } from '../sparkdriver/sparkdriver-status.ts';
+import type { StringTable } from '../sparkdriver/cache-transform.ts';
 import { compareProgress, type DriverResourceRef, type DriverStatus } from '../scheduler/index.ts';
 import { newerResourceVersion, replacingMergePatch } from './merge-patch.ts';
 
@@ -49,10 +50,18 @@ export interface StatusWriterOptions {
   random: Random;
   log: Logger;
   frameworkId: () => string | undefined;
+  /** Shares the repeated strings of what is remembered (the cache's table). */
+  strings?: StringTable;
   /** Parallel status writes in one batch (default 8). */
   concurrency?: number;
   /** Delays between retries of a write that did not take. */
   retryBackoff?: BackoffPolicy;
+  /**
+   * How long a status change waits before it is written, so that the changes of a driver that
+   * moves fast (admitted then launched, running then finished) cost one write and one Event.
+   * Launch intents never wait. Default 0: every change is written at once.
+   */
+  coalesceMs?: number;
 }
 
 export const STATUS_RETRY_BACKOFF: BackoffPolicy = { initialMs: 500, maxMs: 30_000 };
@@ -60,9 +69,9 @@ export const STATUS_RETRY_BACKOFF: BackoffPolicy = { initialMs: 500, maxMs: 30_0
 /**
  * written: the status is on the resource. ahead: the resource already has a status at least as
  * far along, so there is nothing to write. gone: the resource no longer exists. refused: a launch
- * intent did not take. failed: anything else; retried.
+ * intent did not take. failed: anything else; retried. deferred: to be written after the coalescing delay.
  */
-type Outcome = 'written' | 'ahead' | 'gone' | 'refused' | 'failed';
+type Outcome = 'written' | 'ahead' | 'gone' | 'refused' | 'failed' | 'deferred';
 
 interface Written { status: SparkDriverStatus | undefined; resourceVersion: string | undefined }
 
@@ -73,7 +82,7 @@ interface DriverWrites {
   /** Serialises this driver's writes: a slow older write never lands after a newer one. */
   chain: Promise<unknown>;
   failures: number;
-  cancelRetry: (() => void) | undefined;
+  cancelScheduled: (() => void) | undefined;
   waiters: (() => void)[];
 }
 
@@ -81,9 +90,18 @@ export class StatusWriter implements StatusSink {
   private readonly o: StatusWriterOptions;
   private readonly written = new Map<string, Written>();
   private readonly drivers = new Map<string, DriverWrites>();
+  /** A Normal Event waiting for the coalescing delay, by submission ID. */
+  private readonly heldEvents = new Map<string, { emit: () => void; cancel: () => void }>();
 
   constructor(options: StatusWriterOptions) {
     this.o = options;
+    // What we wrote is remembered only until the cache has it: then the cache is newer or as new.
+    options.informer.onChange((key, cached) => {
+      const mine = this.written.get(key);
+      const cachedVersion = cached?.metadata?.resourceVersion;
+      if (mine === undefined || cachedVersion === undefined) return;
+      if (newerResourceVersion(cachedVersion, mine.resourceVersion) === cachedVersion) this.written.delete(key);
+    });
   }
 
   async persist(writes: readonly StatusWrite[]): Promise<ReadonlySet<string>> {
@@ -107,7 +125,7 @@ export class StatusWriter implements StatusSink {
   forget(submissionId: string): void {
     const d = this.drivers.get(submissionId);
     if (d === undefined) return;
-    d.cancelRetry?.();
+    d.cancelScheduled?.();
     this.drivers.delete(submissionId);
     for (const resolve of d.waiters.splice(0)) resolve();
   }
@@ -135,13 +153,26 @@ export class StatusWriter implements StatusSink {
   private submit(write: StatusWrite): Promise<Outcome> {
     let d = this.drivers.get(write.submissionId);
     if (d === undefined) {
-      d = { latest: write, settled: false, chain: Promise.resolve(), failures: 0, cancelRetry: undefined, waiters: [] };
+      d = { latest: write, settled: false, chain: Promise.resolve(), failures: 0, cancelScheduled: undefined, waiters: [] };
       this.drivers.set(write.submissionId, d);
     } else {
       d.latest = write;
       d.settled = false;
     }
-    return this.enqueue(d);
+    const delay = this.o.coalesceMs ?? 0;
+    if (write.intent || delay <= 0) return this.enqueue(d);
+    // A write already scheduled (a delay, or a retry) takes this newest status when it runs; a
+    // held Event waits for it, so that it can give way to the Event of this change.
+    if (d.cancelScheduled === undefined) this.schedule(d, delay);
+    this.holdEvent(write.submissionId, delay);
+    return Promise.resolve('deferred');
+  }
+
+  private schedule(d: DriverWrites, delayMs: number): void {
+    d.cancelScheduled = this.o.clock.setTimer(delayMs, () => {
+      d.cancelScheduled = undefined;
+      void this.enqueue(d);
+    });
   }
 
   private enqueue(d: DriverWrites): Promise<Outcome> {
@@ -152,17 +183,13 @@ export class StatusWriter implements StatusSink {
 
   private async writeLatest(d: DriverWrites): Promise<Outcome> {
     if (d.settled || this.drivers.get(d.latest.submissionId) !== d) return 'ahead';
-    d.cancelRetry?.();
-    d.cancelRetry = undefined;
+    d.cancelScheduled?.();
+    d.cancelScheduled = undefined;
     const write = d.latest;
     const outcome = await this.writeOne(write);
     if (d.latest !== write) return outcome; // a newer status came in meanwhile; it is next in the chain
     if (outcome === 'failed') {
-      const delay = backoffDelayMs(d.failures++, this.o.retryBackoff ?? STATUS_RETRY_BACKOFF, this.o.random);
-      d.cancelRetry = this.o.clock.setTimer(delay, () => {
-        d.cancelRetry = undefined;
-        void this.enqueue(d);
-      });
+      this.schedule(d, backoffDelayMs(d.failures++, this.o.retryBackoff ?? STATUS_RETRY_BACKOFF, this.o.random));
     } else {
       d.settled = true;
       d.failures = 0;
@@ -222,11 +249,11 @@ export class StatusWriter implements StatusSink {
     const resourceVersion = write.intent ? this.resourceVersionFor(key, raw) : undefined;
     try {
       const result = await this.o.kube.patchStatus(target, patch, resourceVersion === undefined ? {} : { resourceVersion });
-      this.written.set(key, { status: desired, resourceVersion: result.metadata?.resourceVersion });
+      this.written.set(key, { status: this.o.strings?.shareAll(desired) ?? desired, resourceVersion: result.metadata?.resourceVersion });
     } catch (error) {
       return this.failed(write, key, ref.uid, error);
     }
-    this.recordTransition(raw, previous, desired);
+    this.recordTransition(write.submissionId, raw, previous, desired);
     return 'written';
   }
 
@@ -245,11 +272,45 @@ export class StatusWriter implements StatusSink {
   }
 
   /** One Event per transition a person follows: a phase, an outcome or a new attempt (not each Mesos state). */
-  private recordTransition(object: KubeObject, before: SparkDriverStatus | undefined, after: SparkDriverStatus): void {
+  /**
+   * One Event per transition a person follows: a phase, an outcome or a new attempt (not each
+   * Mesos state). With a coalescing delay, a Normal event waits for it and gives way to a later
+   * event of the same driver (Launched, then Succeeded a moment later: one Event); Warnings are
+   * never held back or dropped.
+   */
+  private recordTransition(id: string, object: KubeObject, before: SparkDriverStatus | undefined, after: SparkDriverStatus): void {
     const attemptChanged = before?.currentAttempt?.taskId !== after.currentAttempt?.taskId;
     if (before?.phase === after.phase && before?.outcome === after.outcome && !attemptChanged) return;
     const { reason, type } = eventFor(after);
-    void this.o.events.event(object, type, reason, after.message ?? `${after.phase}${after.outcome ? ` (${after.outcome})` : ''}`);
+    const message = after.message ?? `${after.phase}${after.outcome ? ` (${after.outcome})` : ''}`;
+    const emit = (): void => void this.o.events.event(object, type, reason, message);
+    this.heldEvents.get(id)?.cancel();
+    this.heldEvents.delete(id);
+    const delay = this.o.coalesceMs ?? 0;
+    if (delay <= 0 || type === 'Warning') return emit();
+    this.heldEvents.set(id, { emit, cancel: () => undefined });
+    this.holdEvent(id, delay);
+  }
+
+  /**
+   * (Re)arms the timer of the Event held for driver `id`, if any. When it fires while a newer
+   * status of the driver is still to be written, the Event waits for that write, which may
+   * replace it.
+   */
+  private holdEvent(id: string, delayMs: number): void {
+    const held = this.heldEvents.get(id);
+    if (held === undefined) return;
+    held.cancel();
+    held.cancel = this.o.clock.setTimer(delayMs, () => {
+      const release = (): void => {
+        if (this.heldEvents.get(id) !== held) return;
+        this.heldEvents.delete(id);
+        held.emit();
+      };
+      const writing = this.pending(id);
+      if (writing === undefined) release();
+      else void writing.then(release);
+    });
   }
 }
 

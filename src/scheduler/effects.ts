@@ -24,8 +24,10 @@ export type Effect =
   | { readonly type: 'ReviveOffers' }
   | { readonly type: 'SuppressOffers' }
   /**
-   * Acknowledge a status update that carried a uuid (the shell must not auto-acknowledge), once
-   * the status of `submissionId` (the driver it belongs to, if any) is recorded.
+   * Acknowledge a status update that carried a uuid (the shell must not auto-acknowledge). With
+   * `submissionId`, a terminal update of that driver's task: only once its status is recorded,
+   * for once acknowledged Mesos may forget the task. A live task's update is acknowledged at once:
+   * reconciliation reports its latest state again should the status not be recorded.
    */
   | { readonly type: 'Acknowledge'; readonly taskId: string; readonly agentId: string; readonly uuid: Uint8Array; readonly submissionId?: string }
   /** The core no longer tracks this finished driver (retention); the shell may drop it too. */

@@ -52,13 +52,15 @@ export interface SchedulerState {
   frameworkId: string | undefined;
   /** Last offer interest sent: true = revived, false = suppressed, undefined = unknown. */
   offersWanted: boolean | undefined;
+  /** A REVIVE was sent and no offers came since: another would change nothing. */
+  revivePending: boolean;
   wakeAtMs: number | undefined;
 }
 
 export function createScheduler(config: DispatcherConfig): SchedulerState {
   return {
     config, drivers: new Map(), queue: createQueue(), queuedCount: 0, launched: new Set(), retrying: new Set(),
-    finished: new Set(), retriesAwaitingRevive: new Set(), frameworkId: undefined, offersWanted: undefined, wakeAtMs: undefined,
+    finished: new Set(), retriesAwaitingRevive: new Set(), frameworkId: undefined, offersWanted: undefined, revivePending: false, wakeAtMs: undefined,
   };
 }
 

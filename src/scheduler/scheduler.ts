@@ -40,6 +40,7 @@ export function step(state: SchedulerState, input: SchedulerInput, nowMs: number
       subscribed(state, input.frameworkId, out);
       break;
     case 'OffersReceived':
+      state.revivePending = false;
       schedulingPass(state, input.offers, nowMs, out);
       break;
     case 'TaskStatusReceived':
@@ -89,6 +90,7 @@ function subscribed(state: SchedulerState, frameworkId: string, out: Effect[]): 
   out.push({ type: 'ReconcileTasks', tasks: [] });
   // A new subscription starts unsuppressed with no filters; state our interest again.
   state.offersWanted = undefined;
+  state.revivePending = false;
 }
 
 function statusReceived(state: SchedulerState, status: TaskStatus, nowMs: number, out: Effect[]): boolean {
@@ -110,7 +112,7 @@ function statusReceived(state: SchedulerState, status: TaskStatus, nowMs: number
   if (status.uuid !== undefined && status.agent_id !== undefined) {
     out.push({
       type: 'Acknowledge', taskId: summary.taskId, agentId: status.agent_id.value, uuid: status.uuid,
-      ...(entry !== undefined && { submissionId: entry.spec.submissionId }),
+      ...(entry !== undefined && TASK_STATE_RULES[summary.state].terminal && { submissionId: entry.spec.submissionId }),
     });
   }
   return requeued;
@@ -208,9 +210,12 @@ function settleOfferInterest(state: SchedulerState, nowMs: number, newlyEligible
     }
   }
   const wantsOffers = state.queuedCount > 0 || anyRetryDue;
-  if (wantsOffers && (newlyEligible || retryBecameDue || state.offersWanted !== true)) {
+  // A REVIVE clears every filter and brings an offer round; until it came, another is useless.
+  const newDemand = (newlyEligible || retryBecameDue) && !state.revivePending;
+  if (wantsOffers && (newDemand || state.offersWanted !== true)) {
     out.push({ type: 'ReviveOffers' });
     state.offersWanted = true;
+    state.revivePending = true;
   } else if (!wantsOffers && state.offersWanted !== false) {
     out.push({ type: 'SuppressOffers' });
     state.offersWanted = false;

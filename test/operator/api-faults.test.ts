@@ -8,6 +8,7 @@ import { FakeClock } from '../fakes/fake-clock.ts';
 import { waitFor } from '../support/wait.ts';
 import { driverManifest, getDriver, startCluster, waitForDriver } from './harness.ts';
 import type { Cluster } from './harness.ts';
+import type { Json } from '../devcluster/kube/support.ts';
 
 let cluster: Cluster;
 let clock: FakeClock;
@@ -108,4 +109,23 @@ test('killing a queued driver sticks: the status never goes back to Queued', asy
   }
   await settled('the operator settled after the last label');
   expect((await getDriver(cluster, 'big'))?.status).toMatchObject({ phase: 'Finished', outcome: 'Killed' });
+});
+
+test('with a coalescing delay, a driver launched at once and finished moments later costs two status writes and one Event', async () => {
+  const only = operator('only', { statusCoalesceMs: 1000 });
+  await only.start();
+  await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'quick') });
+  // Admitted (its Queued status waits), launched (the intent is written at once), finished.
+  await waitFor(() => [...only.schedulerLoop!.state.drivers.values()].some((e) => e.status.phase === 'finished'), 'the driver to finish').catch((e: unknown) => { console.log(JSON.stringify([...only.schedulerLoop!.state.drivers.values()].map((x) => x.status)), JSON.stringify(cluster.kube.server.requests().filter((r) => r.resource === 'sparkdrivers').map((r) => r.verb + ' ' + r.subresource + ' ' + r.code))); throw e; });
+  await only.schedulerLoop!.idle();
+  expect((await getDriver(cluster, 'quick'))?.status?.phase).toBe('Launched');
+  clock.advance(1000);
+  const finished = await waitForDriver(cluster, 'quick', 'finished', (d) => d.status?.phase === 'Finished');
+  expect(finished.status.outcome).toBe('Succeeded');
+  const statusWrites = cluster.kube.server.requests().filter((r) => r.name === 'quick' && r.subresource === 'status' && r.verb === 'patch');
+  expect(statusWrites).toHaveLength(2);
+  clock.advance(1000);
+  await waitFor(() => cluster.kube.server.requests().some((r) => r.resource === 'events' && r.verb === 'create'), 'the Event');
+  const events = await cluster.client.list<Json>({ group: '', version: 'v1', plural: 'events' }, { namespace: 'default' });
+  expect(events.items.filter((e) => e.involvedObject.name === 'quick').map((e) => e.reason)).toEqual(['Succeeded']);
 });

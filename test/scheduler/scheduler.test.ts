@@ -25,10 +25,14 @@ describe('admission', () => {
     ]);
   });
 
-  test('every new submission revives, even when offers are already wanted (declined offers carry filters)', () => {
+  test('a new submission revives (declined offers carry filters), once per offer round', () => {
     const state = scheduler();
-    step(state, { type: 'DriverSubmitted', spec: makeSpec('a') }, 5);
-    expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('b') }, 6))).toEqual(['PersistDriver', 'ReviveOffers']);
+    expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('a') }, 5))).toEqual(['PersistDriver', 'ReviveOffers']);
+    // Before the offers the REVIVE brings: nothing to add, b will be in that round.
+    expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('b') }, 6))).toEqual(['PersistDriver']);
+    step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 0.1, 64)] }, 7);
+    // After them, a newcomer revives again: the declined offers are filtered.
+    expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('c') }, 8))).toEqual(['PersistDriver', 'ReviveOffers']);
   });
 
   test('an undeclared queue rejects that submission with a clear message; the others are unaffected', () => {
@@ -148,12 +152,16 @@ describe('status updates and supervised retries', () => {
     return state;
   }
 
-  test('TASK_RUNNING is recorded, then acknowledged after it is persisted', () => {
+  test('TASK_RUNNING is recorded and acknowledged; a terminal update is acknowledged once its driver\'s status is recorded', () => {
     const state = launchedDriver(false);
     const effects = step(state, { type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_RUNNING', { uuid: true }) }, 10);
     expect(types(effects)).toEqual(['PersistDriver', 'Acknowledge']);
-    expect(effects[1]).toEqual({ type: 'Acknowledge', taskId: 'd', agentId: 'agent-1', uuid: new Uint8Array([1, 2, 3]), submissionId: 'd' });
+    // A live task's update needs no recorded status first: reconciliation would report it again.
+    expect(effects[1]).toEqual({ type: 'Acknowledge', taskId: 'd', agentId: 'agent-1', uuid: new Uint8Array([1, 2, 3]) });
+
     expect(statusOf(state, 'd')).toMatchObject({ phase: 'launched', attempt: { lastStatus: { state: 'TASK_RUNNING' }, runningSinceMs: 10 } });
+    const ended = step(state, { type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_FINISHED', { uuid: true }) }, 11);
+    expect(ended.find((e) => e.type === 'Acknowledge')).toEqual({ type: 'Acknowledge', taskId: 'd', agentId: 'agent-1', uuid: new Uint8Array([1, 2, 3]), submissionId: 'd' });
   });
 
   test('an unsupervised TASK_FAILED finishes the driver as failed', () => {
