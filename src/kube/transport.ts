@@ -8,6 +8,9 @@ import type { ClusterAccess } from './cluster-access.ts';
 import type { Clock } from '../runtime/clock.ts';
 import { KubeApiError } from './api-error.ts';
 
+/** Connections for requests (watches have their own, one each). */
+const MAX_REQUEST_CONNECTIONS = 32;
+
 export type Query = Record<string, string | number | boolean | undefined>;
 
 export interface TransportOptions {
@@ -40,12 +43,15 @@ export class KubeTransport {
   private readonly timeoutMs: number;
   private readonly userAgent: string;
   private readonly observe: (method: string, code: number) => void;
-  /** One connection pool for every request and watch. */
-  private readonly dispatcher: Dispatcher;
+  /** Requests share a bounded pool; each watch holds a connection of its own pool for its life. */
+  private readonly requests: Dispatcher;
+  private readonly watches: Dispatcher;
 
   constructor(options: TransportOptions) {
     this.access = options.access;
-    this.dispatcher = new Agent({ connect: options.access.tls });
+    // Bounded: a burst of writes queues for a connection instead of opening thousands.
+    this.requests = new Agent({ connect: options.access.tls, connections: MAX_REQUEST_CONNECTIONS });
+    this.watches = new Agent({ connect: options.access.tls });
     this.clock = options.clock;
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
     this.userAgent = options.userAgent ?? 'spark-mesos-dispatcher';
@@ -61,7 +67,7 @@ export class KubeTransport {
       ? this.clock.setTimer(this.timeoutMs, () => { timedOut = true; controller.abort(); })
       : () => undefined;
     try {
-      const response = await this.send(method, path, options, controller.signal);
+      const response = await this.send(this.requests, method, path, options, controller.signal);
       const text = await response.text();
       this.observe(method, response.status);
       if (response.status < 200 || response.status > 299) {
@@ -98,7 +104,7 @@ export class KubeTransport {
       onDone(err);
     };
     const run = async (): Promise<void> => {
-      const response = await this.send('GET', path, { query: { ...query, watch: true } }, controller.signal);
+      const response = await this.send(this.watches, 'GET', path, { query: { ...query, watch: true } }, controller.signal);
       this.observe('WATCH', response.status);
       if (response.status !== 200) {
         finish(KubeApiError.fromResponse(response.status, await response.text(), response.headers.get('retry-after'), what));
@@ -148,7 +154,7 @@ export class KubeTransport {
     if (typeof event.type === 'string') onEvent({ type: event.type, object: event.object });
   }
 
-  private async send(method: Method, path: string, options: RequestOptions, signal: AbortSignal): Promise<Response> {
+  private async send(dispatcher: Dispatcher, method: Method, path: string, options: RequestOptions, signal: AbortSignal): Promise<Response> {
     const url = new URL(this.access.server + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     // Authentication runs per request: tokens from files and exec plugins rotate.
@@ -158,11 +164,11 @@ export class KubeTransport {
       body = JSON.stringify(options.body);
       headers['Content-Type'] = options.contentType ?? 'application/json';
     }
-    return fetch(url, { method, headers, signal, dispatcher: this.dispatcher, ...(body === undefined ? {} : { body }) });
+    return fetch(url, { method, headers, signal, dispatcher, ...(body === undefined ? {} : { body }) });
   }
 
-  /** Closes the connection pool. */
-  close(): Promise<void> {
-    return this.dispatcher.close();
+  /** Closes the connection pools. */
+  async close(): Promise<void> {
+    await Promise.all([this.requests.close(), this.watches.close()]);
   }
 }

@@ -58,13 +58,16 @@ export interface StatusWriterOptions {
   retryBackoff?: BackoffPolicy;
   /**
    * How long a status change waits before it is written, so that the changes of a driver that
-   * moves fast (admitted then launched, running then finished) cost one write and one Event.
-   * Launch intents never wait. Default 0: every change is written at once.
+   * moves fast (admitted then launched, running then finished) cost one write and one Event; a
+   * change within a phase waits five times as long. Launch intents never wait. Default 0: every
+   * change is written at once.
    */
   coalesceMs?: number;
 }
 
 export const STATUS_RETRY_BACKOFF: BackoffPolicy = { initialMs: 500, maxMs: 30_000 };
+/** A change that keeps the phase waits this many coalescing delays. */
+const WITHIN_PHASE_FACTOR = 5;
 
 /**
  * written: the status is on the resource. ahead: the resource already has a status at least as
@@ -83,6 +86,8 @@ interface DriverWrites {
   chain: Promise<unknown>;
   failures: number;
   cancelScheduled: (() => void) | undefined;
+  /** When the scheduled write runs (epoch ms). */
+  scheduledAtMs: number;
   waiters: (() => void)[];
 }
 
@@ -153,22 +158,42 @@ export class StatusWriter implements StatusSink {
   private submit(write: StatusWrite): Promise<Outcome> {
     let d = this.drivers.get(write.submissionId);
     if (d === undefined) {
-      d = { latest: write, settled: false, chain: Promise.resolve(), failures: 0, cancelScheduled: undefined, waiters: [] };
+      d = {
+        latest: write, settled: false, chain: Promise.resolve(), failures: 0, cancelScheduled: undefined, scheduledAtMs: 0, waiters: [],
+      };
       this.drivers.set(write.submissionId, d);
     } else {
       d.latest = write;
       d.settled = false;
     }
-    const delay = this.o.coalesceMs ?? 0;
-    if (write.intent || delay <= 0) return this.enqueue(d);
-    // A write already scheduled (a delay, or a retry) takes this newest status when it runs; a
-    // held Event waits for it, so that it can give way to the Event of this change.
-    if (d.cancelScheduled === undefined) this.schedule(d, delay);
+    const coalesceMs = this.o.coalesceMs ?? 0;
+    if (write.intent || coalesceMs <= 0) return this.enqueue(d);
+    // A change within the phase (the Mesos state of a running attempt, a kill request) waits
+    // longer: a short task's RUNNING then needs no write of its own.
+    const delay = write.status.phase === this.recordedPhase(write) ? coalesceMs * WITHIN_PHASE_FACTOR : coalesceMs;
+    // A write already scheduled takes this newest status when it runs (brought forward if this
+    // change is due sooner); a held Event waits for it, so that it can give way to this one's.
+    this.schedule(d, delay);
     this.holdEvent(write.submissionId, delay);
     return Promise.resolve('deferred');
   }
 
+  /** The phase of the newest status on record for the driver's resource (ours or the cache's). */
+  private recordedPhase(write: StatusWrite): DriverStatus['phase'] | undefined {
+    const ref = write.resource;
+    if (ref === undefined) return undefined;
+    const key = `${ref.namespace}/${ref.name}`;
+    const cached = this.o.informer.get(key) as { status?: { phase?: string } } | undefined;
+    const phase = this.written.get(key)?.status?.phase ?? cached?.status?.phase;
+    return phase === undefined ? undefined : phase.toLowerCase() as DriverStatus['phase'];
+  }
+
+  /** Schedules the driver's next write in `delayMs`, unless one is due sooner. */
   private schedule(d: DriverWrites, delayMs: number): void {
+    const at = this.o.clock.now() + delayMs;
+    if (d.cancelScheduled !== undefined && d.scheduledAtMs <= at) return;
+    d.cancelScheduled?.();
+    d.scheduledAtMs = at;
     d.cancelScheduled = this.o.clock.setTimer(delayMs, () => {
       d.cancelScheduled = undefined;
       void this.enqueue(d);
@@ -194,6 +219,8 @@ export class StatusWriter implements StatusSink {
       d.settled = true;
       d.failures = 0;
       for (const resolve of d.waiters.splice(0)) resolve();
+      // Nothing left to do for this driver: what we wrote is in `written` until the cache has it.
+      if (d.cancelScheduled === undefined) this.drivers.delete(write.submissionId);
     }
     return outcome;
   }
