@@ -13,8 +13,7 @@ import { fromResourceStatus, invalidSpecStatus, toResourceStatus } from '../spar
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { KubeClient, KubeObject, ObjectRef } from '../kube/kube-client.ts';
-import { parseSparkDriver, SPARK_DRIVER } from '../sparkdriver/sparkdriver.ts';
-import type { SparkDriver } from '../sparkdriver/sparkdriver.ts';
+import { readStatus, SPARK_DRIVER } from '../sparkdriver/sparkdriver.ts';
 import type { SparkDriverStatus } from '../sparkdriver/sparkdriver-status.ts';
 import type { StringTable } from '../sparkdriver/cache-transform.ts';
 import { compareProgress, type DriverResourceRef, type DriverStatus } from '../scheduler/index.ts';
@@ -244,11 +243,11 @@ export class StatusWriter implements StatusSink {
     return true;
   }
 
-  private cachedDriver(key: string, uid: string): { raw: KubeObject; driver: SparkDriver } | undefined {
+  /** The cached resource and its status (only the status is read: the spec is the controller's business). */
+  private cachedDriver(key: string, uid: string): { raw: KubeObject; status: SparkDriverStatus | undefined } | undefined {
     const raw = this.o.informer.get(key);
     if (raw?.metadata?.uid !== uid) return undefined;
-    const parsed = parseSparkDriver(raw);
-    return parsed.ok ? { raw, driver: parsed.resource } : undefined;
+    return { raw, status: readStatus((raw as { status?: unknown }).status) };
   }
 
   private async writeOne(write: StatusWrite): Promise<Outcome> {
@@ -257,10 +256,10 @@ export class StatusWriter implements StatusSink {
     const key = `${ref.namespace}/${ref.name}`;
     const found = this.cachedDriver(key, ref.uid);
     if (found === undefined) return 'gone';
-    const { raw, driver: cached } = found;
+    const { raw, status: cachedStatus } = found;
     const mine = this.written.get(key);
-    const previous = mine?.status !== undefined && newerResourceVersion(mine.resourceVersion, cached.metadata.resourceVersion) === mine.resourceVersion
-      ? mine.status : cached.status;
+    const previous = mine?.status !== undefined && newerResourceVersion(mine.resourceVersion, raw.metadata?.resourceVersion) === mine.resourceVersion
+      ? mine.status : cachedStatus;
     const recorded = fromResourceStatus(previous);
     if (recorded !== undefined && compareProgress(write.status, recorded) < 0) {
       this.o.log.debug({ driver: key, phase: write.status.phase, recorded: recorded.phase }, 'not writing a status behind the recorded one');
@@ -268,10 +267,10 @@ export class StatusWriter implements StatusSink {
     }
     const frameworkId = this.o.frameworkId();
     const desired = toResourceStatus(previous, write.status, {
-      nowMs: this.o.clock.now(), generation: cached.metadata.generation ?? 0, submissionId: write.submissionId, queue: write.queue,
+      nowMs: this.o.clock.now(), generation: raw.metadata?.generation ?? 0, submissionId: write.submissionId, queue: write.queue,
       ...(frameworkId !== undefined && { frameworkId }),
     });
-    const patch = { status: replacingMergePatch([cached.status, mine?.status], desired) };
+    const patch = { status: replacingMergePatch([cachedStatus, mine?.status], desired) };
     const target: ObjectRef = { ...SPARK_DRIVER, namespace: ref.namespace, name: ref.name };
     const resourceVersion = write.intent ? this.resourceVersionFor(key, raw) : undefined;
     try {

@@ -245,7 +245,8 @@ export function parseSparkDriver(obj: unknown): ParseResult<{ resource: SparkDri
   return { ok: true, resource };
 }
 
-function readStatus(raw: unknown): SparkDriverStatus | undefined {
+/** A resource's status, read field by field (see parseSparkDriver); undefined when it has none. */
+export function readStatus(raw: unknown): SparkDriverStatus | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const whole = sparkDriverStatusSchema.safeParse(raw);
   if (whole.success) return whole.data;
