@@ -1,5 +1,5 @@
 // The benchmark's cluster, in this process: the Kubernetes API emulator with the generated
-// SparkDriver CRD (crds/, not the operator's sources, which move), counting every write it
+// CRDs (crds/, not the operator's sources, which move), as an install has them, counting every write it
 // answers, and the Mesos master emulator whose agents run simulated tasks, timing each launch.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { startMesosMaster, type AgentOptions, type EmulatedMesosMaster } from '.
 import { simulatedTasks } from '../../src/devcluster/mesos/simulated-task.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CRD_FILE = path.join(ROOT, 'crds', 'sparkmesos.io_sparkdrivers.yaml');
+const CRD_FILES = ['sparkmesos.io_sparkdrivers.yaml', 'sparkmesos.io_scheduledsparkdrivers.yaml'].map((f) => path.join(ROOT, 'crds', f));
 
 export interface ClusterOptions {
   agents: AgentOptions[];
@@ -36,12 +36,17 @@ const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecolle
 
 /** The generated SparkDriver CRD, as `kubectl apply` would send it. */
 export async function readCrd(): Promise<Record<string, unknown>> {
-  return parse(await readFile(CRD_FILE, 'utf8')) as Record<string, unknown>;
+  return parse(await readFile(CRD_FILES[0]!, 'utf8')) as Record<string, unknown>;
+}
+
+/** Every CRD the chart installs. */
+async function readCrds(): Promise<Record<string, unknown>[]> {
+  return Promise.all(CRD_FILES.map(async (f) => parse(await readFile(f, 'utf8')) as Record<string, unknown>));
 }
 
 export async function startBenchCluster(options: ClusterOptions): Promise<BenchCluster> {
   const dir = await mkdtemp(path.join(tmpdir(), 'smd-bench-'));
-  const kube = await startKubeApiServer({ crds: [await readCrd()] });
+  const kube = await startKubeApiServer({ crds: await readCrds() });
   const kubeconfigPath = await kube.writeKubeconfig(path.join(dir, 'kubeconfig'));
   const writes = new Map<string, number>();
   const failedWrites = new Map<string, number>();

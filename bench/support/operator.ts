@@ -26,7 +26,9 @@ export interface LogLine { level: number; msg: string }
 export function topMessages(lines: readonly LogLine[], top = 3): string {
   const byMessage = new Map<string, number>();
   for (const line of lines) {
-    const shape = line.msg.replace(/[\w.-]*\d[\w.-]*/g, '…').slice(0, 120);
+    const err = (line as { err?: unknown }).err;
+    const why = typeof err === 'string' ? ` (${err.split('\n', 1)[0]})` : '';
+    const shape = `${line.msg}${why}`.replace(/[\w.-]*\d[\w.-]*/g, '…').slice(0, 160);
     byMessage.set(shape, (byMessage.get(shape) ?? 0) + 1);
   }
   return [...byMessage].sort((a, b) => b[1] - a[1]).slice(0, top).map(([msg, n]) => `${n} × "${msg}"`).join('; ');

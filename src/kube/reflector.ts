@@ -7,7 +7,7 @@ import type { BackoffPolicy } from '../runtime/backoff.ts';
 import type { Clock, Random } from '../runtime/clock.ts';
 import { errorText } from '../runtime/logger.ts';
 import type { Logger } from '../runtime/logger.ts';
-import { KubeApiError } from './api-error.ts';
+import { isNotFound, KubeApiError } from './api-error.ts';
 import { collectionPath } from './kube-client.ts';
 import type { KubeClient, KubeObject, ResourceType } from './kube-client.ts';
 
@@ -59,6 +59,7 @@ export class Reflector<T extends KubeObject> {
   /** Bumped by stop(): answers to requests made before are dropped. */
   private epoch = 0;
   private listedOnce = false;
+  private toldNotServed = false;
   private resourceVersion = '';
   /** Consecutive attempts that achieved nothing; an event on a watch resets it. */
   private failures = 0;
@@ -102,7 +103,16 @@ export class Reflector<T extends KubeObject> {
     }, (err: unknown) => {
       if (epoch !== this.epoch) return;
       this.o.stats.listErrors += 1;
-      this.o.logger.warn({ path: this.path, err: errorText(err) }, 'list failed; retrying');
+      if (!isNotFound(err)) {
+        this.o.logger.warn({ path: this.path, err: errorText(err) }, 'list failed; retrying');
+      } else if (!this.toldNotServed) {
+        // The resource type is not served (its CRD not installed yet, e.g. after a `helm upgrade`,
+        // which leaves CRDs alone): said once, then retried quietly until it appears.
+        this.toldNotServed = true;
+        this.o.logger.warn({ path: this.path }, 'the API server does not serve this resource (is its CRD installed?); retrying until it does');
+      } else {
+        this.o.logger.debug({ path: this.path }, 'resource still not served; retrying');
+      }
       this.retry(err, () => this.list());
     }).catch((err: unknown) => {
       // A bug below us (the sink, or a client whose watch throws): keep the loop alive.

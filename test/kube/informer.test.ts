@@ -213,3 +213,16 @@ test('list failures are retried with backoff until the informer syncs; stop() se
   other.stop();
   expect(await never).toBe(false);
 });
+
+test('a resource the API server does not serve (its CRD not installed yet): said once, retried quietly, then listed', async () => {
+  const logger = recordingLogger();
+  const inf = new Informer<Widget>({ client: h.client, resource: WIDGETS, clock: h.clock, logger });
+  h.server.faults.failNext({ verb: 'list', code: 404, reason: 'NotFound', times: 4 });
+  inf.start();
+  await advanceUntil(h.clock, 1000, () => inf.hasSynced(), 'the sync once the resource is served');
+  expect(inf.stats().listErrors).toBe(4);
+  expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual([
+    'the API server does not serve this resource (is its CRD installed?); retrying until it does',
+  ]);
+  inf.stop();
+});
