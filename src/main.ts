@@ -7,6 +7,7 @@ import { loadConfig, redactConfig, verboseReport } from './config/index.ts';
 import type { OperatorConfig } from './config/index.ts';
 import { createKubeClient } from './kube/kube-client.ts';
 import type { KubeConfigSource } from './kube/kube-client.ts';
+import { Lifecycle } from './lifecycle.ts';
 import { Operator } from './operator/operator.ts';
 import { KubeSubmissionStore } from './operator/submission-store.ts';
 import { ScheduledDrivers } from './scheduled/scheduled-drivers.ts';
@@ -59,20 +60,8 @@ async function main(): Promise<number> {
   const identity = `${process.env.POD_NAME ?? hostname()}_${randomUUID().slice(0, 8)}`;
   const { mesos, kubernetes } = config;
   let exitCode = 0;
-  let stopping: Promise<void> | undefined;
-  let finished: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => { finished = resolve; });
-  const intake: { close(): Promise<void> }[] = [];
-  const servers: { close(): Promise<void> }[] = [];
-  // Stop taking submissions, let reconciles and status writes in flight finish, close the Mesos
-  // stream and release the lease (operator.stop), then close the remaining servers.
-  const stopAll = (): Promise<void> => (stopping ??= (async () => {
-    await Promise.all(intake.map((server) => server.close()));
-    await scheduled.stop();
-    await operator.stop();
-    await Promise.all(servers.map((server) => server.close()));
-    finished();
-  })());
+  const lifecycle = new Lifecycle({ clock: systemClock, log });
+  const stopAll = (): Promise<void> => lifecycle.stop();
 
   // Ready only once spark-submit and the UI can reach this replica.
   let serving = false;
@@ -122,19 +111,22 @@ async function main(): Promise<number> {
     });
   }
 
-  servers.push(await startMetricsServer({
+  const metricsServer = await startMetricsServer({
     registry: metrics.registry, host: config.network.bindAddress, port: config.metrics.port, log: log.child({ component: 'metrics' }),
     health: {
       cachesSynced: () => operator.informer.hasSynced(),
       leader: () => operator.isLeader,
       mesosSubscribed: () => operator.mesosClient?.state === 'subscribed',
       masterDetection: () => operator.mesosClient?.masterDetection,
-      shuttingDown: () => stopping !== undefined,
+      shuttingDown: () => lifecycle.isStopping,
       serving: () => serving,
     },
-  }));
+  });
+  lifecycle.add('servers', { name: 'metrics server', stop: () => metricsServer.close() });
   scheduled.start();
+  lifecycle.add('controllers', { name: 'scheduled drivers', stop: () => scheduled.stop() });
   await operator.start();
+  lifecycle.add('controllers', { name: 'operator', stop: () => operator.stop() });
   const store = new KubeSubmissionStore({
     kube, informer: operator.informer, namespace: kubernetes.submissionNamespace, clock: systemClock, maxDrivers: config.dispatcher.maxDrivers,
     dispatcher: config.dispatcher,
@@ -144,7 +136,7 @@ async function main(): Promise<number> {
     store, host: config.network.bindAddress, port: config.rest.port, log: log.child({ component: 'rest' }),
     ...(restAuth !== undefined && { auth: restAuth }),
   });
-  intake.push(restServer);
+  lifecycle.add('intake', { name: 'REST server', stop: () => restServer.close() });
   const uiDrivers = cachedUiDrivers(config.dispatcher);
   const snapshot = (): UiSnapshot => {
     const frameworkId = operator.mesosClient?.frameworkId;
@@ -174,10 +166,10 @@ async function main(): Promise<number> {
       authenticator: restAuth === undefined ? undefined : createAuthenticator(restAuth),
     },
   });
-  servers.push(ui);
+  lifecycle.add('servers', { name: 'UI server', stop: () => ui.close() });
   serving = true;
   log.info({ identity, namespaces: kubernetes.namespaces, master: redactMasterUrl(mesos.master), rest: restServer.url, ui: ui.url }, 'spark-mesos-dispatcher started');
-  await done;
+  await lifecycle.done;
   return exitCode;
 }
 
