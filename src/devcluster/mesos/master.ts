@@ -8,6 +8,7 @@ import { allocate, OfferFilters, refuseDurationMs, type MinAllocatable } from '.
 import { Framework, type EventStream, type OfferRecord } from './framework.ts';
 import { uuidString } from './ids.ts';
 import { Resources } from './resources.ts';
+import { TaskHistory } from './task-history.ts';
 import { frameworkInfoError, frameworkRoles } from './validation.ts';
 
 /** What SUBSCRIBED advertises, whatever the (test-tunable) real interval is. */
@@ -56,6 +57,8 @@ export class MasterCore {
   port = 0;
   startTime: number;
   heartbeatsPaused = false;
+  /** Every task launched since the emulator started; survives master failovers. */
+  readonly history = new TaskHistory();
   private frameworkCounter = 0;
   private offerCounter = 0;
   private agentCounter = 0;
