@@ -14,7 +14,8 @@ let cluster: Cluster;
 let operator: Operator | undefined;
 
 beforeEach(async () => {
-  cluster = await startCluster();
+  // One agent: an offer the operator leaves outstanding is every resource there is.
+  cluster = await startCluster({ agents: 1 });
 });
 
 afterEach(async () => {
@@ -83,4 +84,13 @@ test('a KILL that failed: the kill of a running driver still takes', async () =>
   const done = await waitForDriver(cluster, 'long', 'killed', (d) => d.status?.outcome === 'Killed', 30_000);
   expect(done.status.currentAttempt.mesos.state).toBe('TASK_KILLED');
   expect(cluster.mesos.callFaultHits().get('KILL error')).toBeGreaterThanOrEqual(1);
+});
+
+test('a DECLINE that failed does not strand its offer: a driver submitted later launches', async () => {
+  // The first offer comes before any driver and is declined: that DECLINE fails twice.
+  cluster.mesos.failNextCalls({ types: ['DECLINE'], mode: { kind: 'error', status: 500 }, times: 2 });
+  await startOperator();
+  await apply('later');
+  await waitForDriver(cluster, 'later', 'succeeded', (d) => d.status?.outcome === 'Succeeded', 30_000);
+  expect(cluster.mesos.callFaultHits().get('DECLINE error')).toBe(2);
 });
