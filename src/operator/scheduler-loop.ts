@@ -146,7 +146,8 @@ export class SchedulerLoop {
         (attempt) => mesos.decline([...offerIds], { refuse_seconds: attempt === 0 ? refuseSeconds : 0 }))),
       // Mesos answers "unknown" for tasks that never reached it: the core then requeues them.
       () => (toReconcile.length === 0 ? Promise.resolve() : this.withRetries('RECONCILE', () => mesos.reconcile(toReconcile.map(toReconcileEntry)))),
-      ...(plan.offerInterest === undefined ? [] : [() => (plan.offerInterest?.type === 'ReviveOffers' ? mesos.revive() : mesos.suppress())]),
+      // A REVIVE is not sent again by the core: offers it suppressed would stay away until the next subscription.
+      ...(plan.offerInterest === undefined ? [] : [() => (plan.offerInterest?.type === 'ReviveOffers' ? this.withRetries('REVIVE', () => mesos.revive()) : mesos.suppress())]),
       ...plan.acknowledgements.map((effect) => () => this.acknowledge(effect)),
     ];
     for (const call of calls) {
@@ -186,17 +187,18 @@ export class SchedulerLoop {
   }
 
   /**
-   * KILL, RECONCILE and DECLINE are safe to repeat, and nothing else would send them again until
-   * the next subscription: a failed one is tried again later, in the background, a few times. A
-   * DECLINE that did not reach the master leaves the offer outstanding there, and its resources
-   * are then offered to no one for as long as the subscription lasts (there is no offer timeout
-   * by default); it ends once the offer is gone (used, or its subscription over).
+   * KILL, RECONCILE, DECLINE and REVIVE are safe to repeat, and nothing else would send them again
+   * until the next subscription: a failed one is tried again later, in the background, a few
+   * times. A DECLINE that did not reach the master leaves the offer outstanding there, and its
+   * resources are then offered to no one for as long as the subscription lasts (there is no offer
+   * timeout by default); it ends once the offer is gone. A DECLINE or REVIVE ends with its
+   * subscription: the next one starts without offers, filters or suppression.
    */
-  private async withRetries(call: 'KILL' | 'RECONCILE' | 'DECLINE', send: (attempt: number) => Promise<void>, attempt = 0): Promise<void> {
+  private async withRetries(call: 'KILL' | 'RECONCILE' | 'DECLINE' | 'REVIVE', send: (attempt: number) => Promise<void>, attempt = 0): Promise<void> {
     try {
       await send(attempt);
     } catch (error) {
-      if (call === 'DECLINE' && error instanceof MesosApiError && (error.code === 'MESOS_STALE_OFFER' || error.code === 'MESOS_NOT_SUBSCRIBED')) return;
+      if (isMoot(call, error)) return;
       const last = attempt + 1 >= CALL_RETRIES;
       this.options.log.warn({ err: error, call, attempt: attempt + 1 },
         last ? `${call} failed ${CALL_RETRIES} times; the next subscription sends it again` : `${call} failed; trying again`);
@@ -259,6 +261,11 @@ export class SchedulerLoop {
       void this.submit({ type: 'TimerFired' });
     });
   }
+}
+
+function isMoot(call: 'KILL' | 'RECONCILE' | 'DECLINE' | 'REVIVE', error: unknown): boolean {
+  if (!(error instanceof MesosApiError) || call === 'KILL' || call === 'RECONCILE') return false;
+  return error.code === 'MESOS_NOT_SUBSCRIBED' || (call === 'DECLINE' && error.code === 'MESOS_STALE_OFFER');
 }
 
 function toReconcileEntry(task: TaskRef): { taskId: string; agentId?: string } {

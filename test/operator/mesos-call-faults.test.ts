@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/runtime/logger.ts';
 import { systemClock } from '../../src/runtime/clock.ts';
 import { parseDispatcherConfig } from '../../src/scheduler/index.ts';
 import type { CallFault } from '../../src/devcluster/mesos/index.ts';
+import { waitFor } from '../support/wait.ts';
 import { driverManifest, startCluster, waitForDriver } from './harness.ts';
 import type { Cluster } from './harness.ts';
 import type { Json } from '../devcluster/kube/support.ts';
@@ -93,4 +94,14 @@ test('a DECLINE that failed does not strand its offer: a driver submitted later 
   await apply('later');
   await waitForDriver(cluster, 'later', 'succeeded', (d) => d.status?.outcome === 'Succeeded', 30_000);
   expect(cluster.mesos.callFaultHits().get('DECLINE error')).toBe(2);
+});
+
+test('a REVIVE that failed: a driver submitted while offers are suppressed still launches', async () => {
+  await startOperator();
+  // Nothing to run: the operator declines what it is offered and suppresses offers.
+  await waitFor(() => (cluster.mesos.state().frameworks as { suppressed_roles: string[] }[])[0]?.suppressed_roles.length === 1, 'offers suppressed');
+  cluster.mesos.failNextCalls({ types: ['REVIVE'], mode: { kind: 'error', status: 500 } });
+  await apply('revived');
+  await waitForDriver(cluster, 'revived', 'succeeded', (d) => d.status?.outcome === 'Succeeded', 30_000);
+  expect(cluster.mesos.callFaultHits().get('REVIVE error')).toBe(1);
 });

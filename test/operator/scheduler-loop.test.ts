@@ -1,6 +1,7 @@
 // The shell around the core with recording fakes: the order of intent writes and Mesos calls,
 // and what happens when an intent write or an ACCEPT fails.
 import type { MesosPort } from '../../src/mesos/mesos-port.ts';
+import { MesosApiError } from '../../src/mesos/api-errors.ts';
 import { SchedulerLoop } from '../../src/operator/scheduler-loop.ts';
 import type { StatusSink, StatusWrite } from '../../src/operator/status-writer.ts';
 import { createScheduler } from '../../src/scheduler/index.ts';
@@ -196,6 +197,25 @@ test('a DECLINE that fails is sent again, refusing nothing: a driver that arrive
   await loop.idle();
   await new Promise((r) => setImmediate(r));
   expect(ports.calls.filter((c) => c.startsWith('decline'))).toEqual(['decline o1 120', 'decline o1 0']);
+});
+
+test('a REVIVE that fails is sent again; once the subscription is gone it is left to the next one', async () => {
+  const { ports, clock, loop } = setup();
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  const failures = [new Error('connection reset'), new MesosApiError('MESOS_NOT_SUBSCRIBED', 'not subscribed')];
+  ports.revive = () => {
+    ports.calls.push('revive');
+    const failure = failures.shift();
+    return failure === undefined ? Promise.resolve() : Promise.reject(failure);
+  };
+  ports.calls.length = 0;
+  await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
+  for (let i = 0; i < 5; i += 1) {
+    clock.advance(30_000);
+    await loop.idle();
+    await new Promise((r) => setImmediate(r));
+  }
+  expect(ports.calls.filter((c) => c === 'revive')).toEqual(['revive', 'revive']);
 });
 
 test('once the replica may no longer act (lease not provably held), nothing reaches Mesos, even mid-step', async () => {
