@@ -394,7 +394,9 @@ export class MasterCore {
       const status = this.masterStatus(record.info.task_id.value, state, reason, `Agent ${agent.hostname} removed`, agentId);
       status.unreachable_time = { nanoseconds: now * 1e6 };
       this.sendStatus(framework, status);
-      record.state = state;
+      // As the master's updateTask: a task that already ended (its terminal update not yet
+      // acknowledged) keeps its state; the update is sent and recorded all the same.
+      if (!isTerminal(record.state)) record.state = state;
       record.statuses.push(status);
       if (state === 'TASK_UNREACHABLE') {
         framework.tasks.delete(record.info.task_id.value);
