@@ -151,7 +151,7 @@ test('agent removal after a task ended, its terminal update not yet acknowledged
   const [done] = state.frameworks[0]!.completed_tasks;
   expect(done).toMatchObject({ id: 'done', state: 'TASK_FINISHED' });
   expect(done!.statuses.map((s) => s.state)).toEqual(['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED', 'TASK_LOST']);
-  expect(master.taskHistory()).toMatchObject([{ taskId: 'done', state: 'TASK_FINISHED' }]);
+  expect(master.taskHistory()).toMatchObject([{ taskId: 'done', state: 'TASK_FINISHED', statuses: ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED', 'TASK_LOST'] }]);
   await stream.close();
 });
 

@@ -16,6 +16,8 @@ export interface TaskHistoryEntry {
   state: TaskState;
   /** What the executor last reported, as the agent saw it. */
   agentState: TaskState;
+  /** Every state the master recorded for it, in order (an agent removal can add TASK_LOST after the end). */
+  statuses: TaskState[];
 }
 
 export class TaskHistory {
@@ -33,7 +35,7 @@ export class TaskHistory {
   entries(): TaskHistoryEntry[] {
     return this.records.map(({ record, launchedAtMs, endedAtMs }) => ({
       frameworkId: record.frameworkId, agentId: record.agentId, taskId: record.info.task_id.value,
-      launchedAtMs, endedAtMs, state: record.state, agentState: record.agentState,
+      launchedAtMs, endedAtMs, state: record.state, agentState: record.agentState, statuses: record.statuses.map((st) => st.state),
     }));
   }
 }
