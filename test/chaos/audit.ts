@@ -159,8 +159,13 @@ function disagreementOf(d: AuditedDriver, id: string, own: readonly TaskHistoryE
   if (last !== undefined && attemptIndex(id, last.taskId) > attemptIndex(id, attempt.taskId)) {
     return `status shows attempt ${attempt.taskId}, but Mesos launched ${last.taskId} after it`;
   }
-  if (recordedState !== task.state) return `status says ${attempt.taskId} ended ${recordedState ?? '(nothing)'}, Mesos says ${task.state}`;
-  if (!outcomeAgrees(outcome, task.state, d.spec.kill === true)) return `outcome ${outcome ?? '?'} does not follow ${task.state}`;
+  // The master's own state, or a terminal state it reported for the task: an agent removed
+  // before the end was acknowledged makes it report TASK_LOST for a task that finished.
+  const reported = recordedState !== undefined && TERMINAL_TASK_STATES.has(recordedState) && task.statuses.includes(recordedState);
+  if (recordedState !== task.state && !reported) {
+    return `status says ${attempt.taskId} ended ${recordedState ?? '(nothing)'}, Mesos says ${task.state} (reported ${task.statuses.join(', ')})`;
+  }
+  if (!outcomeAgrees(outcome, recordedState, d.spec.kill === true)) return `outcome ${outcome ?? '?'} does not follow ${recordedState}`;
   return undefined;
 }
 

@@ -1,8 +1,11 @@
 // `make chaos`: the long chaos run, then the long fuzz run, with their figures. Sizes come from
-// the environment; CHAOS_SEED replays a run's plan. Exits non-zero when an audit finds anything.
+// the environment (CHAOS_MINUTES, CHAOS_DRIVERS, CHAOS_KILLS, CHAOS_GRACE_SECONDS, FUZZ_INPUTS, ...);
+// CHAOS_SEED replays a run's plan and inputs. Exits non-zero when either finds anything.
 import { planChaos } from './fault-plan.ts';
 import type { ChaosSizes } from './fault-plan.ts';
 import { isClean, runChaos } from './run-chaos.ts';
+import { isKnownGap } from './fuzz/known-gaps.ts';
+import { runFuzz } from './fuzz/run-fuzz.ts';
 
 const env = (name: string, fallback: number): number => {
   const value = process.env[name];
@@ -30,4 +33,15 @@ process.stdout.write(`${JSON.stringify({ ...figures, audit: audit.figures }, nul
 for (const problem of audit.problems.slice(0, 50)) say(`problem: ${problem}`);
 const clean = isClean(report);
 say(clean ? 'audit clean' : `audit FAILED (logs in ${report.workDir})`);
-process.exitCode = clean ? 0 : 1;
+
+const inputs = env('FUZZ_INPUTS', 10_000);
+say(`fuzzing ${inputs} inputs (seed ${seed})`);
+const fuzz = await runFuzz(seed, inputs, { progress: (line) => say(`fuzz: ${line}`) });
+const { findings, ...fuzzFigures } = fuzz;
+process.stdout.write(`${JSON.stringify(fuzzFigures, null, 2)}\n`);
+for (const finding of findings) say(`fuzz finding: ${finding}`);
+const newGaps = Object.keys(fuzz.refusedAtAdmission.manifests).filter((kind) => !isKnownGap(kind));
+const fuzzClean = fuzz.executedPayloads === 0 && fuzz.unstartable === 0 && fuzz.alteredArguments === 0 && newGaps.length === 0
+  && [fuzz.rest, fuzz.manifests, fuzz.rawBodies].every((c) => c.crashes === 0 && c.http5xx === 0);
+say(fuzzClean ? 'fuzz clean' : `fuzz FAILED${newGaps.length > 0 ? `; new admission gaps: ${newGaps.join(' | ')}` : ''}`);
+process.exitCode = clean && fuzzClean ? 0 : 1;
