@@ -10,7 +10,7 @@ import { expectedOutcome } from './workload.ts';
 /** What the audit reads of a SparkDriver. */
 export interface AuditedDriver {
   metadata: { name: string };
-  spec: { sparkProperties?: Record<string, string>; submissionId?: string; kill?: boolean };
+  spec: { sparkProperties?: Record<string, string>; submissionId?: string; kill?: boolean; supervise?: boolean };
   status?: {
     phase?: string;
     outcome?: string;
@@ -25,7 +25,10 @@ export interface AuditedDriver {
 export interface AuditFigures {
   drivers: number;
   tasks: number;
-  /** A task ID launched twice, a task of an attempt the status does not record, or of no driver. */
+  /**
+   * A task ID launched twice, a task of an attempt the status does not record or of no driver,
+   * or a relaunch after a task that reached an agent and did not fail (or of an unsupervised driver).
+   */
   duplicateLaunches: number;
   /** Drivers that had two tasks alive at once. */
   overlappingTasks: number;
@@ -44,6 +47,8 @@ export interface AuditFigures {
 export interface AuditReport { figures: AuditFigures; problems: string[] }
 
 const NEVER_LAUNCHED_STATES: ReadonlySet<TaskState> = new Set(['TASK_LOST', 'TASK_GONE', 'TASK_UNKNOWN', 'TASK_DROPPED', 'TASK_ERROR']);
+/** What a supervised driver is relaunched after (Spark: FAILED and LOST; an agent lost is LOST). */
+const RELAUNCHED_AFTER: ReadonlySet<TaskState> = new Set(['TASK_FAILED', 'TASK_LOST']);
 const AGENT_LOSS_STATES: ReadonlySet<TaskState> = new Set(['TASK_LOST', 'TASK_UNREACHABLE', 'TASK_GONE_BY_OPERATOR']);
 
 /** The Mesos states that an outcome can follow (a kill request ends any unfinished task as Killed). */
@@ -111,6 +116,15 @@ export function audit(tasks: readonly TaskHistoryEntry[], drivers: readonly Audi
         f.overlappingTasks += 1;
         problems.push(`${name}: tasks ${before.taskId} and ${own[i]!.taskId} were alive at once`);
         break;
+      }
+    }
+    // A task that reached an agent is relaunched only for a supervised driver, after a failure.
+    const supervised = d.spec.supervise ?? d.spec.sparkProperties?.['spark.driver.supervise'] === 'true';
+    for (let i = 1; i < own.length; i += 1) {
+      const before = own[i - 1]!;
+      if (!supervised || !RELAUNCHED_AFTER.has(before.state)) {
+        f.duplicateLaunches += 1;
+        problems.push(`${name}: ${own[i]!.taskId} launched after ${before.taskId} ended ${before.state}${supervised ? '' : ' (not supervised)'}`);
       }
     }
     if (d.status?.phase !== 'Finished') {

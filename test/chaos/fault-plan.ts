@@ -6,7 +6,7 @@ import type { CallFault } from '../../src/devcluster/mesos/index.ts';
 import type { CallType } from '../../src/mesos/types.ts';
 import { Dice } from './dice.ts';
 import type { CrashPoint } from './replicas.ts';
-import { planDriver } from './workload.ts';
+import { killedByTheirUser, planDriver } from './workload.ts';
 import type { Channel, PlannedDriver } from './workload.ts';
 
 export interface ChaosSizes {
@@ -105,8 +105,8 @@ export function planChaos(seed: number, sizes: ChaosSizes): ChaosPlan {
     drivers.push(...burst);
     const atMs = Math.round(dice.float(0, submitUntil));
     actions.push({ atMs, action: { kind: 'submit', via, drivers: burst } });
-    // Long drivers are killed by their user a few seconds after they were submitted.
-    for (const d of burst) if (d.behaviour.kind === 'long') actions.push({ atMs: atMs + dice.int(1000, 8000), action: { kind: 'kill-driver', driver: d } });
+    // Drivers that never end on their own are killed by their user a few seconds later.
+    for (const d of burst) if (killedByTheirUser(d)) actions.push({ atMs: atMs + dice.int(500, 8000), action: { kind: 'kill-driver', driver: d } });
   }
   for (const atMs of times(dice, sizes.killPoints, 1000, sizes.faultMs)) {
     const restartWith = dice.chance(0.15) ? dice.pick(['after-intent', 'after-accept'] as const) : undefined;

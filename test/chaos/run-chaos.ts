@@ -19,7 +19,7 @@ import { Replicas } from './replicas.ts';
 import type { ExitCounts } from './replicas.ts';
 import { applyWithKubectl, newUserLog } from './submitters.ts';
 import type { UserLog } from './submitters.ts';
-import { chaosStub } from './workload.ts';
+import { chaosStub, killedByTheirUser } from './workload.ts';
 
 export interface ChaosOptions {
   /** After the faults stop, how long everything may take to finish. */
@@ -117,7 +117,8 @@ async function settle(cluster: Cluster, replicas: Replicas, runner: ActionRunner
   if (unapplied.length > 0) await applyWithKubectl(cluster, log, unapplied);
   for (const d of (await listDrivers(cluster)) as unknown as AuditedDriver[]) {
     const tag = d.spec.sparkProperties?.['spark.app.name'] ?? '';
-    if (log.submissions.get(tag)?.driver.behaviour.kind === 'long' && d.spec.kill !== true) {
+    const planned = log.submissions.get(tag)?.driver;
+    if (planned !== undefined && killedByTheirUser(planned) && d.spec.kill !== true) {
       await cluster.client.patchMerge({ ...SPARK_DRIVER, namespace: 'default', name: d.metadata.name }, { spec: { kill: true } });
     }
   }

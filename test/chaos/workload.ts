@@ -10,7 +10,9 @@ export type Behaviour =
   /** Fails its first `failures` attempts, then succeeds; supervised. */
   | { kind: 'flaky'; failures: number }
   /** Runs until it is killed. */
-  | { kind: 'long' };
+  | { kind: 'long' }
+  /** Fits no agent: waits in the queue until it is killed. */
+  | { kind: 'waits' };
 
 export type Channel = 'kubectl' | 'rest';
 
@@ -31,8 +33,9 @@ export function planDriver(dice: Dice, index: number, via: Channel): PlannedDriv
   if (roll < 0.35) behaviour = { kind: 'ok' };
   else if (roll < 0.65) behaviour = { kind: 'run', seconds: Math.round(dice.float(0.2, 3) * 10) / 10 };
   else if (roll < 0.77) behaviour = { kind: 'fail' };
-  else if (roll < 0.92) behaviour = { kind: 'flaky', failures: dice.int(1, 2) };
-  else behaviour = { kind: 'long' };
+  else if (roll < 0.90) behaviour = { kind: 'flaky', failures: dice.int(1, 2) };
+  else if (roll < 0.95) behaviour = { kind: 'long' };
+  else behaviour = { kind: 'waits' };
   const supervise = behaviour.kind === 'flaky' || (behaviour.kind !== 'fail' && dice.chance(0.3));
   return { tag: `chaos-${String(index).padStart(5, '0')}`, via, behaviour, supervise };
 }
@@ -44,10 +47,14 @@ export function behaviourArgument(driver: PlannedDriver): string {
   return `${b.kind}:${parameter}:${driver.tag}`;
 }
 
+/** Drivers that end only when their user kills them. */
+export const killedByTheirUser = (driver: PlannedDriver): boolean => driver.behaviour.kind === 'long' || driver.behaviour.kind === 'waits';
+
 export function sparkProperties(driver: PlannedDriver): Record<string, string> {
   return {
     'spark.app.name': driver.tag,
-    'spark.driver.memory': '256m',
+    // More memory than an agent has (4 GiB) for a driver that is to wait in the queue.
+    'spark.driver.memory': driver.behaviour.kind === 'waits' ? '8g' : '256m',
     'spark.mesos.driver.memoryOverhead': '64',
     'spark.driver.cores': '0.5',
     'spark.driver.supervise': String(driver.supervise),
@@ -83,6 +90,7 @@ export function createRequestOf(driver: PlannedDriver, appJar: string): string {
 export function expectedOutcome(driver: PlannedDriver): string {
   switch (driver.behaviour.kind) {
     case 'long':
+    case 'waits':
       return 'Killed';
     case 'fail':
       return 'Failed';
