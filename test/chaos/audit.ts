@@ -118,13 +118,16 @@ export function audit(tasks: readonly TaskHistoryEntry[], drivers: readonly Audi
         break;
       }
     }
-    // A task that reached an agent is relaunched only for a supervised driver, after a failure.
+    // A task that reached an agent is relaunched only for a supervised driver, after Mesos told
+    // of a failure (its first terminal report: an agent lost before the end was reported makes the
+    // master report TASK_LOST for a task whose own state is TASK_FINISHED).
     const supervised = d.spec.supervise ?? d.spec.sparkProperties?.['spark.driver.supervise'] === 'true';
     for (let i = 1; i < own.length; i += 1) {
       const before = own[i - 1]!;
-      if (!supervised || !RELAUNCHED_AFTER.has(before.state)) {
+      const ended = before.statuses.find((st) => TERMINAL_TASK_STATES.has(st)) ?? before.state;
+      if (!supervised || !RELAUNCHED_AFTER.has(ended)) {
         f.duplicateLaunches += 1;
-        problems.push(`${name}: ${own[i]!.taskId} launched after ${before.taskId} ended ${before.state}${supervised ? '' : ' (not supervised)'}`);
+        problems.push(`${name}: ${own[i]!.taskId} launched after ${before.taskId} ended ${ended}${supervised ? '' : ' (not supervised)'}`);
       }
     }
     if (d.status?.phase !== 'Finished') {
@@ -141,7 +144,8 @@ export function audit(tasks: readonly TaskHistoryEntry[], drivers: readonly Audi
     // An agent that left takes its tasks with it, and the master cannot say whether a task it
     // was to run there ever started ("Task is unreachable"): outcomes then follow Mesos, not plans.
     const recordedState = d.status.currentAttempt?.mesos?.state;
-    const touchedByAgentLoss = own.some((t) => AGENT_LOSS_STATES.has(t.state)) || (recordedState !== undefined && AGENT_LOSS_STATES.has(recordedState));
+    const touchedByAgentLoss = own.some((t) => t.statuses.some((st) => AGENT_LOSS_STATES.has(st)))
+      || (recordedState !== undefined && AGENT_LOSS_STATES.has(recordedState));
     if (planned !== undefined && !touchedByAgentLoss && d.status.outcome !== expectedOutcome(planned)) {
       f.unexpectedOutcomes += 1;
       const last = d.status.currentAttempt;

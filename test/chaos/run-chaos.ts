@@ -94,6 +94,8 @@ export async function runChaos(plan: ChaosPlan, options: ChaosOptions): Promise<
       })),
     };
     clean = isClean(report);
+    // What the audit read, beside the replicas' logs, to tell later what happened.
+    if (!clean) await writeFile(path.join(workDir, 'audit.json'), JSON.stringify({ report, tasks: cluster.mesos.taskHistory(), drivers }, null, 1));
     return report;
   } finally {
     await replicas.stop();
