@@ -13,6 +13,11 @@ import type { EmulatedMesosMaster, MesosMasterOptions } from '../../src/devclust
 import { startEmulator } from '../devcluster/kube/support.ts';
 import type { Emulator, Json } from '../devcluster/kube/support.ts';
 import { waitFor } from '../support/wait.ts';
+import { Operator } from '../../src/operator/operator.ts';
+import type { OperatorOptions } from '../../src/operator/operator.ts';
+import { systemClock } from '../../src/runtime/clock.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import { parseDispatcherConfig } from '../../src/scheduler/index.ts';
 import type { Clock, Random } from '../../src/runtime/clock.ts';
 
 export interface Cluster {
@@ -126,4 +131,16 @@ export async function waitForDriver(cluster: Cluster, name: string, what: string
     await waitFor(() => true, 'a tick');
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** An operator in this process on `cluster`, with the system clock and a silent log. */
+export function inProcessOperator(cluster: Cluster, identity: string, extra: Partial<OperatorOptions> = {}): Operator {
+  const parsed = parseDispatcherConfig({ 'spark.master': `mesos://${new URL(cluster.mesos.url).host}`, 'spark.home': cluster.sparkHome });
+  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+  return new Operator({
+    kube: cluster.client, identity, dispatcher: parsed.config,
+    mesos: { master: cluster.mesos.url, frameworkInfo: { user: 'spark', name: identity, failover_timeout: 3600, checkpoint: true } },
+    stateNamespace: 'default', stateConfigMapName: 'dispatcher-state', clock: systemClock, random: Math.random, log: silentLogger,
+    ...extra,
+  });
 }

@@ -1,13 +1,10 @@
 // The operator, in process on the emulators, when its Mesos calls fail: an ACCEPT refused,
 // dropped or whose answer was lost, a KILL or RECONCILE that fails. Each driver still runs once
 // and ends as asked, and every task Mesos launched belongs to an attempt its status records.
-import { Operator } from '../../src/operator/operator.ts';
-import { silentLogger } from '../../src/runtime/logger.ts';
-import { systemClock } from '../../src/runtime/clock.ts';
-import { parseDispatcherConfig } from '../../src/scheduler/index.ts';
+import type { Operator } from '../../src/operator/operator.ts';
 import type { CallFault } from '../../src/devcluster/mesos/index.ts';
 import { waitFor } from '../support/wait.ts';
-import { driverManifest, startCluster, waitForDriver } from './harness.ts';
+import { driverManifest, inProcessOperator, startCluster, waitForDriver } from './harness.ts';
 import type { Cluster } from './harness.ts';
 import type { Json } from '../devcluster/kube/support.ts';
 
@@ -26,13 +23,7 @@ afterEach(async () => {
 });
 
 async function startOperator(): Promise<void> {
-  const parsed = parseDispatcherConfig({ 'spark.master': `mesos://${new URL(cluster.mesos.url).host}`, 'spark.home': cluster.sparkHome });
-  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-  operator = new Operator({
-    kube: cluster.client, identity: 'mesos-faults', dispatcher: parsed.config,
-    mesos: { master: cluster.mesos.url, frameworkInfo: { user: 'spark', name: 'mesos-faults', failover_timeout: 3600, checkpoint: true } },
-    stateNamespace: 'default', stateConfigMapName: 'dispatcher-state', clock: systemClock, random: Math.random, log: silentLogger,
-  });
+  operator = inProcessOperator(cluster, 'mesos-faults');
   await operator.start();
 }
 

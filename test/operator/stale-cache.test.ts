@@ -1,16 +1,13 @@
 // A new leader whose cache is behind the API server (its watch was cut and cannot come back yet)
 // must not act on the old statuses it holds: a driver that finished under the previous leader,
 // its task already acknowledged and forgotten by Mesos, is not launched again.
-import { Operator } from '../../src/operator/operator.ts';
-import { silentLogger } from '../../src/runtime/logger.ts';
-import { systemClock } from '../../src/runtime/clock.ts';
-import { parseDispatcherConfig } from '../../src/scheduler/index.ts';
+import type { Operator } from '../../src/operator/operator.ts';
 import { parseSparkDriver } from '../../src/sparkdriver/sparkdriver.ts';
 import type { SparkDriver } from '../../src/sparkdriver/sparkdriver.ts';
 import { submissionIdOf } from '../../src/sparkdriver/sparkdriver-submission.ts';
 import type { Json } from '../devcluster/kube/support.ts';
 import { waitFor } from '../support/wait.ts';
-import { driverManifest, getDriver, startCluster, waitForDriver } from './harness.ts';
+import { driverManifest, getDriver, inProcessOperator, startCluster, waitForDriver } from './harness.ts';
 import type { Cluster } from './harness.ts';
 
 let cluster: Cluster;
@@ -33,30 +30,32 @@ function parseDriver(raw: Json): SparkDriver {
 }
 
 function operator(identity: string): Operator {
-  const parsed = parseDispatcherConfig({ 'spark.master': `mesos://${new URL(cluster.mesos.url).host}`, 'spark.home': cluster.sparkHome });
-  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-  const created = new Operator({
-    kube: cluster.client, identity, dispatcher: parsed.config,
-    mesos: { master: cluster.mesos.url, frameworkInfo: { user: 'spark', name: 'stale-cache', failover_timeout: 3600, checkpoint: true } },
-    stateNamespace: 'default', stateConfigMapName: 'dispatcher-state', clock: systemClock, random: Math.random, log: silentLogger,
-    leaderElection: { leaseName: 'stale-cache', leaseDurationMs: 2000, renewDeadlineMs: 1500, retryPeriodMs: 250 },
-  });
+  const created = inProcessOperator(cluster, identity, { leaderElection: { leaseName: 'stale-cache', leaseDurationMs: 2000, renewDeadlineMs: 1500, retryPeriodMs: 250 } });
   operators.push(created);
   return created;
 }
 
-test('a leader restored from a cache that missed the last status does not relaunch a finished driver', async () => {
+/** Two operators with a Lease: the first leads, the second follows. */
+async function leaderAndFollower(): Promise<[Operator, Operator]> {
   const first = operator('first');
   await first.start();
   await waitFor(() => first.isLeader, 'the first operator to lead');
   const second = operator('second');
   await second.start();
-  await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'once', { arguments: ['sleep'] }) });
-  const running = await waitForDriver(cluster, 'once', 'running', (d) => d.status?.currentAttempt?.mesos?.state === 'TASK_RUNNING');
-  // From here no cache hears of SparkDrivers: their watches are cut, and a new one hangs for a
-  // minute before the server looks at it. Reads and writes go on as usual.
+  return [first, second];
+}
+
+/** From here no cache hears of SparkDrivers: their watches are cut, and a new one hangs for a minute. Reads and writes go on. */
+function cacheStopsHearing(): void {
   cluster.kube.server.faults.setLatency(60_000, { resource: 'sparkdrivers', verb: 'watch' });
   cluster.kube.server.dropWatches({ resource: 'sparkdrivers', abrupt: true });
+}
+
+test('a leader restored from a cache that missed the last status does not relaunch a finished driver', async () => {
+  const [first, second] = await leaderAndFollower();
+  await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'once', { arguments: ['sleep'] }) });
+  const running = await waitForDriver(cluster, 'once', 'running', (d) => d.status?.currentAttempt?.mesos?.state === 'TASK_RUNNING');
+  cacheStopsHearing();
   const pid = cluster.mesos.tasks().find((t) => t.taskId === running.status.currentAttempt.taskId)?.pid;
   process.kill(pid!, 'SIGTERM');
   // Recorded Finished by the first leader, acknowledged, and forgotten by Mesos.
@@ -79,14 +78,9 @@ test('a leader restored from a cache that missed the last status does not relaun
 });
 
 test('a driver the new leader knows from the API server but not yet from its cache is launched only once its intent is recorded', async () => {
-  const first = operator('first');
-  await first.start();
-  await waitFor(() => first.isLeader, 'the first operator to lead');
-  const second = operator('second');
-  await second.start();
-  // The caches stop hearing of SparkDrivers; then one is created, which only a fresh read sees.
-  cluster.kube.server.faults.setLatency(60_000, { resource: 'sparkdrivers', verb: 'watch' });
-  cluster.kube.server.dropWatches({ resource: 'sparkdrivers', abrupt: true });
+  const [first, second] = await leaderAndFollower();
+  // Created once the caches stopped hearing: only a fresh read sees it.
+  cacheStopsHearing();
   await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'unseen') });
   await first.stop();
   await waitFor(() => second.isLeader && second.mesosClient?.state === 'subscribed', 'the second operator to lead', 15_000);
