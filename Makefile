@@ -5,7 +5,7 @@ NPX := npx --no-install
 # The commit sparkdispatcher_build_info reports (the image sets it from its REVISION build argument).
 export SMD_REVISION ?= $(shell git rev-parse --short HEAD 2>/dev/null)
 
-.PHONY: help install system-deps run build test typecheck lint unit bench ci crds
+.PHONY: help install system-deps run build test typecheck lint unit bench chaos ci crds
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ unit: install ## Run the Jest suite only
 
 test: install ## Run all checks and tests; ends with "N passed, N failed"
 	@bash scripts/test.sh
+
+chaos: install ## Long chaos run, then the long fuzz run; prints their figures (env: CHAOS_SEED, CHAOS_MINUTES, CHAOS_DRIVERS, CHAOS_KILLS, FUZZ_INPUTS)
+	$(NPX) node --disable-warning=ExperimentalWarning test/chaos/chaos-cli.ts
 
 # BENCH=queued,launches,... picks scenarios; SMD_DIST=<checkout>/dist measures another build (bench/run.ts lists the knobs).
 bench: build ## Print the operator's figures at scale against the emulators (reported, never judged; all: ~15 min)

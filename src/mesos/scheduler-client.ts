@@ -142,13 +142,11 @@ export class MesosSchedulerClient {
   }
 
   async accept(offerIds: string[], operations: OfferOperation[], filters?: Filters): Promise<void> {
-    this.takeOffers(offerIds);
-    await this.send(calls.acceptCall(this.requireFrameworkId(), offerIds, operations, filters));
+    await this.sendOfferCall(offerIds, () => calls.acceptCall(this.requireFrameworkId(), offerIds, operations, filters));
   }
 
   async decline(offerIds: string[], filters?: Filters): Promise<void> {
-    this.takeOffers(offerIds);
-    await this.send(calls.declineCall(this.requireFrameworkId(), offerIds, filters));
+    await this.sendOfferCall(offerIds, () => calls.declineCall(this.requireFrameworkId(), offerIds, filters));
   }
 
   async revive(roles?: string[]): Promise<void> {
@@ -198,12 +196,25 @@ export class MesosSchedulerClient {
     return live.frameworkId;
   }
 
-  private takeOffers(offerIds: string[]): void {
+  /**
+   * An ACCEPT or DECLINE uses its offers up; if the call fails, it may never have reached the
+   * master, where the offers are then still outstanding: they stay declinable on this stream.
+   */
+  private async sendOfferCall(offerIds: string[], build: () => Call): Promise<void> {
     const stale = offerIds.filter((id) => !this.offers.has(id));
     if (stale.length > 0) {
       throw new MesosApiError('MESOS_STALE_OFFER', `offer(s) ${stale.join(', ')} are no longer outstanding (rescinded, already used, or from an earlier subscription)`);
     }
+    const call = build();
+    const taken = offerIds.map((id) => this.offers.get(id)).filter((o): o is Offer => o !== undefined);
     for (const id of offerIds) this.offers.delete(id);
+    const streamId = this.subscription.live?.streamId;
+    try {
+      await this.send(call);
+    } catch (error) {
+      if (streamId !== undefined && this.subscription.live?.streamId === streamId) for (const offer of taken) this.offers.set(offer.id.value, offer);
+      throw error;
+    }
   }
 
   private async post(call: Call): Promise<void> {

@@ -25,6 +25,7 @@ import type { Outcome as ReconcileOutcome } from '../kube/reconcile-runner.ts';
 import type { WorkQueueStats } from '../kube/work-queue.ts';
 import type { KubeObject } from '../kube/kube-client.ts';
 import type { Effect } from '../scheduler/index.ts';
+import { currentResources } from './current-resources.ts';
 import { DriverController } from './driver-controller.ts';
 import { SchedulerLoop } from './scheduler-loop.ts';
 import type { CrashPoint } from './scheduler-loop.ts';
@@ -180,7 +181,11 @@ export class Operator {
     const log = this.o.log;
     const records: DriverRecord[] = [];
     const recorded = new Map<string, string>();
-    for (const raw of this.informer.list()) {
+    // From the API server as it is now, not from the cache, which may be behind the last leader.
+    const current = await currentResources({
+      kube: this.o.kube, resource: SPARK_DRIVER, namespaces: this.o.namespaces, clock: this.o.clock, random: this.o.random,
+    });
+    for (const raw of current) {
       const parsed = parseSparkDriver(raw);
       if (!parsed.ok) continue;
       const record = toDriverRecord(parsed.resource);

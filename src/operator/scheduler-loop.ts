@@ -6,6 +6,7 @@
 import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { backoffDelayMs, type BackoffPolicy } from '../runtime/backoff.ts';
+import { MesosApiError } from '../mesos/api-errors.ts';
 import { launchOperation } from '../mesos/calls.ts';
 import type { MesosPort } from '../mesos/mesos-port.ts';
 import type { TaskInfo } from '../mesos/types.ts';
@@ -139,10 +140,14 @@ export class SchedulerLoop {
     const toReconcile: TaskRef[] = [];
     const calls: (() => Promise<void>)[] = [
       ...plan.calls.map((effect) => () => this.call(effect, withheld, toReconcile)),
-      ...[...plan.declines].map(([refuseSeconds, offerIds]) => () => mesos.decline([...offerIds], { refuse_seconds: refuseSeconds })),
+      // A retried DECLINE comes late: by then its refusal may keep offers from drivers that arrived
+      // meanwhile (their REVIVE came first), so it refuses nothing.
+      ...[...plan.declines].map(([refuseSeconds, offerIds]) => () => this.withRetries('DECLINE',
+        (attempt) => mesos.decline([...offerIds], { refuse_seconds: attempt === 0 ? refuseSeconds : 0 }))),
       // Mesos answers "unknown" for tasks that never reached it: the core then requeues them.
       () => (toReconcile.length === 0 ? Promise.resolve() : this.withRetries('RECONCILE', () => mesos.reconcile(toReconcile.map(toReconcileEntry)))),
-      ...(plan.offerInterest === undefined ? [] : [() => (plan.offerInterest?.type === 'ReviveOffers' ? mesos.revive() : mesos.suppress())]),
+      // A REVIVE is not sent again by the core: offers it suppressed would stay away until the next subscription.
+      ...(plan.offerInterest === undefined ? [] : [() => (plan.offerInterest?.type === 'ReviveOffers' ? this.withRetries('REVIVE', () => mesos.revive()) : mesos.suppress())]),
       ...plan.acknowledgements.map((effect) => () => this.acknowledge(effect)),
     ];
     for (const call of calls) {
@@ -182,13 +187,18 @@ export class SchedulerLoop {
   }
 
   /**
-   * KILL and RECONCILE are safe to repeat, and nothing else would send them again until the next
-   * subscription: a failed one is tried again later, in the background, a few times.
+   * KILL, RECONCILE, DECLINE and REVIVE are safe to repeat, and nothing else would send them again
+   * until the next subscription: a failed one is tried again later, in the background, a few
+   * times. A DECLINE that did not reach the master leaves the offer outstanding there, and its
+   * resources are then offered to no one for as long as the subscription lasts (there is no offer
+   * timeout by default); it ends once the offer is gone. A DECLINE or REVIVE ends with its
+   * subscription: the next one starts without offers, filters or suppression.
    */
-  private async withRetries(call: 'KILL' | 'RECONCILE', send: () => Promise<void>, attempt = 0): Promise<void> {
+  private async withRetries(call: 'KILL' | 'RECONCILE' | 'DECLINE' | 'REVIVE', send: (attempt: number) => Promise<void>, attempt = 0): Promise<void> {
     try {
-      await send();
+      await send(attempt);
     } catch (error) {
+      if (isMoot(call, error)) return;
       const last = attempt + 1 >= CALL_RETRIES;
       this.options.log.warn({ err: error, call, attempt: attempt + 1 },
         last ? `${call} failed ${CALL_RETRIES} times; the next subscription sends it again` : `${call} failed; trying again`);
@@ -226,8 +236,9 @@ export class SchedulerLoop {
     for (const t of tasks) {
       if (withheld.has(t.task_id.value)) toReconcile.push({ taskId: t.task_id.value, agentId: t.agent_id.value });
     }
+    const decline = (): Promise<void> => this.withRetries('DECLINE', () => mesos.decline([offerId], { refuse_seconds: 0 }));
     if (launchable.length === 0) {
-      await mesos.decline([offerId], { refuse_seconds: 0 });
+      await decline();
       return;
     }
     try {
@@ -235,6 +246,9 @@ export class SchedulerLoop {
     } catch (error) {
       log.warn({ err: error, offerId }, 'ACCEPT failed; reconciling its tasks so that they are requeued');
       for (const t of launchable) toReconcile.push({ taskId: t.task_id.value, agentId: t.agent_id.value });
+      // If the master never saw it, the offer is still outstanding: give it back (if the ACCEPT
+      // was carried out after all, the master ignores the DECLINE of a used offer).
+      await decline();
       return;
     }
     this.options.atCrashPoint?.('after-accept');
@@ -247,6 +261,11 @@ export class SchedulerLoop {
       void this.submit({ type: 'TimerFired' });
     });
   }
+}
+
+function isMoot(call: 'KILL' | 'RECONCILE' | 'DECLINE' | 'REVIVE', error: unknown): boolean {
+  if (!(error instanceof MesosApiError) || call === 'KILL' || call === 'RECONCILE') return false;
+  return error.code === 'MESOS_NOT_SUBSCRIBED' || (call === 'DECLINE' && error.code === 'MESOS_STALE_OFFER');
 }
 
 function toReconcileEntry(task: TaskRef): { taskId: string; agentId?: string } {

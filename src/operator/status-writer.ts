@@ -255,7 +255,9 @@ export class StatusWriter implements StatusSink {
     if (ref === undefined) return 'gone';
     const key = `${ref.namespace}/${ref.name}`;
     const found = this.cachedDriver(key, ref.uid);
-    if (found === undefined) return 'gone';
+    // Not in the cache (gone, or not heard of yet by a cache behind the API server): nothing is
+    // written, so a launch intent did not take and its launch must be withheld.
+    if (found === undefined) return write.intent ? 'refused' : 'gone';
     const { raw, status: cachedStatus } = found;
     const mine = this.written.get(key);
     const previous = mine?.status !== undefined && newerResourceVersion(mine.resourceVersion, raw.metadata?.resourceVersion) === mine.resourceVersion

@@ -11,7 +11,7 @@ import type { Effect } from './effects.ts';
 import type { MatchRequest } from './offer-matcher.ts';
 import { createQueue, unsafeEnqueue, type PriorityQueue, type QueueEntry } from './queue.ts';
 import { toMilli } from './resources.ts';
-import { effectiveConf, planDriverTask, type PlanReuse, type TaskPlan } from './task-plan.ts';
+import { effectiveConf, planDriverTask, undeclaredQueueProblem, type PlanReuse, type TaskPlan } from './task-plan.ts';
 
 /** What the scheduling pass needs of a driver, computed once at admission. */
 export interface LaunchCache {
@@ -98,12 +98,10 @@ export function admit(state: SchedulerState, spec: DriverSpec, nowMs: number, ou
   if (state.drivers.has(spec.submissionId)) return false;
   const queued: DriverStatus = { phase: 'queued', attempts: 0, retries: 0 };
   const { entry, problems } = newEntry(state, spec, queued);
-  const declared = (): string => [...state.config.queues.keys()].join(', ');
+  const unknownQueue = undeclaredQueueProblem(spec.queue, state.config);
   const verdict: DriverStatus =
     problems.length > 0 ? finishedStatus(nowMs, 'error', 'InvalidDriver', problems.join('; '))
-    : !state.config.queues.has(spec.queue) ? finishedStatus(nowMs, 'rejected', 'UnknownQueue',
-      `queue '${spec.queue}' is not declared (declared: ${declared()}); ` +
-      `declare it with spark.mesos.dispatcher.queue.${spec.queue}=<priority>`)
+    : unknownQueue !== undefined ? finishedStatus(nowMs, 'rejected', 'UnknownQueue', unknownQueue)
     : state.launched.size >= state.config.maxDrivers
       ? finishedStatus(nowMs, 'rejected', 'MaxDriversReached', 'Already reached maximum submission size')
     : spec.killRequested === true ? finishedStatus(nowMs, 'killed', 'KillRequested', "Removed driver while it's still pending")

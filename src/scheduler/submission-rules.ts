@@ -86,7 +86,8 @@ const DURATION_RE = '^[0-9]{1,9}(us|ms|s|m|min|h|d)?$';
 export const PROPERTY_RULES: readonly PropertyRule[] = [
   {
     key: 'spark.app.name', message: "must not be blank: it names the driver (spark-submit's --name; absent, the SparkDriver's name)",
-    accepts: (v) => /\S/.test(v), cel: "v.matches('[^ \\t\\n\\r]')",
+    // One character class for both: JavaScript's \S and RE2's differ (\v, NBSP, U+2028).
+    accepts: (v) => /[^ \t\n\r]/.test(v), cel: "v.matches('[^ \\t\\n\\r]')",
   },
   memoryRule('spark.driver.memory', 1),
   memoryRule('spark.driver.memoryOverhead', 0),

@@ -192,12 +192,20 @@ export function buildTaskInfo(plan: TaskPlan, placement: AttemptPlacement): Task
 
 /**
  * Why a submission could never start under this dispatcher, or nothing: the checks admission
- * makes (the Spark properties the core reads, and the whole task plan), for callers that want to
- * refuse it before it is queued (the REST API).
+ * makes (the Spark properties the core reads, the whole task plan, the queue), for callers that
+ * want to refuse it before it is queued (the REST API).
  */
 export function submissionProblems(input: SubmissionInput, config: DispatcherConfig): string[] {
   const built = specFromSubmission(input);
   if (!built.ok) return built.problems;
   const plan = planDriverTask(built.spec, config);
-  return plan.ok ? [] : plan.problems;
+  const queue = undeclaredQueueProblem(built.spec.queue, config);
+  return [...(plan.ok ? [] : plan.problems), ...(queue === undefined ? [] : [queue])];
+}
+
+/** Why admission rejects a driver for its queue (one the dispatcher does not declare), or nothing. */
+export function undeclaredQueueProblem(queue: string, config: DispatcherConfig): string | undefined {
+  if (config.queues.has(queue)) return undefined;
+  return `queue '${queue}' is not declared (declared: ${[...config.queues.keys()].join(', ')}); ` +
+    `declare it with spark.mesos.dispatcher.queue.${queue}=<priority>`;
 }

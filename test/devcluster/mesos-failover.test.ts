@@ -135,6 +135,26 @@ test.each([
   await stream.close();
 });
 
+test('agent removal after a task ended, its terminal update not yet acknowledged: TASK_LOST is sent, the task stays TASK_FINISHED', async () => {
+  await start({ agents: 1 });
+  const stream = await subscribe(master);
+  const [offer] = await stream.offers();
+  await stream.launch([offer!], [commandTask(offer!, 'done', 'true')]);
+  let update = await stream.update('done');
+  while (update.state !== 'TASK_FINISHED') {
+    await stream.acknowledge(update);
+    update = await stream.update('done');
+  }
+  expect(master.removeAgent(offer!.agent_id.value, 'unreachable')).toBe(true);
+  expect((await stream.update('done')).state).toBe('TASK_LOST');
+  const state = master.state() as { frameworks: { completed_tasks: { id: string; state: string; statuses: { state: string }[] }[] }[] };
+  const [done] = state.frameworks[0]!.completed_tasks;
+  expect(done).toMatchObject({ id: 'done', state: 'TASK_FINISHED' });
+  expect(done!.statuses.map((s) => s.state)).toEqual(['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED', 'TASK_LOST']);
+  expect(master.taskHistory()).toMatchObject([{ taskId: 'done', state: 'TASK_FINISHED', statuses: ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED', 'TASK_LOST'] }]);
+  await stream.close();
+});
+
 test('restart(): streams drop, the port stays, and the resubscribed framework finds its running task', async () => {
   await start({ agents: 2 });
   const port = master.port;

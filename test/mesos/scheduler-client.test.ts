@@ -136,6 +136,27 @@ test('a declined agent is not offered again before refuse_seconds', async () => 
   expect(h.client.outstandingOffers().map((o) => o.id.value)).toEqual(again.offers.map((o) => o.id.value));
 });
 
+test('an ACCEPT or DECLINE that failed keeps its offer declinable; one that was carried out uses it up', async () => {
+  const h = await harness();
+  h.client.start();
+  await h.events.take(isSubscribed, 'SUBSCRIBED');
+  h.master.allocate();
+  const { offers } = await h.events.take(isOffers, 'an offer');
+  const offerId = offers[0]!.id.value;
+  // The master may never have seen these calls: the offer is still outstanding there.
+  h.master.failNextCalls({ types: ['ACCEPT'], mode: { kind: 'error', status: 500 } });
+  await expect(h.client.accept([offerId], [launchOperation([commandTask(offers[0]!, 't', 'true')])])).rejects.toMatchObject({ code: 'MESOS_UNAVAILABLE' });
+  h.master.failNextCalls({ types: ['DECLINE'], mode: { kind: 'drop' } });
+  await expect(h.client.decline([offerId])).rejects.toMatchObject({ code: 'MESOS_UNAVAILABLE' });
+  expect(h.client.outstandingOffers().map((o) => o.id.value)).toEqual([offerId]);
+  await h.client.decline([offerId], { refuse_seconds: 0 });
+  expect(h.client.outstandingOffers()).toEqual([]);
+  await expect(h.client.decline([offerId])).rejects.toMatchObject({ code: 'MESOS_STALE_OFFER' });
+  // Given back: the agent is offered again.
+  h.master.allocate();
+  expect((await h.events.take(isOffers, 'the offer again')).offers[0]!.agent_id).toEqual(offers[0]!.agent_id);
+});
+
 test('after a master restart mid-stream the client resubscribes with the same framework ID and reconciliation reports the running task', async () => {
   const h = await harness();
   await launch(h, 'survivor', 'sleep 60');

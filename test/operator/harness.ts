@@ -9,11 +9,16 @@ import type { KubeClient } from '../../src/kube/kube-client.ts';
 import { CRD_FILE, sparkDriverCrd } from '../../src/sparkdriver/crd.ts';
 import { SCHEDULED_CRD_FILE } from '../../src/scheduled/crd.ts';
 import { startMesosMaster } from '../../src/devcluster/mesos/index.ts';
-import type { EmulatedMesosMaster } from '../../src/devcluster/mesos/index.ts';
+import type { EmulatedMesosMaster, MesosMasterOptions } from '../../src/devcluster/mesos/index.ts';
 import { startEmulator } from '../devcluster/kube/support.ts';
 import type { Emulator, Json } from '../devcluster/kube/support.ts';
 import { waitFor } from '../support/wait.ts';
-import type { Clock } from '../../src/runtime/clock.ts';
+import { Operator } from '../../src/operator/operator.ts';
+import type { OperatorOptions } from '../../src/operator/operator.ts';
+import { systemClock } from '../../src/runtime/clock.ts';
+import { silentLogger } from '../../src/runtime/logger.ts';
+import { parseDispatcherConfig } from '../../src/scheduler/index.ts';
+import type { Clock, Random } from '../../src/runtime/clock.ts';
 
 export interface Cluster {
   kube: Emulator;
@@ -33,9 +38,18 @@ esac
 exit 0
 `;
 
-export async function startCluster(options: { clock?: Clock; agents?: number } = {}): Promise<Cluster> {
-  const kube = await startEmulator(options.clock !== undefined ? { clock: options.clock } : {});
-  const mesos = await startMesosMaster({ agents: options.agents ?? 2, ...(options.clock !== undefined && { clock: options.clock }) });
+export interface ClusterOptions {
+  clock?: Clock;
+  agents?: number;
+  /** Randomness of both emulators (their injected faults above all). */
+  random?: Random;
+  mesos?: Pick<MesosMasterOptions, 'statusUpdateRetryMinMs' | 'statusUpdateRetryMaxMs' | 'allocationIntervalMs'>;
+}
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const shared = { ...(options.clock !== undefined && { clock: options.clock }), ...(options.random !== undefined && { random: options.random }) };
+  const kube = await startEmulator(shared);
+  const mesos = await startMesosMaster({ agents: options.agents ?? 2, ...shared, ...options.mesos });
   const sparkHome = path.join(kube.dir, 'spark');
   await mkdir(path.join(sparkHome, 'bin'), { recursive: true });
   await writeFile(path.join(sparkHome, 'bin', 'spark-submit'), STUB);
@@ -117,4 +131,16 @@ export async function waitForDriver(cluster: Cluster, name: string, what: string
     await waitFor(() => true, 'a tick');
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** An operator in this process on `cluster`, with the system clock and a silent log. */
+export function inProcessOperator(cluster: Cluster, identity: string, extra: Partial<OperatorOptions> = {}): Operator {
+  const parsed = parseDispatcherConfig({ 'spark.master': `mesos://${new URL(cluster.mesos.url).host}`, 'spark.home': cluster.sparkHome });
+  if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+  return new Operator({
+    kube: cluster.client, identity, dispatcher: parsed.config,
+    mesos: { master: cluster.mesos.url, frameworkInfo: { user: 'spark', name: identity, failover_timeout: 3600, checkpoint: true } },
+    stateNamespace: 'default', stateConfigMapName: 'dispatcher-state', clock: systemClock, random: Math.random, log: silentLogger,
+    ...extra,
+  });
 }

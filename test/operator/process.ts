@@ -16,18 +16,34 @@ export interface OperatorProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export function startOperatorProcess(cluster: Cluster, options: { env?: Record<string, string>; args?: string[]; leaderElection?: boolean } = {}): OperatorProcess {
-  const args = [
+export interface OperatorProcessOptions {
+  env?: Record<string, string>;
+  args?: string[];
+  leaderElection?: boolean;
+  /** Default debug. */
+  logLevel?: string;
+  /** Lease duration, renew deadline and retry period (default 3s, 2s, 500ms). */
+  lease?: [string, string, string];
+}
+
+/** `node` and its arguments for an operator process on `cluster`. */
+export function operatorCommand(cluster: Cluster, options: OperatorProcessOptions = {}): string[] {
+  const [duration, renewDeadline, retryPeriod] = options.lease ?? ['3s', '2s', '500ms'];
+  return [
     '--disable-warning=ExperimentalWarning', MAIN,
     '--master', `mesos://${new URL(cluster.mesos.url).host}`,
     '--kubeconfig', cluster.kube.kubeconfigPath,
     '--conf', `spark.home=${cluster.sparkHome}`,
     '--leader-election-namespace', 'default',
     '--port', '0', '--webui-port', '0', '--metrics-port', '0',
-    '--log-level', 'debug',
-    ...(options.leaderElection === false ? ['--no-leader-election'] : ['--lease-duration', '3s', '--renew-deadline', '2s', '--retry-period', '500ms']),
+    '--log-level', options.logLevel ?? 'debug',
+    ...(options.leaderElection === false ? ['--no-leader-election'] : ['--lease-duration', duration, '--renew-deadline', renewDeadline, '--retry-period', retryPeriod]),
     ...(options.args ?? []),
   ];
+}
+
+export function startOperatorProcess(cluster: Cluster, options: OperatorProcessOptions = {}): OperatorProcess {
+  const args = operatorCommand(cluster, options);
   const child = spawn(process.execPath, args, {
     env: { ...process.env, HOME: cluster.kube.dir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,7 +64,7 @@ export function startOperatorProcess(cluster: Cluster, options: { env?: Record<s
  * A fresh cluster per test, and operator processes that are killed after it: `start` runs one
  * against the current cluster.
  */
-export function clusterWithOperatorProcesses(): { cluster: () => Cluster; start: (options?: Parameters<typeof startOperatorProcess>[1]) => OperatorProcess } {
+export function clusterWithOperatorProcesses(): { cluster: () => Cluster; start: (options?: OperatorProcessOptions) => OperatorProcess } {
   let current: Cluster | undefined;
   const running: OperatorProcess[] = [];
   beforeEach(async () => {

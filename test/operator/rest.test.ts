@@ -155,6 +155,11 @@ describe('input that could never start is refused at submit, through kubectl and
     expect(answer.json).toMatchObject({ success: false, message: expect.stringContaining("spark.mesos.driver.constraints: bad constraint string 'zone:a:b'") });
   });
 
+  test('a queue the dispatcher does not declare is refused at submit, as admission would reject it', async () => {
+    const answer = await post(createWith((r) => { r.sparkProperties['spark.mesos.dispatcher.queue'] = 'nope'; }));
+    expect(answer.json).toMatchObject({ success: false, message: expect.stringContaining("queue 'nope' is not declared (declared: default)") });
+  });
+
   test('a client version too long for an annotation is refused', async () => {
     const answer = await post(createWith((r) => { r.clientSparkVersion = 'x'.repeat(256 * 1024); }));
     expect(answer.json).toMatchObject({ success: false, message: expect.stringContaining('clientSparkVersion') });

@@ -1,6 +1,7 @@
 // The shell around the core with recording fakes: the order of intent writes and Mesos calls,
 // and what happens when an intent write or an ACCEPT fails.
 import type { MesosPort } from '../../src/mesos/mesos-port.ts';
+import { MesosApiError } from '../../src/mesos/api-errors.ts';
 import { SchedulerLoop } from '../../src/operator/scheduler-loop.ts';
 import type { StatusSink, StatusWrite } from '../../src/operator/status-writer.ts';
 import { createScheduler } from '../../src/scheduler/index.ts';
@@ -87,14 +88,15 @@ test('an intent write that does not take withholds the launch, declines the offe
   expect(ports.calls).toContain('accept o2 d1-retry-1');
 });
 
-test('a failed ACCEPT reconciles its tasks so that they are requeued', async () => {
+test('a failed ACCEPT gives its offer back and reconciles its tasks so that they are requeued', async () => {
   const { ports, loop } = setup();
   await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
   await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
   ports.failAccept = true;
   ports.calls.length = 0;
   await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
-  expect(ports.calls).toEqual(['persist d1 launched intent', 'accept o1 d1', 'reconcile d1', 'suppress']);
+  // The master may never have seen the ACCEPT: undeclined, the offer would stay outstanding.
+  expect(ports.calls).toEqual(['persist d1 launched intent', 'accept o1 d1', 'decline o1 0', 'reconcile d1', 'suppress']);
 });
 
 test('a terminal update is acknowledged only after its status was recorded; a live task\'s update at once', async () => {
@@ -178,6 +180,43 @@ test('a KILL or RECONCILE that fails is sent again after a backoff, a few times 
   }
   // Two reconciliations (the killed task explicitly, then every task implicitly), five tries each.
   expect(ports.calls.filter((c) => c.startsWith('reconcile'))).toHaveLength(10);
+});
+
+test('a DECLINE that fails is sent again, refusing nothing: a driver that arrived meanwhile is not kept from the offer', async () => {
+  const { ports, clock, loop } = setup();
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  // Larger than the offer: it is declined, with the dispatcher's refusal.
+  await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('big', { props: { 'spark.driver.memory': '64g' } }) });
+  let failures = 1;
+  ports.decline = (offerIds: string[], filters?: { refuse_seconds?: number }) => {
+    ports.calls.push(`decline ${offerIds.join(',')} ${filters?.refuse_seconds}`);
+    return failures-- > 0 ? Promise.reject(new Error('connection reset')) : Promise.resolve();
+  };
+  ports.calls.length = 0;
+  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
+  clock.advance(30_000);
+  await loop.idle();
+  await new Promise((r) => setImmediate(r));
+  expect(ports.calls.filter((c) => c.startsWith('decline'))).toEqual(['decline o1 120', 'decline o1 0']);
+});
+
+test('a REVIVE that fails is sent again; once the subscription is gone it is left to the next one', async () => {
+  const { ports, clock, loop } = setup();
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  const failures = [new Error('connection reset'), new MesosApiError('MESOS_NOT_SUBSCRIBED', 'not subscribed')];
+  ports.revive = () => {
+    ports.calls.push('revive');
+    const failure = failures.shift();
+    return failure === undefined ? Promise.resolve() : Promise.reject(failure);
+  };
+  ports.calls.length = 0;
+  await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
+  for (let i = 0; i < 5; i += 1) {
+    clock.advance(30_000);
+    await loop.idle();
+    await new Promise((r) => setImmediate(r));
+  }
+  expect(ports.calls.filter((c) => c === 'revive')).toEqual(['revive', 'revive']);
 });
 
 test('once the replica may no longer act (lease not provably held), nothing reaches Mesos, even mid-step', async () => {

@@ -19,7 +19,8 @@ function celMessages(spec: Record<string, unknown>): string[] {
 }
 
 const SAMPLES: Record<string, string[]> = {
-  'spark.app.name': ['SparkPi', 'a b', ' ', '', '\t'],
+  // Whitespace JavaScript's \s knows and the CEL class does not: both checks must still agree.
+  'spark.app.name': ['SparkPi', 'a b', ' ', '', '\t', '\u000b', '\f', '\u00a0', ' \u2028 '],
   'spark.driver.memory': ['1', '1m', '512m', '2g', '2G', '1024kb', '1048576b', '1048575b', '16t', '17t', '16384g', '16385g', '0', '0m', '-1g', 'lots', '1e400', '100000000000000000000g', '1.5g', '2 g', ''],
   'spark.driver.memoryOverhead': ['0', '384', '384m', '1g', '-1', 'x'],
   'spark.mesos.driver.memoryOverhead': ['0', '64', '1p', '1pb'],

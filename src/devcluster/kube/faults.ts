@@ -62,6 +62,8 @@ export interface FaultHooks {
   setLostAnswerRate(rate: number, match?: FaultMatch): void;
   /** Removes every injected fault. */
   clear(): void;
+  /** How many requests met an injected fault so far, by kind (`500`, `lost answer`, `410 watch`). */
+  injected(): Record<string, number>;
 }
 
 export class Faults implements FaultHooks {
@@ -72,6 +74,7 @@ export class Faults implements FaultHooks {
   private lostAnswers: (FaultMatch & { left: number })[] = [];
   private lostAnswerRate: { rate: number; match: FaultMatch } | undefined;
   private readonly random: Random;
+  private readonly counts = new Map<string, number>();
 
   constructor(random: Random) {
     this.random = random;
@@ -110,9 +113,19 @@ export class Faults implements FaultHooks {
     if (scripted) {
       scripted.left -= 1;
       this.lostAnswers = this.lostAnswers.filter((x) => x.left > 0);
-      return true;
+      return this.count('lost answer');
     }
-    return this.lostAnswerRate !== undefined && matches(this.lostAnswerRate.match, f) && this.random() < this.lostAnswerRate.rate;
+    if (this.lostAnswerRate !== undefined && matches(this.lostAnswerRate.match, f) && this.random() < this.lostAnswerRate.rate) return this.count('lost answer');
+    return false;
+  }
+
+  injected(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
+
+  private count(kind: string): true {
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+    return true;
   }
 
   clear(): void {
@@ -130,9 +143,13 @@ export class Faults implements FaultHooks {
     if (s) {
       s.left -= 1;
       this.scripted = this.scripted.filter((x) => x.left > 0);
+      this.count(String(s.code));
       return generic(s.code, s.message, s.reason);
     }
-    if (this.rate && matches(this.rate.match, f) && this.random() < this.rate.rate) return generic(this.rate.code);
+    if (this.rate && matches(this.rate.match, f) && this.random() < this.rate.rate) {
+      this.count(String(this.rate.code));
+      return generic(this.rate.code);
+    }
     return undefined;
   }
 
@@ -145,6 +162,6 @@ export class Faults implements FaultHooks {
     const i = this.expiries.findIndex((m) => matches(m, f));
     if (i === -1) return false;
     this.expiries.splice(i, 1);
-    return true;
+    return this.count('410 watch');
   }
 }

@@ -144,6 +144,7 @@ function accept(master: MasterCore, framework: Framework, call: NonNullable<Call
           containerId: uuidString(master.config.random),
         });
         framework.tasks.set(task.task_id.value, record);
+        master.history.launched(record, master.clock);
       }
     } else if (operation.type === 'LAUNCH_GROUP') {
       for (const task of launchedTasks([operation])) {

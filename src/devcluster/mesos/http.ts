@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CodecError, CONTENT_TYPE, decodeCall, type WireFormat } from '../../mesos/codec.ts';
 import type { Call } from '../../mesos/types.ts';
 import { serveAdmin, type AdminHooks } from './admin.ts';
+import type { CallFaults } from './call-faults.ts';
 import { handleCall } from './calls.ts';
 import { confine, serveFiles, json, text } from './files.ts';
 import { EventStream } from './framework.ts';
@@ -26,6 +27,8 @@ export interface HttpContext {
   credentials: readonly Credential[] | undefined;
   /** Serves `/__admin/*` when present. */
   admin: AdminHooks | undefined;
+  /** Injected faults of non-SUBSCRIBE calls (tests). */
+  callFaults: CallFaults;
 }
 
 const SCHEDULER_PATHS = new Set(['/api/v1/scheduler', '/master/api/v1/scheduler']);
@@ -99,6 +102,12 @@ async function scheduler(ctx: HttpContext, req: IncomingMessage, res: ServerResp
     }
     accept = negotiated;
   }
+  const fault = call.type === 'SUBSCRIBE' || call.type === undefined ? undefined : ctx.callFaults.take(call.type);
+  if (fault?.kind === 'error') return text(res, fault.status ?? 500, fault.body ?? 'Injected failure');
+  if (fault?.kind === 'drop') return void req.socket.destroy();
+  // Never answered: the connection stays open until the scheduler gives up or the master closes.
+  if (fault?.kind === 'blackhole') return;
+  if (fault?.kind === 'delay') await new Promise<void>((resolve) => ctx.core().clock.setTimer(fault.ms, resolve));
   const streamIdHeader = req.headers['mesos-stream-id'];
   const core = ctx.core();
   if (call.type === 'SUBSCRIBE') {
@@ -125,6 +134,7 @@ async function scheduler(ctx: HttpContext, req: IncomingMessage, res: ServerResp
   }
   framework.countCall(call.type ?? 'UNKNOWN');
   const result = handleCall(core, framework, call);
+  if (fault?.kind === 'lost-answer') return void req.socket.destroy();
   return text(res, result.status, result.body ?? '');
 }
 

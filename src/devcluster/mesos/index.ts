@@ -11,14 +11,18 @@ import type { Attribute, Resource, TaskState } from '../../mesos/types.ts';
 import { startAgentHttp, type AgentHttp } from './agent-http.ts';
 import { launchCommandTask } from './executor.ts';
 import type { LaunchFunction, TaskRecord } from './agent.ts';
+import { CallFaults, type CallFault, type CallFaultHooks } from './call-faults.ts';
 import { requestListener, type Credential, type Leadership } from './http.ts';
 import { ADVERTISED_HEARTBEAT_SECONDS, MasterCore, type AgentLoss } from './master.ts';
 import { parseAttributes, parseResources, Resources } from './resources.ts';
 import { masterState } from './state.ts';
 import { MasterContender, type ZooKeeperContention } from './contender.ts';
+import type { TaskHistoryEntry } from './task-history.ts';
 
 export type { Leadership, Credential } from './http.ts';
 export type { ZooKeeperContention } from './contender.ts';
+export type { CallFault, CallFaultMode } from './call-faults.ts';
+export type { TaskHistoryEntry } from './task-history.ts';
 export type { AgentLoss } from './master.ts';
 
 export const DEFAULT_AGENT_RESOURCES = 'cpus:4;mem:4096;disk:10240;ports:[31000-32000]';
@@ -82,9 +86,10 @@ export interface MesosMasterOptions {
 /** A view of one task for tests and tools. */
 export interface TaskView { frameworkId: string; agentId: string; taskId: string; state: TaskState; sandboxDir: string; pid: number | undefined }
 
-export class EmulatedMesosMaster {
+export class EmulatedMesosMaster implements CallFaultHooks {
   private server: Server | undefined;
   private readonly core: MasterCore;
+  private readonly callFaults: CallFaults;
   private readonly host: string;
   private readonly ownsWorkDir: boolean;
   private readonly credentials: readonly Credential[] | undefined;
@@ -100,6 +105,7 @@ export class EmulatedMesosMaster {
     this.host = host;
     this.ownsWorkDir = ownsWorkDir;
     this.credentials = options.credentials;
+    this.callFaults = new CallFaults(core.config.random);
   }
 
   /** @internal use startMesosMaster. */
@@ -228,6 +234,25 @@ export class EmulatedMesosMaster {
     return stream !== undefined;
   }
 
+  /** The next `times` calls of the given types fail in the given way (see CallFaultMode). */
+  failNextCalls(fault: CallFault): void {
+    this.callFaults.failNextCalls(fault);
+  }
+
+  /** A fraction of calls of the given types fail in the given way; 0 turns it off. */
+  setCallFaultRate(rate: number, fault?: Omit<CallFault, 'times'>): void {
+    this.callFaults.setCallFaultRate(rate, fault);
+  }
+
+  clearCallFaults(): void {
+    this.callFaults.clearCallFaults();
+  }
+
+  /** How many calls met an injected fault, by `<call type> <fault kind>`. */
+  callFaultHits(): ReadonlyMap<string, number> {
+    return this.callFaults.hits;
+  }
+
   /** Leader (default), standby redirecting to another master, no leader, or recovering. */
   setLeadership(leadership: Leadership): void {
     this.leadership = leadership;
@@ -278,6 +303,11 @@ export class EmulatedMesosMaster {
     return [...this.core.agents.values()].flatMap((a) => a.allTasks().map(view));
   }
 
+  /** Every task launched since the emulator started, across master failovers, oldest first. */
+  taskHistory(): TaskHistoryEntry[] {
+    return this.core.history.entries();
+  }
+
   task(frameworkId: string, taskId: string): TaskView | undefined {
     for (const agent of this.core.agents.values()) {
       const record = agent.task(frameworkId, taskId);
@@ -318,6 +348,7 @@ export class EmulatedMesosMaster {
       leadership: () => this.leadership,
       credentials: this.credentials,
       admin: this.adminApi ? this : undefined,
+      callFaults: this.callFaults,
     }));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -8,6 +8,7 @@ import { allocate, OfferFilters, refuseDurationMs, type MinAllocatable } from '.
 import { Framework, type EventStream, type OfferRecord } from './framework.ts';
 import { uuidString } from './ids.ts';
 import { Resources } from './resources.ts';
+import { TaskHistory } from './task-history.ts';
 import { frameworkInfoError, frameworkRoles } from './validation.ts';
 
 /** What SUBSCRIBED advertises, whatever the (test-tunable) real interval is. */
@@ -56,6 +57,8 @@ export class MasterCore {
   port = 0;
   startTime: number;
   heartbeatsPaused = false;
+  /** Every task launched since the emulator started; survives master failovers. */
+  readonly history = new TaskHistory();
   private frameworkCounter = 0;
   private offerCounter = 0;
   private agentCounter = 0;
@@ -391,7 +394,9 @@ export class MasterCore {
       const status = this.masterStatus(record.info.task_id.value, state, reason, `Agent ${agent.hostname} removed`, agentId);
       status.unreachable_time = { nanoseconds: now * 1e6 };
       this.sendStatus(framework, status);
-      record.state = state;
+      // As the master's updateTask: a task that already ended (its terminal update not yet
+      // acknowledged) keeps its state; the update is sent and recorded all the same.
+      if (!isTerminal(record.state)) record.state = state;
       record.statuses.push(status);
       if (state === 'TASK_UNREACHABLE') {
         framework.tasks.delete(record.info.task_id.value);

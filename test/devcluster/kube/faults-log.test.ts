@@ -76,6 +76,7 @@ test('scripted errors fail the next matching requests with a real Status', async
   const conflict = await rejection(api.patchNamespacedCustomObject({ ...ns, name: 'w1', body: [{ op: 'replace', path: '/spec/size', value: 2 }] }));
   expect([conflict.code, conflict.reason, conflict.message]).toEqual([409, 'Conflict', 'scripted conflict']);
   expect(emu.server.requests().filter((r) => r.code >= 400).map((r) => r.code)).toEqual([500, 500, 429, 409]);
+  expect(emu.server.faults.injected()).toEqual({ 500: 2, 429: 1, 409: 1 });
 });
 
 test('a lost answer: the write is carried out, then the connection is cut before the client hears of it', async () => {
@@ -85,6 +86,8 @@ test('a lost answer: the write is carried out, then the connection is cut before
   expect((await rejection(api.createNamespacedCustomObject({ ...ns, body: widget('w1') }))).code).toBe(409);
   expect(((await api.getNamespacedCustomObject({ ...ns, name: 'w1' })) as Json).metadata.name).toBe('w1');
   expect(emu.server.requests().filter((r) => r.resource === 'widgets').map((r) => `${r.verb} ${r.code}`)).toEqual(['create 0', 'create 409', 'get 200']);
+  // The AlreadyExists was the server's own answer, not an injected one.
+  expect(emu.server.faults.injected()).toEqual({ 'lost answer': 1 });
 });
 
 test('an error rate fails a share of matching requests, drawn from the injected Random', async () => {
@@ -101,6 +104,7 @@ test('an error rate fails a share of matching requests, drawn from the injected 
     }
   }
   expect(outcomes).toEqual([503, 200, 503]);
+  expect(emu.server.faults.injected()).toEqual({ 503: 2 });
   emu.server.faults.clear();
   await api.getNamespacedCustomObject({ ...ns, name: 'w1' });
 });
@@ -129,6 +133,7 @@ test('a forced 410 answers the next watch; dropped watches end cleanly or abrupt
   const [type, status] = await expired.take(() => true, 'the ERROR event');
   expect([type, status.code, status.reason]).toEqual(['ERROR', 410, 'Expired']);
   await waitFor(() => expiredDone !== 'open', 'the stream end');
+  expect(emu.server.faults.injected()).toEqual({ '410 watch': 1 });
 
   const ends: unknown[] = [];
   await watch.watch(path, {}, () => undefined, (err) => ends.push(err));
