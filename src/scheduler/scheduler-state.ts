@@ -1,7 +1,8 @@
 // The scheduler core's memory: every driver with its spec, status and cached matching needs,
-// indexed by phase, plus the pending queue and what we last told Mesos about offers. Also
-// admission (a new submission becomes queued, or finishes as rejected/error) and the one
-// place where a driver changes phase. Mutating helpers are prefixed `unsafe`.
+// indexed by phase, plus the pending queue, the launches still waiting for news (by offer), and
+// what we last told the master about offers. Also admission (a new submission becomes queued,
+// or finishes as rejected/error) and the one place where a driver changes phase. Mutating
+// helpers are prefixed `unsafe`.
 
 import { resolveRetryPolicy, type RetryPolicy } from './backoff.ts';
 import type { DispatcherConfig } from './config.ts';
@@ -33,6 +34,8 @@ export interface DriverEntry {
   readonly launch: LaunchCache | undefined;
   /** Its place in `queue` while queued; any other entry for it in the array is stale. */
   queueEntry: QueuedDriver | undefined;
+  /** The offer its current launch was placed on, until the launch has news (see launchesByOffer). */
+  launchOffer: string | undefined;
 }
 
 export interface SchedulerState {
@@ -49,7 +52,14 @@ export interface SchedulerState {
   readonly finished: Set<string>;
   /** Retrying drivers whose end of backoff has not yet triggered a revive. */
   readonly retriesAwaitingRevive: Set<string>;
+  /**
+   * Drivers launched on each offer whose launch has had no news yet. A rescinded offer can no
+   * longer be accepted, so those launches never happened: the drivers are queued again at once.
+   */
+  readonly launchesByOffer: Map<string, DriverEntry[]>;
   frameworkId: string | undefined;
+  /** Between a Disconnected and the next Subscribed: nothing is launched, offer interest is not stated. */
+  disconnected: boolean;
   /** Last offer interest sent: true = revived, false = suppressed, undefined = unknown. */
   offersWanted: boolean | undefined;
   wakeAtMs: number | undefined;
@@ -58,7 +68,8 @@ export interface SchedulerState {
 export function createScheduler(config: DispatcherConfig): SchedulerState {
   return {
     config, drivers: new Map(), queue: createQueue(), queuedCount: 0, launched: new Set(), retrying: new Set(),
-    finished: new Set(), retriesAwaitingRevive: new Set(), frameworkId: undefined, offersWanted: undefined, wakeAtMs: undefined,
+    finished: new Set(), retriesAwaitingRevive: new Set(), launchesByOffer: new Map(),
+    frameworkId: undefined, disconnected: false, offersWanted: undefined, wakeAtMs: undefined,
   };
 }
 
@@ -67,7 +78,7 @@ export function newEntry(state: SchedulerState, spec: DriverSpec, status: Driver
   const policy = resolveRetryPolicy(state.config.retryPolicy, spec.retryPolicy);
   const plan = planDriverTask(spec, state.config);
   const launch = plan.ok ? launchCacheOf(plan.plan, effectiveConf(spec, state.config)[CONSTRAINTS_KEY] ?? '') : undefined;
-  return { entry: { spec, status, policy, launch, queueEntry: undefined }, problems: plan.ok ? [] : plan.problems };
+  return { entry: { spec, status, policy, launch, queueEntry: undefined, launchOffer: undefined }, problems: plan.ok ? [] : plan.problems };
 }
 
 function launchCacheOf(plan: TaskPlan, constraintText: string): LaunchCache {
@@ -176,6 +187,7 @@ function unsafeLeavePhase(state: SchedulerState, entry: DriverEntry): void {
       break;
     case 'launched':
       state.launched.delete(id);
+      unsafeForgetLaunchOffer(state, entry);
       break;
     case 'retrying':
       state.retrying.delete(id);
@@ -185,6 +197,30 @@ function unsafeLeavePhase(state: SchedulerState, entry: DriverEntry): void {
       state.finished.delete(id);
       break;
   }
+}
+
+/** Remembers that the driver's new launch was placed on `offerId`, until it has news. */
+export function unsafeRecordLaunchOffer(state: SchedulerState, entry: DriverEntry, offerId: string): void {
+  entry.launchOffer = offerId;
+  const entries = state.launchesByOffer.get(offerId);
+  if (entries === undefined) state.launchesByOffer.set(offerId, [entry]);
+  else entries.push(entry);
+}
+
+export function unsafeForgetLaunchOffer(state: SchedulerState, entry: DriverEntry): void {
+  const offerId = entry.launchOffer;
+  if (offerId === undefined) return;
+  entry.launchOffer = undefined;
+  const entries = state.launchesByOffer.get(offerId) ?? [];
+  const at = entries.indexOf(entry);
+  if (at >= 0) entries.splice(at, 1);
+  if (entries.length === 0) state.launchesByOffer.delete(offerId);
+}
+
+/** Offers of a subscription that ended can no longer be rescinded: forget them all. */
+export function unsafeForgetLaunchOffers(state: SchedulerState): void {
+  for (const entries of state.launchesByOffer.values()) for (const entry of entries) entry.launchOffer = undefined;
+  state.launchesByOffer.clear();
 }
 
 export function unsafeTrimFinished(state: SchedulerState, out: Effect[]): void {

@@ -27,7 +27,7 @@ beforeEach(async () => {
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   operator = new Operator({
     kube: cluster.client, identity: 'test-operator', dispatcher: parsed.config,
-    mesos: { master: cluster.mesos.url, frameworkInfo: { user: 'spark', name: 'spark-mesos-dispatcher-test', failover_timeout: 3600, checkpoint: true } },
+    mesos: { master: cluster.mesos.url, framework: { user: 'spark', name: 'spark-mesos-dispatcher-test', failoverTimeoutSeconds: 3600, checkpoint: true } },
     stateNamespace: 'default', stateConfigMapName: 'dispatcher-state', clock, random: () => 0.5, log: silentLogger,
   });
   await operator.start();
