@@ -66,6 +66,21 @@ test('kubectl apply: Queued → Launched → Finished/Succeeded, kubectl wait re
   expect(task.stdout).toMatch(/^spark-submit --name pi --master mesos:\/\/127\.0\.0\.1:\d+ .*--class org\.example\.Main .*\.\/app\.jar 100\n$/);
 });
 
+test('a master restart reaches the scheduler as Disconnected, then Subscribed, and drivers launch again', async () => {
+  await waitFor(() => operator.mesosClient?.state === 'subscribed', 'the subscription');
+  const loop = operator.schedulerLoop!;
+  await cluster.mesos.restart();
+  await waitFor(() => loop.state.disconnected, 'Disconnected to reach the scheduler');
+  // The client resubscribes after its backoff, on the operator's clock.
+  await waitFor(() => {
+    clock.advance(1_000);
+    return !loop.state.disconnected;
+  }, 'Subscribed to reach the scheduler');
+  await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'after-restart') });
+  const done = await waitForDriver(cluster, 'after-restart', 'Finished', (d) => d.status?.phase === 'Finished');
+  expect(done.status.outcome).toBe('Succeeded');
+});
+
 test('a supervised driver whose task fails is retried with the backoff and shows Retrying with the next retry time', async () => {
   await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'flaky', { arguments: ['fail'], supervise: true, retryPolicy: { maxRetries: 1 } }) });
   const retrying = await waitForDriver(cluster, 'flaky', 'Retrying', (d) => d.status?.phase === 'Retrying');

@@ -70,6 +70,9 @@ test('the launch intent is written, as an intent, before the offer is accepted',
   ports.calls.length = 0;
   await loop.submit(offersReceived([makeOffer('o1', 4, 8192)]));
   expect(ports.calls).toEqual(['persist d1 launched intent', 'accept o1 d1', 'suppress']);
+  // The task is planned as the offer is accepted: the core's plan, for this attempt and framework.
+  expect(ports.launched).toEqual([expect.objectContaining({ taskId: 'd1', agentId: 'agent-o1', frameworkId: 'fw' })]);
+  expect(ports.launched[0]?.plan.command).toMatch(/^\/opt\/spark\/\.\/bin\/spark-submit --name d1 /);
 });
 
 test('an intent write that does not take withholds the launch, declines the offer and reconciles the task', async () => {
@@ -98,6 +101,22 @@ test('a failed ACCEPT reconciles its tasks so that they are requeued', async () 
   ports.calls.length = 0;
   await loop.submit(offersReceived([makeOffer('o1', 4, 8192)]));
   expect(ports.calls).toEqual(['persist d1 launched intent', 'accept o1 d1', 'reconcile d1', 'suppress']);
+});
+
+test('the rescind of an offer whose ACCEPT failed requeues its launch at once; the late reconciliation answer changes nothing', async () => {
+  const { ports, loop } = setup();
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
+  ports.failAccept = true;
+  await loop.submit(offersReceived([makeOffer('o1', 4, 8192)]));
+  ports.failAccept = false;
+  ports.calls.length = 0;
+  await loop.submit({ type: 'OfferRescinded', offerId: 'o1' });
+  expect(ports.calls).toEqual(['persist d1 queued', 'revive']);
+  await loop.submit(statusReceived('d1', 'TASK_LOST', { reason: 'REASON_RECONCILIATION' }));
+  expect(loop.view('d1')?.status).toMatchObject({ phase: 'queued', attempts: 1 });
+  await loop.submit(offersReceived([makeOffer('o2', 4, 8192)]));
+  expect(ports.calls).toContain('accept o2 d1-retry-1');
 });
 
 test('an update is acknowledged only after its status was recorded', async () => {
