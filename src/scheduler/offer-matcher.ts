@@ -12,7 +12,7 @@ import { offerPool, unsafeClaimDriver } from './resources.ts';
 export interface MatchRequest {
   readonly cpusMilli: number;
   readonly memMilli: number;
-  /** Requests with the same key share constraint evaluation; '' means no constraints. */
+  /** Requests with the same key share constraint evaluation; '' means no constraints, and only that. */
   readonly constraintKey: string;
   readonly constraints: readonly Constraint[];
 }
@@ -71,7 +71,8 @@ export function matchOffers(requests: readonly MatchRequest[], offers: readonly 
   for (let r = 0; r < requests.length; r++) {
     const request = requests[r];
     if (request === undefined) continue;
-    const group = request.constraints.length === 0 ? noConstraints : groupFor(request);
+    // The key, not the list: one memory read less per request in a pass over thousands.
+    const group = request.constraintKey === '' ? noConstraints : groupFor(request);
     if (group.error !== undefined) {
       constraintErrors.push({ request: r, error: group.error });
       continue;

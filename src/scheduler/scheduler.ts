@@ -159,7 +159,7 @@ function schedulingPass(state: SchedulerState, offers: readonly Offer[], nowMs: 
       return;
     }
     candidates.push(entry);
-    requests.push(entry.launch.request);
+    requests.push(entry.launch);
   };
   for (const id of state.retrying) {
     const entry = state.drivers.get(id);
@@ -183,7 +183,7 @@ function schedulingPass(state: SchedulerState, offers: readonly Offer[], nowMs: 
     const launched = applyEvent(state, entry, { type: 'Launch', agentId: offer.agentId }, nowMs, out);
     if (launched.phase !== 'launched') continue;
     unsafeRecordLaunchOffer(state, entry, offer.id);
-    const task: TaskLaunch = { taskId: launched.attempt.taskId, resources: placement.resources, spec: entry.spec, prepared: entry.launch.reuse };
+    const task: TaskLaunch = { taskId: launched.attempt.taskId, resources: placement.resources, spec: entry.spec, prepared: entry.launch };
     (tasksByOffer[placement.offerIndex] ??= []).push(task);
   }
 
