@@ -72,7 +72,7 @@ export function createDriverMetrics(
   });
   const requeues = new Counter({
     name: 'sparkdispatcher_requeues_total',
-    help: 'Launches that never reached an agent (lost, dropped or unknown before any update); the driver went back to the queue.',
+    help: 'Launches that never reached an agent (lost, dropped or unknown before any update, or their offer rescinded first); the driver went back to the queue.',
     registers,
   });
   const retries = new Counter({
