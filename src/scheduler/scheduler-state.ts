@@ -92,6 +92,17 @@ function launchCacheOf(plan: TaskPlan, constraintText: string): LaunchCache {
   };
 }
 
+/** A driver as the outside sees it, or undefined. */
+export function driverView(state: SchedulerState, submissionId: string): { spec: DriverSpec; status: DriverStatus } | undefined {
+  const entry = state.drivers.get(submissionId);
+  return entry === undefined ? undefined : { spec: entry.spec, status: entry.status };
+}
+
+/** Counts per phase (Spark's waitingDrivers, launchedDrivers, retryDrivers gauges, plus finished). */
+export function driverCounts(state: SchedulerState): Record<'queued' | 'launched' | 'retrying' | 'finished', number> {
+  return { queued: state.queuedCount, launched: state.launched.size, retrying: state.retrying.size, finished: state.finished.size };
+}
+
 export function finishedStatus(
   nowMs: number, outcome: Outcome, reason: FinishReason, message: string, counters = { attempts: 0, retries: 0 },
 ): DriverStatus {

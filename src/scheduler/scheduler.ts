@@ -4,7 +4,7 @@
 // more than the step; every driver status inside it is an immutable value, replaced on each
 // transition. No I/O, no clock: time is the `nowMs` argument.
 
-import { submissionIdCandidates, type DriverSpec, type DriverStatus } from './driver.ts';
+import { submissionIdCandidates, type DriverStatus } from './driver.ts';
 import { inExecutionOrder, type Effect, type TaskLaunch } from './effects.ts';
 import type { SchedulerInput } from './inputs.ts';
 import { matchOffers, type MatchRequest } from './offer-matcher.ts';
@@ -18,7 +18,7 @@ import { TASK_STATE_RULES, transition, type DriverEvent } from './state-machine.
 import { planDriverTask } from './task-plan.ts';
 import type { TaskUpdate } from './task-status.ts';
 
-export { createScheduler, type DriverEntry, type SchedulerState } from './scheduler-state.ts';
+export { createScheduler, driverCounts, driverView, type DriverEntry, type SchedulerState } from './scheduler-state.ts';
 
 /** Tasks per ReconcileTasks effect, to keep each RECONCILE call a reasonable size. */
 export const RECONCILE_BATCH = 1000;
@@ -223,12 +223,12 @@ function settleOfferInterest(state: SchedulerState, nowMs: number, newlyEligible
     }
   }
   const wantsOffers = state.queuedCount > 0 || anyRetryDue;
-  if (state.disconnected) {
-    // Stated again on the next Subscribed; a call now could only fail.
-  } else if (wantsOffers && (newlyEligible || retryBecameDue || state.offersWanted !== true)) {
+  // While disconnected, interest waits for the next Subscribed: a call now could only fail.
+  const connected = !state.disconnected;
+  if (connected && wantsOffers && (newlyEligible || retryBecameDue || state.offersWanted !== true)) {
     out.push({ type: 'ReviveOffers' });
     state.offersWanted = true;
-  } else if (!wantsOffers && state.offersWanted !== false) {
+  } else if (connected && !wantsOffers && state.offersWanted !== false) {
     out.push({ type: 'SuppressOffers' });
     state.offersWanted = false;
   }
@@ -243,15 +243,4 @@ function settleOfferInterest(state: SchedulerState, nowMs: number, newlyEligible
 /** An ID from outside, as a message quotes it: a task ID Mesos reports can be of any length. */
 function shortened(id: string, max = 120): string {
   return id.length <= max ? id : `${id.slice(0, max)}… (${id.length} characters)`;
-}
-
-/** A driver as the outside sees it, or undefined. */
-export function driverView(state: SchedulerState, submissionId: string): { spec: DriverSpec; status: DriverStatus } | undefined {
-  const entry = state.drivers.get(submissionId);
-  return entry === undefined ? undefined : { spec: entry.spec, status: entry.status };
-}
-
-/** Counts per phase (Spark's waitingDrivers, launchedDrivers, retryDrivers gauges, plus finished). */
-export function driverCounts(state: SchedulerState): Record<'queued' | 'launched' | 'retrying' | 'finished', number> {
-  return { queued: state.queuedCount, launched: state.launched.size, retrying: state.retrying.size, finished: state.finished.size };
 }
