@@ -6,8 +6,8 @@ import type { Acknowledgement, PlannedTask, TaskRef } from '../scheduler/index.t
 import { silentLogger, type Logger } from '../runtime/logger.ts';
 import { launchOperation } from './calls.ts';
 import type { MesosEvent, MesosPort } from './mesos-port.ts';
-import { MesosSchedulerClient, staleOffers, type SchedulerClientOptions, type SchedulerEvent } from './scheduler-client.ts';
-import { frameworkInfoOf, offerOf, taskInfoOf, taskUpdateOf, type FrameworkSettings } from './translation.ts';
+import { MesosSchedulerClient, staleOffers, type SchedulerClientOptions } from './scheduler-client.ts';
+import { frameworkInfoOf, mesosEventOf, taskInfoOf, type FrameworkSettings } from './translation.ts';
 
 export interface SchedulerPortOptions extends Omit<SchedulerClientOptions, 'frameworkInfo' | 'onEvent'> {
   framework: FrameworkSettings;
@@ -25,8 +25,10 @@ export class SchedulerPort implements MesosPort {
       ...client,
       frameworkInfo: frameworkInfoOf(framework),
       onEvent: (event) => {
-        const translated = this.translate(event);
-        if (translated !== undefined) onEvent(translated);
+        const translated = mesosEventOf(event);
+        // Left unacknowledged, so the master sends it again (to a dispatcher that knows the state).
+        if (!translated.ok) this.log.warn({}, `ignored: ${translated.problem}`);
+        else onEvent(translated.event);
       },
     });
   }
@@ -60,22 +62,5 @@ export class SchedulerPort implements MesosPort {
 
   acknowledge(acknowledgement: Acknowledgement): Promise<void> {
     return this.client.acknowledge({ taskId: acknowledgement.taskId, agentId: acknowledgement.agentId, uuid: acknowledgement.token });
-  }
-
-  private translate(event: SchedulerEvent): MesosEvent | undefined {
-    switch (event.type) {
-      case 'subscribed':
-        return { type: 'subscribed', frameworkId: event.frameworkId, heartbeatIntervalSeconds: event.heartbeatIntervalSeconds, master: event.master };
-      case 'offers':
-        return { type: 'offers', offers: event.offers.map(offerOf) };
-      case 'update': {
-        const update = taskUpdateOf(event.status);
-        // Left unacknowledged, so the master sends it again (to a dispatcher that knows the state).
-        if (update === undefined) this.log.warn({ taskId: event.status.task_id.value, state: event.status.state }, 'a task status update in a state this dispatcher does not know was ignored');
-        return update === undefined ? undefined : { type: 'update', update };
-      }
-      default:
-        return event;
-    }
   }
 }

@@ -1,8 +1,9 @@
 // The translation between the scheduler core's words and Mesos's: the one place outside the wire
 // layer that knows the v1 protobuf shapes, and the only one that knows the TASK_* and REASON_*
-// names. In: offers and task status updates (with what proves a launch never reached an agent,
-// and what an acknowledgement needs). Out: a planned task as a TaskInfo, the framework's
-// settings as a FrameworkInfo, and the names people know, for the status, metrics and logs. Pure.
+// names. In: the subscription's events, offers and task status updates (with what proves a
+// launch never reached an agent, and what an acknowledgement needs). Out: a planned task as a
+// TaskInfo, the framework's settings as a FrameworkInfo, and the names people know, for the
+// status, metrics and logs. Pure.
 
 import {
   attemptEnvironment, fromMilli, TASK_STATES as CORE_TASK_STATES, toMilli,
@@ -15,6 +16,8 @@ import {
   type Attribute, type ContainerInfo, type EnvironmentVariable, type FrameworkInfo, type Label, type Offer, type Resource,
   type Secret, type TaskInfo, type TaskState, type TaskStatus, type TaskStatusSource, type Volume,
 } from './types.ts';
+import type { MesosEvent } from './mesos-port.ts';
+import type { SchedulerEvent } from './scheduler-client.ts';
 
 // ---- Task states, reasons and sources: the names people see ------------------------------
 
@@ -54,7 +57,24 @@ const KNOWN_SOURCES: ReadonlySet<string> = new Set<string>(MESOS_TASK_SOURCES);
 export const isMesosTaskReason = (reason: string): reason is (typeof TASK_STATUS_REASONS)[number] => KNOWN_REASONS.has(reason);
 export const isMesosTaskSource = (source: string): source is (typeof MESOS_TASK_SOURCES)[number] => KNOWN_SOURCES.has(source);
 
-// ---- In: status updates --------------------------------------------------------------------
+// ---- In: events, status updates -------------------------------------------------------------
+
+/** A subscription event in the core's words, or why it has none (an update in a state newer than our protos). */
+export function mesosEventOf(event: SchedulerEvent): { ok: true; event: MesosEvent } | { ok: false; problem: string } {
+  switch (event.type) {
+    case 'subscribed':
+      return { ok: true, event: { type: 'subscribed', frameworkId: event.frameworkId, heartbeatIntervalSeconds: event.heartbeatIntervalSeconds, master: event.master } };
+    case 'offers':
+      return { ok: true, event: { type: 'offers', offers: event.offers.map(offerOf) } };
+    case 'update': {
+      const update = taskUpdateOf(event.status);
+      if (update === undefined) return { ok: false, problem: `an update of task ${event.status.task_id.value} in state ${String(event.status.state)}, which this dispatcher does not know` };
+      return { ok: true, event: { type: 'update', update } };
+    }
+    default:
+      return { ok: true, event };
+  }
+}
 
 /**
  * A status update in the core's words; undefined for a state newer than our protos (the codec

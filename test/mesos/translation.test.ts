@@ -2,7 +2,7 @@
 // has exactly one Mesos name, offers keep what a claim needs to find its resource again, updates
 // carry the proof and acknowledgement the core needs, and the framework registers as configured.
 import {
-  attributesOf, frameworkInfoOf, isTerminalTaskStateName, MESOS_TASK_STATES, offerOf, resourceOf, taskStateName,
+  attributesOf, frameworkInfoOf, isTerminalTaskStateName, MESOS_TASK_STATES, mesosEventOf, offerOf, resourceOf, taskStateName,
   taskStateOfName, taskUpdateOf,
 } from '../../src/mesos/translation.ts';
 import type { TaskStatus, TaskStatusReason, TaskStatusSource } from '../../src/mesos/types.ts';
@@ -51,9 +51,19 @@ describe('status updates', () => {
 
   test('enum values newer than our protos: an unknown state is not translated, an unknown reason or source is kept as text', () => {
     expect(taskUpdateOf({ ...status, state: 42 as unknown as TaskStatus['state'] })).toBeUndefined();
+    expect(mesosEventOf({ type: 'update', status: { ...status, state: 42 as unknown as TaskStatus['state'] } })).toEqual({
+      ok: false, problem: 'an update of task d-retry-1 in state 42, which this dispatcher does not know',
+    });
     const odd = taskUpdateOf({ ...status, reason: 77 as unknown as TaskStatusReason, source: 9 as unknown as TaskStatusSource });
     expect(odd?.status).toMatchObject({ reason: '77', source: '9' });
   });
+});
+
+test('subscription events in the core\'s words: the master\'s own details left out, the rest as they are', () => {
+  expect(mesosEventOf({ type: 'subscribed', frameworkId: 'fw', heartbeatIntervalSeconds: 15, master: 'http://m:5050', masterInfo: { id: 'm', ip: 1, port: 5050 } }))
+    .toEqual({ ok: true, event: { type: 'subscribed', frameworkId: 'fw', heartbeatIntervalSeconds: 15, master: 'http://m:5050' } });
+  expect(mesosEventOf({ type: 'offers', offers: [makeOffer('o1', 1, 100)] })).toMatchObject({ ok: true, event: { type: 'offers', offers: [{ id: 'o1', cpus: [{ amountMilli: 1000 }] }] } });
+  expect(mesosEventOf({ type: 'rescind', offerId: 'o1' })).toEqual({ ok: true, event: { type: 'rescind', offerId: 'o1' } });
 });
 
 describe('offers', () => {
