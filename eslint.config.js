@@ -1,4 +1,5 @@
-// Lint rules: typescript-eslint's type-checked set, plus the purity boundary of the scheduler core.
+// Lint rules: typescript-eslint's type-checked set, plus two boundaries: the scheduler core is
+// pure, and only src/mesos knows the Mesos protobuf shapes, only its translation the enum names.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -17,10 +18,31 @@ export default tseslint.config(
     },
   },
   {
+    // The Mesos boundary: the protobuf shapes and calls stay in src/mesos (the emulator speaks them too).
+    files: ['src/**/*.ts'],
+    ignores: ['src/mesos/**', 'src/devcluster/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/mesos/types.ts', '**/mesos/calls.ts'], message: 'Mesos protobuf shapes stay in src/mesos: use the core\'s words, or src/mesos/translation.ts.' },
+      ] }],
+    },
+  },
+  {
+    // Only the translation (and the protobuf shapes it maps from) names Mesos task states, reasons and sources.
+    files: ['src/**/*.ts'],
+    ignores: ['src/mesos/translation.ts', 'src/mesos/types.ts', 'src/devcluster/**'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: 'Literal[value=/^(TASK|REASON|SOURCE)_[A-Z_]+$/]',
+        message: 'Mesos task state, reason and source names belong to src/mesos/translation.ts: use the core\'s TaskState, or its taskStateName().',
+      }],
+    },
+  },
+  {
     files: ['src/scheduler/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['node:*', 'undici', 'prom-client', '@kubernetes/*', 'pino', '../mesos/*.ts', '!../mesos/types.ts', '../kube/*', '../sparkdriver/*', '../devcluster/*'], message: 'src/scheduler is the pure core: no I/O or adapter imports.' },
+        { group: ['node:*', 'undici', 'prom-client', '@kubernetes/*', 'pino', '../mesos/*', '../kube/*', '../sparkdriver/*', '../devcluster/*'], message: 'src/scheduler is the pure core in its own words: no I/O, adapter or Mesos imports.' },
       ] }],
       'no-restricted-properties': ['error',
         { object: 'Date', property: 'now', message: 'Time comes in as an argument.' },

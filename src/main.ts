@@ -76,12 +76,11 @@ async function main(): Promise<number> {
     ...(kubernetes.namespaces !== 'all' && { namespaces: kubernetes.namespaces }),
     mesos: {
       master: mesos.master,
-      frameworkInfo: {
-        user: mesos.user, name: mesos.frameworkName, failover_timeout: mesos.failoverTimeoutSeconds, checkpoint: mesos.checkpoint,
-        hostname: mesos.hostname, webui_url: mesos.webuiUrl,
+      framework: {
+        user: mesos.user, name: mesos.frameworkName, failoverTimeoutSeconds: mesos.failoverTimeoutSeconds, checkpoint: mesos.checkpoint,
+        hostname: mesos.hostname, webuiUrl: mesos.webuiUrl, gpuResources: mesos.gpuResources,
         ...(mesos.role !== undefined && { role: mesos.role }),
         ...(mesos.principal !== undefined && { principal: mesos.principal }),
-        ...(mesos.gpuResources && { capabilities: [{ type: 'GPU_RESOURCES' as const }] }),
       },
       ...(mesos.principal !== undefined && mesos.secret !== undefined && { credentials: { principal: mesos.principal, secret: mesos.secret } }),
     },

@@ -1,16 +1,20 @@
 // Times one scheduling pass of the scheduler core: N queued drivers (mixed sizes, a fifth with
-// constraints) against M offers (mixed sizes, two roles, agent attributes), every launch building
-// its full TaskInfo. Two offer mixes: small agents, where about a third of the queue fits, and
-// large ones, where about two thirds do. The core is loaded from the build under test (SMD_DIST).
+// constraints) against M offers (mixed sizes, two roles, agent attributes), translated into the
+// core's offers as the shell does when they arrive. Two offer mixes: small agents, where about a
+// third of the queue fits, and large ones, where about two thirds do. The pass decides the
+// launches; their TaskInfos are built as the shell accepts each offer, timed apart
+// (`core.tasks`). The core and the translation are loaded from the build under test (SMD_DIST).
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type * as Translation from '../../src/mesos/translation.ts';
 import type { Offer } from '../../src/mesos/types.ts';
 import type * as SchedulerCore from '../../src/scheduler/index.ts';
-import type { DriverSpec } from '../../src/scheduler/index.ts';
+import type { DriverSpec, Effect } from '../../src/scheduler/index.ts';
 import { operatorDist } from '../support/operator.ts';
 import { median, type Report } from '../support/report.ts';
 
-type Core = typeof SchedulerCore;
+/** The scheduler core and the Mesos translation of one build. */
+type Core = typeof SchedulerCore & Pick<typeof Translation, 'offerOf' | 'taskInfoOf'>;
 
 export interface CoreWorkload { drivers: number; offers: number; mix: 'a third fits' | 'two thirds fit'; warmups: number; trials: number }
 
@@ -91,13 +95,33 @@ function offers(count: number, mix: CoreWorkload['mix'], rand: () => number): Of
 }
 
 export async function loadCore(): Promise<Core> {
-  return (await import(pathToFileURL(path.join(operatorDist(), 'scheduler', 'index.js')).href)) as Core;
+  const load = async (file: string): Promise<unknown> => import(pathToFileURL(path.join(operatorDist(), file)).href);
+  const core = (await load('scheduler/index.js')) as typeof SchedulerCore;
+  const { offerOf, taskInfoOf } = (await load('mesos/translation.js')) as typeof Translation;
+  return { ...core, offerOf, taskInfoOf };
+}
+
+/** What the shell does for a pass's launches when it accepts their offers: plan each task and build its TaskInfo. */
+function buildTaskInfos(core: Core, config: SchedulerCore.DispatcherConfig, effects: readonly Effect[], offers: ReadonlyMap<string, Offer>): number {
+  let built = 0;
+  for (const effect of effects) {
+    if (effect.type !== 'LaunchTasks') continue;
+    const offer = offers.get(effect.offerId);
+    if (offer === undefined) throw new Error(`no offer ${effect.offerId}`);
+    for (const task of effect.tasks) {
+      const planned = core.plannedTask(config, effect, task);
+      if (!planned.ok) throw new Error(planned.problems.join('; '));
+      if (core.taskInfoOf(planned.task, offer).task_id.value === task.taskId) built += 1;
+    }
+  }
+  return built;
 }
 
 /**
  * The first passes run while V8 is still compiling the hot paths; a long-running operator does
- * not. Reports the median of the warm passes, with the fastest and the cold first one. Each trial
- * gets a fresh scheduler, all built before any pass is timed.
+ * not. Reports the median of the warm passes, with the fastest and the cold first one, and the
+ * median time the shell then takes to build the launches' TaskInfos. Each trial gets a fresh
+ * scheduler, all built before any pass is timed.
  */
 export function runCorePass(report: Report, core: Core, w: CoreWorkload): void {
   const parsed = core.parseDispatcherConfig({
@@ -106,7 +130,11 @@ export function runCorePass(report: Report, core: Core, w: CoreWorkload): void {
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const specs = driverSpecs(w.drivers, lcg(7));
-  const batch = offers(w.offers, w.mix, lcg(11));
+  const mesosOffers = offers(w.offers, w.mix, lcg(11));
+  const byId = new Map(mesosOffers.map((offer) => [offer.id.value, offer]));
+  const translateStart = performance.now();
+  const batch = mesosOffers.map(core.offerOf);
+  const translateMs = performance.now() - translateStart;
   const admitStart = performance.now();
   const states = Array.from({ length: w.warmups + w.trials }, () => {
     const state = core.createScheduler(parsed.config);
@@ -116,19 +144,31 @@ export function runCorePass(report: Report, core: Core, w: CoreWorkload): void {
   });
   const admitUs = ((performance.now() - admitStart) / states.length / w.drivers) * 1000;
   const passTimes: number[] = [];
+  const taskTimes: number[] = [];
   let coldMs = 0;
   let launched = 0;
   states.forEach((state, trial) => {
     const start = performance.now();
     const effects = core.step(state, { type: 'OffersReceived', offers: batch }, 2);
     const elapsed = performance.now() - start;
+    const tasksStart = performance.now();
+    launched = buildTaskInfos(core, parsed.config, effects, byId);
+    const tasksMs = performance.now() - tasksStart;
     if (trial === 0) coldMs = elapsed;
-    if (trial >= w.warmups) passTimes.push(elapsed);
-    launched = effects.reduce((n, e) => n + (e.type === 'LaunchTasks' ? e.tasks.length : 0), 0);
+    if (trial >= w.warmups) {
+      passTimes.push(elapsed);
+      taskTimes.push(tasksMs);
+    }
   });
   passTimes.sort((a, b) => a - b);
+  taskTimes.sort((a, b) => a - b);
   report.add({
     key: `core.pass ${w.drivers}x${w.offers} (${w.mix})`, value: median(passTimes), unit: 'ms',
-    detail: `(min ${(passTimes[0] ?? 0).toFixed(1)} ms, cold ${coldMs.toFixed(1)} ms; launched ${launched} of ${w.drivers}; admission ${admitUs.toFixed(1)} µs/driver)`,
+    detail: `(min ${(passTimes[0] ?? 0).toFixed(1)} ms, cold ${coldMs.toFixed(1)} ms; launched ${launched} of ${w.drivers}; `
+      + `admission ${admitUs.toFixed(1)} µs/driver; offers translated in ${translateMs.toFixed(1)} ms)`,
+  });
+  report.add({
+    key: `core.tasks ${w.drivers}x${w.offers} (${w.mix})`, value: median(taskTimes), unit: 'ms',
+    detail: `(min ${(taskTimes[0] ?? 0).toFixed(1)} ms: planning and building the pass's ${launched} TaskInfos, as the shell accepts the offers)`,
   });
 }

@@ -4,8 +4,8 @@
 // person can act on: not launched yet, an attempt no longer in the history, a sandbox Mesos
 // has removed, an agent that is gone or does not answer.
 
-import { TERMINAL_TASK_STATES } from '../mesos/types.ts';
 import type { SandboxReader } from '../mesos/sandbox-files.ts';
+import { isTerminalTaskStateName } from '../mesos/translation.ts';
 import type { SparkDriver } from '../sparkdriver/sparkdriver.ts';
 import type { AttemptStatus } from '../sparkdriver/sparkdriver-status.ts';
 
@@ -43,7 +43,7 @@ function location(resource: SparkDriver, attempt: AttemptStatus): AttemptLocatio
     taskId: attempt.taskId,
     agentId: attempt.agentId,
     frameworkId: resource.status?.frameworkId,
-    finished: attempt.finishTime !== undefined || (attempt.mesos !== undefined && TERMINAL_TASK_STATES.has(attempt.mesos.state)),
+    finished: attempt.finishTime !== undefined || (attempt.mesos !== undefined && isTerminalTaskStateName(attempt.mesos.state)),
   };
 }
 

@@ -1,7 +1,7 @@
 // Pure builders for the scheduler calls the dispatcher makes. Every call but SUBSCRIBE carries
 // the framework ID; a re-SUBSCRIBE sets it both on the call and in the FrameworkInfo.
 import type {
-  Call, Filters, FrameworkInfo, KillPolicy, OfferOperation, ReconcileTask, TaskInfo, TaskStatus,
+  Call, Filters, FrameworkInfo, KillPolicy, OfferOperation, ReconcileTask, TaskInfo,
 } from './types.ts';
 
 export function subscribeCall(frameworkInfo: FrameworkInfo, frameworkId?: string, suppressedRoles?: string[]): Call {
@@ -23,7 +23,7 @@ export function acceptCall(frameworkId: string, offerIds: string[], operations: 
   return { framework_id: { value: frameworkId }, type: 'ACCEPT', accept };
 }
 
-export function declineCall(frameworkId: string, offerIds: string[], filters?: Filters): Call {
+export function declineCall(frameworkId: string, offerIds: readonly string[], filters?: Filters): Call {
   const decline: NonNullable<Call['decline']> = { offer_ids: offerIds.map((value) => ({ value })) };
   if (filters) decline.filters = filters;
   return { framework_id: { value: frameworkId }, type: 'DECLINE', decline };
@@ -45,21 +45,24 @@ export function killCall(frameworkId: string, taskId: string, agentId?: string, 
   return { framework_id: { value: frameworkId }, type: 'KILL', kill };
 }
 
-/**
- * The ACK for a status update, or undefined when the update carries no uuid: master-generated
- * updates (reconciliation, validation, agent loss) are not retried and must not be ACKed.
- */
-export function acknowledgeCall(frameworkId: string, status: TaskStatus): Call | undefined {
-  if (!status.uuid || status.uuid.length === 0 || !status.agent_id) return undefined;
+/** The ACK of the update with this uuid (the exact bytes received) for the task on the agent. */
+export function acknowledgeCall(frameworkId: string, update: UpdateToAcknowledge): Call {
   return {
     framework_id: { value: frameworkId },
     type: 'ACKNOWLEDGE',
-    acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid },
+    acknowledge: { agent_id: { value: update.agentId }, task_id: { value: update.taskId }, uuid: update.uuid },
   };
 }
 
+/** A status update that asked for an ACK: it carried a uuid (translation.ts's acknowledgementOf says which do). */
+export interface UpdateToAcknowledge {
+  readonly taskId: string;
+  readonly agentId: string;
+  readonly uuid: Uint8Array;
+}
+
 /** Explicit reconciliation of the given tasks; an empty list asks for every task (implicit). */
-export function reconcileCall(frameworkId: string, tasks: { taskId: string; agentId?: string }[]): Call {
+export function reconcileCall(frameworkId: string, tasks: readonly { taskId: string; agentId?: string }[]): Call {
   const entries: ReconcileTask[] = tasks.map(({ taskId, agentId }) =>
     agentId ? { task_id: { value: taskId }, agent_id: { value: agentId } } : { task_id: { value: taskId } });
   return { framework_id: { value: frameworkId }, type: 'RECONCILE', reconcile: { tasks: entries } };

@@ -61,6 +61,11 @@ export interface SchedulerClientOptions {
   onEvent: (event: SchedulerEvent) => void;
 }
 
+/** The error of a call on offers that can no longer be used. */
+export function staleOffers(offerIds: readonly string[]): MesosApiError {
+  return new MesosApiError('MESOS_STALE_OFFER', `offer(s) ${offerIds.join(', ')} are no longer outstanding (rescinded, already used, or from an earlier subscription)`);
+}
+
 export class MesosSchedulerClient {
   private readonly options: SchedulerClientOptions;
   private readonly log: Logger;
@@ -126,6 +131,11 @@ export class MesosSchedulerClient {
     return this.subscription.live ? [...this.offers.values()] : [];
   }
 
+  /** The offer with this ID, if it is outstanding on the current stream. */
+  outstandingOffer(offerId: string): Offer | undefined {
+    return this.subscription.live ? this.offers.get(offerId) : undefined;
+  }
+
   start(): void {
     this.subscription.start();
   }
@@ -145,7 +155,7 @@ export class MesosSchedulerClient {
     await this.sendOfferCall(offerIds, () => calls.acceptCall(this.requireFrameworkId(), offerIds, operations, filters));
   }
 
-  async decline(offerIds: string[], filters?: Filters): Promise<void> {
+  async decline(offerIds: readonly string[], filters?: Filters): Promise<void> {
     await this.sendOfferCall(offerIds, () => calls.declineCall(this.requireFrameworkId(), offerIds, filters));
   }
 
@@ -161,25 +171,13 @@ export class MesosSchedulerClient {
     await this.send(calls.killCall(this.requireFrameworkId(), taskId, agentId, killPolicy));
   }
 
-  /** ACKs an update if it carries a uuid; returns whether an ACK was sent. */
-  async acknowledge(status: TaskStatus): Promise<boolean> {
-    const call = calls.acknowledgeCall(this.requireFrameworkId(), status);
-    if (!call) return false;
-    await this.send(call);
-    return true;
-  }
-
-  /** ACKs the update with this uuid (the exact bytes received) for the task on the agent. */
-  async acknowledgeUpdate(taskId: string, agentId: string, uuid: Uint8Array): Promise<void> {
-    await this.send({
-      framework_id: { value: this.requireFrameworkId() },
-      type: 'ACKNOWLEDGE',
-      acknowledge: { agent_id: { value: agentId }, task_id: { value: taskId }, uuid },
-    });
+  /** ACKs an update that asked for it (translation.ts's acknowledgementOf says which do). */
+  async acknowledge(update: calls.UpdateToAcknowledge): Promise<void> {
+    await this.send(calls.acknowledgeCall(this.requireFrameworkId(), update));
   }
 
   /** Explicit reconciliation of the given tasks, or implicit reconciliation with an empty list. */
-  async reconcile(tasks: { taskId: string; agentId?: string }[]): Promise<void> {
+  async reconcile(tasks: readonly { taskId: string; agentId?: string }[]): Promise<void> {
     await this.send(calls.reconcileCall(this.requireFrameworkId(), tasks));
   }
 
@@ -200,11 +198,9 @@ export class MesosSchedulerClient {
    * An ACCEPT or DECLINE uses its offers up; if the call fails, it may never have reached the
    * master, where the offers are then still outstanding: they stay declinable on this stream.
    */
-  private async sendOfferCall(offerIds: string[], build: () => Call): Promise<void> {
+  private async sendOfferCall(offerIds: readonly string[], build: () => Call): Promise<void> {
     const stale = offerIds.filter((id) => !this.offers.has(id));
-    if (stale.length > 0) {
-      throw new MesosApiError('MESOS_STALE_OFFER', `offer(s) ${stale.join(', ')} are no longer outstanding (rescinded, already used, or from an earlier subscription)`);
-    }
+    if (stale.length > 0) throw staleOffers(stale);
     const call = build();
     const taken = offerIds.map((id) => this.offers.get(id)).filter((o): o is Offer => o !== undefined);
     for (const id of offerIds) this.offers.delete(id);

@@ -5,9 +5,10 @@
 
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { KubeObject } from '../kube/kube-client.ts';
+import { taskStateName } from '../mesos/translation.ts';
 import { PHASES } from '../sparkdriver/sparkdriver-status.ts';
 import { queueOfResource } from '../sparkdriver/sparkdriver-submission.ts';
-import { TASK_STATE_RULES, type DriverStatus, type Effect, type Outcome, type Phase } from '../scheduler/index.ts';
+import { TASK_STATE_RULES, TASK_STATES, type DriverStatus, type Effect, type Outcome, type Phase } from '../scheduler/index.ts';
 
 /** What the observer needs of a driver's spec: when it was submitted (epoch ms). */
 export type SpecLookup = (submissionId: string) => { readonly submittedAtMs: number } | undefined;
@@ -71,7 +72,7 @@ export function createDriverMetrics(
   });
   const requeues = new Counter({
     name: 'sparkdispatcher_requeues_total',
-    help: 'Launches that never reached an agent (lost, dropped or unknown before any update); the driver went back to the queue.',
+    help: 'Launches that never reached an agent (lost, dropped or unknown before any update, or their offer rescinded first); the driver went back to the queue.',
     registers,
   });
   const retries = new Counter({
@@ -126,9 +127,10 @@ export function createDriverMetrics(
   // Every series a dashboard divides by exists from the start (controller-runtime's initMetrics).
   for (const result of ['accepted', 'rejected']) submissions.inc({ result }, 0);
   for (const attempt of ['first', 'relaunch']) launches.inc({ attempt }, 0);
-  for (const [state, rule] of Object.entries(TASK_STATE_RULES)) {
-    if (rule.relaunch) retries.inc({ mesos_state: state }, 0);
-    if (rule.terminal) finished.inc({ outcome: rule.outcome, mesos_state: state }, 0);
+  for (const state of TASK_STATES) {
+    const rule = TASK_STATE_RULES[state];
+    if (rule.relaunch) retries.inc({ mesos_state: taskStateName(state) }, 0);
+    if (rule.terminal) finished.inc({ outcome: rule.outcome, mesos_state: taskStateName(state) }, 0);
   }
   for (const outcome of ['error', 'rejected', 'killed'] as const) finished.inc({ outcome, mesos_state: NO_TASK_STATE }, 0);
   for (const outcome of OUTCOMES) {
@@ -153,17 +155,17 @@ export function createDriverMetrics(
           launches.inc({ attempt: status.attempts === 1 ? 'first' : 'relaunch' });
           const spec = status.attempts === 1 ? specOf?.(id) : undefined;
           if (spec !== undefined) queueWait.observe(seconds(attempt.launchedAtMs - spec.submittedAtMs));
-        } else if (attempt.lastStatus.state === 'TASK_RUNNING' && attempt.runningSinceMs !== undefined) {
-          // A repeated TASK_RUNNING is a no-op in the core, so this is the change to running.
+        } else if (attempt.lastStatus.state === 'running' && attempt.runningSinceMs !== undefined) {
+          // A repeated report of running is a no-op in the core, so this is the change to running.
           launchToRunning.observe(seconds(attempt.runningSinceMs - attempt.launchedAtMs));
         }
         return;
       }
       case 'retrying':
-        retries.inc({ mesos_state: status.lastFailure.state });
+        retries.inc({ mesos_state: taskStateName(status.lastFailure.state) });
         return;
       case 'finished': {
-        finished.inc({ outcome: status.outcome, mesos_state: status.lastStatus?.state ?? NO_TASK_STATE });
+        finished.inc({ outcome: status.outcome, mesos_state: status.lastStatus === undefined ? NO_TASK_STATE : taskStateName(status.lastStatus.state) });
         if (status.outcome === 'rejected' && status.attempts === 0) submissions.inc({ result: 'rejected' });
         if (status.lastAttempt !== undefined) {
           runDuration.observe({ outcome: status.outcome }, seconds(status.finishedAtMs - status.lastAttempt.launchedAtMs));

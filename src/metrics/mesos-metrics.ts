@@ -4,15 +4,16 @@
 // age is computed at scrape time from the time of the last event.
 
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { SchedulerEvent } from '../mesos/scheduler-client.ts';
-import { TASK_STATES, type CallType } from '../mesos/types.ts';
+import { PORT_CALLS, type MesosEvent, type PortCall } from '../mesos/mesos-port.ts';
+import { taskStateName } from '../mesos/translation.ts';
 import type { Clock } from '../runtime/clock.ts';
+import { TASK_STATES } from '../scheduler/index.ts';
 
-/** The client's events (HEARTBEAT included). */
-export type ObservedMesosEvent = SchedulerEvent;
+/** The subscription's events (HEARTBEAT included). */
+export type ObservedMesosEvent = MesosEvent;
 
 /** The calls the dispatcher makes on a subscription (their series exist from the start). */
-export const SCHEDULER_CALLS = ['ACCEPT', 'DECLINE', 'KILL', 'RECONCILE', 'REVIVE', 'SUPPRESS', 'ACKNOWLEDGE'] as const satisfies readonly CallType[];
+export const SCHEDULER_CALLS = PORT_CALLS;
 
 /** The `reason` label of a task update that carried no reason. */
 export const NO_REASON = 'none';
@@ -22,7 +23,7 @@ const CALL_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1
 export interface MesosMetrics {
   observeMesosEvent(event: ObservedMesosEvent): void;
   /** One scheduler call; `offers` is how many offers an ACCEPT or DECLINE answered. */
-  observeMesosCall(call: CallType, durationMs: number, ok: boolean, offers?: number): void;
+  observeMesosCall(call: PortCall, durationMs: number, ok: boolean, offers?: number): void;
 }
 
 export function createMesosMetrics(registry: Registry, clock: Clock): MesosMetrics {
@@ -82,7 +83,7 @@ export function createMesosMetrics(registry: Registry, clock: Clock): MesosMetri
   });
 
   for (const kind of ['agent', 'executor']) failures.inc({ kind }, 0);
-  for (const state of TASK_STATES) taskUpdates.inc({ state, reason: NO_REASON }, 0);
+  for (const state of TASK_STATES) taskUpdates.inc({ state: taskStateName(state), reason: NO_REASON }, 0);
   for (const call of SCHEDULER_CALLS) for (const result of ['success', 'error']) callDuration.zero({ call, result });
 
   return {
@@ -110,7 +111,7 @@ export function createMesosMetrics(registry: Registry, clock: Clock): MesosMetri
           offersRescinded.inc();
           break;
         case 'update':
-          taskUpdates.inc({ state: event.status.state, reason: event.status.reason ?? NO_REASON });
+          taskUpdates.inc({ state: event.update.stateName, reason: event.update.status.reason ?? NO_REASON });
           break;
         case 'failure':
           failures.inc({ kind: event.executorId === undefined ? 'agent' : 'executor' });

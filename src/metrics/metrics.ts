@@ -5,7 +5,6 @@
 
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { KubeObject } from '../kube/kube-client.ts';
-import type { CallType } from '../mesos/types.ts';
 import { systemClock, type Clock } from '../runtime/clock.ts';
 import { errorText, silentLogger, type Logger } from '../runtime/logger.ts';
 import type { Effect } from '../scheduler/index.ts';
@@ -13,7 +12,7 @@ import { createControllerMetrics, type ControllerSources, type ReconcileOutcome 
 import { createDriverMetrics, type SpecLookup } from './driver-metrics.ts';
 import { createMesosMetrics, type ObservedMesosEvent } from './mesos-metrics.ts';
 import { instrumentMesosPort } from './mesos-port.ts';
-import type { MesosPort } from '../mesos/mesos-port.ts';
+import type { MesosPort, PortCall } from '../mesos/mesos-port.ts';
 import { createScheduledMetrics } from './scheduled-metrics.ts';
 import type { ScheduledObserver } from '../scheduled/controller.ts';
 import { buildInfo, registerBuildInfo, type BuildInfo } from './build-info.ts';
@@ -51,7 +50,7 @@ export interface DispatcherMetrics {
   /** Every event the Mesos scheduler client emits (its `onEvent`). */
   readonly observeMesosEvent: (event: ObservedMesosEvent) => void;
   /** One scheduler call; `instrumentMesosPort` calls it for every call the scheduler loop makes. */
-  readonly observeMesosCall: (call: CallType, durationMs: number, ok: boolean, offers?: number) => void;
+  readonly observeMesosCall: (call: PortCall, durationMs: number, ok: boolean, offers?: number) => void;
   /** Every reconcile as it ends (ReconcileRunner `onOutcome`). */
   readonly observeReconcile: (key: string, outcome: ReconcileOutcome, durationMs: number) => void;
   /** Adds or replaces scrape-time sources. */

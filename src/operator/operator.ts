@@ -14,13 +14,13 @@ import { sparkDriverCacheTransform, StringTable } from '../sparkdriver/cache-tra
 import { toDriverRecord } from '../sparkdriver/sparkdriver-submission.ts';
 import { StateStore } from '../kube/state-store.ts';
 import { WorkQueue } from '../kube/work-queue.ts';
-import { MesosSchedulerClient } from '../mesos/scheduler-client.ts';
-import type { SchedulerEvent } from '../mesos/scheduler-client.ts';
+import type { MesosSchedulerClient } from '../mesos/scheduler-client.ts';
+import { SchedulerPort } from '../mesos/scheduler-port.ts';
+import type { FrameworkSettings } from '../mesos/translation.ts';
 import type { WireFormat } from '../mesos/codec.ts';
-import type { FrameworkInfo } from '../mesos/types.ts';
 import { restoreScheduler } from '../scheduler/index.ts';
 import type { DispatcherConfig, DriverRecord } from '../scheduler/index.ts';
-import type { MesosPort } from '../mesos/mesos-port.ts';
+import type { MesosEvent, MesosPort } from '../mesos/mesos-port.ts';
 import type { Outcome as ReconcileOutcome } from '../kube/reconcile-runner.ts';
 import type { WorkQueueStats } from '../kube/work-queue.ts';
 import type { KubeObject } from '../kube/kube-client.ts';
@@ -36,7 +36,7 @@ export const FRAMEWORK_ID_KEY = 'frameworkId';
 /** What the operator reports as it works and what it lets be read at any time (the metrics). */
 export interface OperatorObserver {
   readonly observeEffects: (effects: readonly Effect[], specOf?: (id: string) => { readonly submittedAtMs: number } | undefined) => void;
-  readonly observeMesosEvent: (event: SchedulerEvent) => void;
+  readonly observeMesosEvent: (event: MesosEvent) => void;
   readonly observeReconcile: (key: string, outcome: ReconcileOutcome, durationMs: number) => void;
   readonly bindSources: (sources: {
     drivers?: () => Iterable<KubeObject>;
@@ -56,7 +56,7 @@ export interface OperatorOptions {
   dispatcher: DispatcherConfig;
   mesos: {
     master: string;
-    frameworkInfo: FrameworkInfo;
+    framework: FrameworkSettings;
     credentials?: { principal: string; secret: string };
     format?: WireFormat;
   };
@@ -90,7 +90,7 @@ export class Operator {
   private readonly queue: WorkQueue;
   private elector: LeaderElector | undefined;
   private runner: ReconcileRunner | undefined;
-  private client: MesosSchedulerClient | undefined;
+  private port: SchedulerPort | undefined;
   private loop: SchedulerLoop | undefined;
   private leading = false;
   private stopped = false;
@@ -134,7 +134,7 @@ export class Operator {
   }
 
   get mesosClient(): MesosSchedulerClient | undefined {
-    return this.client;
+    return this.port?.client;
   }
 
   /** Starts the cache; leads at once without leader election, else when the Lease is won. */
@@ -170,7 +170,7 @@ export class Operator {
     this.leading = false;
     await this.runner?.stop();
     await this.loop?.stop();
-    await this.client?.stop();
+    await this.port?.client.stop();
     await this.elector?.release().catch(() => undefined);
     await this.elector?.stop();
     this.informer.stop();
@@ -202,9 +202,9 @@ export class Operator {
     });
     this.frameworkId = await this.state.get(FRAMEWORK_ID_KEY);
     const metrics = this.o.metrics;
-    const client = new MesosSchedulerClient({
+    const port = new SchedulerPort({
       master: this.o.mesos.master,
-      frameworkInfo: this.o.mesos.frameworkInfo,
+      framework: this.o.mesos.framework,
       ...(this.frameworkId !== undefined && { frameworkId: this.frameworkId }),
       ...(this.o.mesos.credentials !== undefined && { credentials: this.o.mesos.credentials }),
       ...(this.o.mesos.format !== undefined && { format: this.o.mesos.format }),
@@ -215,12 +215,12 @@ export class Operator {
       },
     });
     const loop: SchedulerLoop = new SchedulerLoop({
-      state: restored.state, sink: writer, mesos: metrics ? metrics.instrumentMesos(client) : client,
+      state: restored.state, sink: writer, mesos: metrics ? metrics.instrumentMesos(port) : port,
       clock: this.o.clock, log: log.child({ component: 'scheduler' }), recordedTaskIds: recorded, mayAct: () => this.mayUseMesos(),
       ...(this.o.atCrashPoint !== undefined && { atCrashPoint: this.o.atCrashPoint }),
       ...(metrics !== undefined && { onEffects: (effects) => metrics.observeEffects(effects, (id) => loop.view(id)?.spec) }),
     });
-    this.client = client;
+    this.port = port;
     this.loop = loop;
     this.leading = true;
     log.info({ drivers: records.length, frameworkId: this.frameworkId }, 'leading: scheduler restored from the SparkDriver resources');
@@ -237,14 +237,14 @@ export class Operator {
     this.runner.start();
     for (const raw of this.informer.list()) this.queue.add(`${raw.metadata?.namespace ?? ''}/${raw.metadata?.name ?? ''}`);
     this.o.onLeading?.();
-    client.start();
+    port.client.start();
   }
 
   /**
    * Mesos events reach the loop in the order they arrived, each after the one before it was
    * handled: in particular no offer is used before the framework ID it belongs to is saved.
    */
-  private onMesosEvent(event: SchedulerEvent): void {
+  private onMesosEvent(event: MesosEvent): void {
     const loop = this.loop;
     if (loop === undefined) return;
     const handle = async (): Promise<void> => {
@@ -256,8 +256,12 @@ export class Operator {
           return this.subscribed(loop, event.frameworkId);
         case 'offers':
           return loop.submit({ type: 'OffersReceived', offers: event.offers });
+        case 'rescind':
+          return loop.submit({ type: 'OfferRescinded', offerId: event.offerId });
         case 'update':
-          return loop.submit({ type: 'TaskStatusReceived', status: event.status });
+          return loop.submit({ type: 'TaskStatusReceived', update: event.update });
+        case 'disconnected':
+          return loop.submit({ type: 'Disconnected' });
         case 'error':
           return this.subscriptionEnded(event.message);
         default:
@@ -305,7 +309,7 @@ export class Operator {
     this.leading = false;
     this.o.log.error({}, reason);
     // Off Mesos at once (the caller's orderly stop comes after): no further offer reaches us.
-    void this.client?.stop();
+    void this.port?.client.stop();
     this.o.onFatal?.(reason);
   }
 }

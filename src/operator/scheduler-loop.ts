@@ -7,15 +7,13 @@ import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { backoffDelayMs, type BackoffPolicy } from '../runtime/backoff.ts';
 import { MesosApiError } from '../mesos/api-errors.ts';
-import { launchOperation } from '../mesos/calls.ts';
 import type { MesosPort } from '../mesos/mesos-port.ts';
-import type { TaskInfo } from '../mesos/types.ts';
-import { driverView, step } from '../scheduler/index.ts';
+import { driverView, plannedTask, step } from '../scheduler/index.ts';
 import { planBatch, type BatchPlan } from './batch.ts';
 import type { StatusSink, StatusWrite } from './status-writer.ts';
 import { logTransitions } from './transition-log.ts';
 import type {
-  DriverSpec, DriverStatus, Effect, SchedulerInput, SchedulerState, TaskRef,
+  DriverSpec, DriverStatus, Effect, PlannedTask, SchedulerInput, SchedulerState, TaskLaunch, TaskRef,
 } from '../scheduler/index.ts';
 
 /** Tries of a KILL or RECONCILE that fails, and the waits between them. */
@@ -143,9 +141,9 @@ export class SchedulerLoop {
       // A retried DECLINE comes late: by then its refusal may keep offers from drivers that arrived
       // meanwhile (their REVIVE came first), so it refuses nothing.
       ...[...plan.declines].map(([refuseSeconds, offerIds]) => () => this.withRetries('DECLINE',
-        (attempt) => mesos.decline([...offerIds], { refuse_seconds: attempt === 0 ? refuseSeconds : 0 }))),
+        (attempt) => mesos.decline(offerIds, attempt === 0 ? refuseSeconds : 0))),
       // Mesos answers "unknown" for tasks that never reached it: the core then requeues them.
-      () => (toReconcile.length === 0 ? Promise.resolve() : this.withRetries('RECONCILE', () => mesos.reconcile(toReconcile.map(toReconcileEntry)))),
+      () => (toReconcile.length === 0 ? Promise.resolve() : this.withRetries('RECONCILE', () => mesos.reconcile(toReconcile))),
       // A REVIVE is not sent again by the core: offers it suppressed would stay away until the next subscription.
       ...(plan.offerInterest === undefined ? [] : [() => (plan.offerInterest?.type === 'ReviveOffers' ? this.withRetries('REVIVE', () => mesos.revive()) : mesos.suppress())]),
       ...plan.acknowledgements.map((effect) => () => this.acknowledge(effect)),
@@ -177,9 +175,9 @@ export class SchedulerLoop {
       case 'KillTask':
         return this.withRetries('KILL', () => mesos.kill(effect.taskId, effect.agentId));
       case 'LaunchTasks':
-        return this.launch(effect.offerId, effect.tasks, withheld, toReconcile);
+        return this.launch(effect, withheld, toReconcile);
       case 'ReconcileTasks':
-        return this.withRetries('RECONCILE', () => mesos.reconcile(effect.tasks.map(toReconcileEntry)));
+        return this.withRetries('RECONCILE', () => mesos.reconcile(effect.tasks));
       case 'ReportAnomaly':
         log.warn({ submissionId: effect.submissionId }, effect.message);
         return undefined;
@@ -215,11 +213,11 @@ export class SchedulerLoop {
    */
   private async acknowledge(effect: Extract<Effect, { type: 'Acknowledge' }>): Promise<void> {
     const { mesos, sink, log } = this.options;
-    const ack = (): Promise<void> => mesos.acknowledgeUpdate(effect.taskId, effect.agentId, effect.uuid);
+    const ack = (): Promise<void> => mesos.acknowledge(effect.acknowledgement);
     const waiting = effect.submissionId === undefined ? undefined : sink.pending(effect.submissionId);
     if (waiting === undefined) return ack();
     void waiting.then(() => (this.stopped ? undefined : ack())).catch((error: unknown) => {
-      log.warn({ err: error, taskId: effect.taskId }, 'could not acknowledge the update; Mesos will send it again');
+      log.warn({ err: error, taskId: effect.acknowledgement.taskId }, 'could not acknowledge the update; Mesos will send it again');
     });
   }
 
@@ -230,28 +228,36 @@ export class SchedulerLoop {
     return { submissionId, resource: spec?.resource, queue: spec?.queue ?? 'default', status, intent };
   }
 
-  private async launch(offerId: string, tasks: readonly TaskInfo[], withheld: ReadonlySet<string>, toReconcile: TaskRef[]): Promise<void> {
+  /** The tasks are planned here, as their offer is accepted, not in the scheduling pass. */
+  private async launch(effect: Extract<Effect, { type: 'LaunchTasks' }>, withheld: ReadonlySet<string>, toReconcile: TaskRef[]): Promise<void> {
     const { mesos, log } = this.options;
-    const launchable = tasks.filter((t) => !withheld.has(t.task_id.value));
-    for (const t of tasks) {
-      if (withheld.has(t.task_id.value)) toReconcile.push({ taskId: t.task_id.value, agentId: t.agent_id.value });
+    const launchable = effect.tasks.filter((t) => !withheld.has(t.taskId));
+    for (const t of effect.tasks) {
+      if (withheld.has(t.taskId)) toReconcile.push({ taskId: t.taskId, agentId: effect.agentId });
     }
-    const decline = (): Promise<void> => this.withRetries('DECLINE', () => mesos.decline([offerId], { refuse_seconds: 0 }));
+    const decline = (): Promise<void> => this.withRetries('DECLINE', () => mesos.decline([effect.offerId], 0));
     if (launchable.length === 0) {
       await decline();
       return;
     }
     try {
-      await mesos.accept([offerId], [launchOperation([...launchable])], { refuse_seconds: 0 });
+      await mesos.launch(effect.offerId, launchable.map((task) => this.plan(effect, task)), 0);
     } catch (error) {
-      log.warn({ err: error, offerId }, 'ACCEPT failed; reconciling its tasks so that they are requeued');
-      for (const t of launchable) toReconcile.push({ taskId: t.task_id.value, agentId: t.agent_id.value });
+      log.warn({ err: error, offerId: effect.offerId }, 'ACCEPT failed; reconciling its tasks so that they are requeued');
+      for (const t of launchable) toReconcile.push({ taskId: t.taskId, agentId: effect.agentId });
       // If the master never saw it, the offer is still outstanding: give it back (if the ACCEPT
       // was carried out after all, the master ignores the DECLINE of a used offer).
       await decline();
       return;
     }
     this.options.atCrashPoint?.('after-accept');
+  }
+
+  private plan(launch: Extract<Effect, { type: 'LaunchTasks' }>, task: TaskLaunch): PlannedTask {
+    const planned = plannedTask(this.options.state.config, launch, task);
+    // Planning is deterministic in (spec, config), and the driver planned at admission.
+    if (!planned.ok) throw new Error(`task ${task.taskId} no longer plans: ${planned.problems.join('; ')}`);
+    return planned.task;
   }
 
   private scheduleWake(atMs: number): void {
@@ -266,8 +272,4 @@ export class SchedulerLoop {
 function isMoot(call: 'KILL' | 'RECONCILE' | 'DECLINE' | 'REVIVE', error: unknown): boolean {
   if (!(error instanceof MesosApiError) || call === 'KILL' || call === 'RECONCILE') return false;
   return error.code === 'MESOS_NOT_SUBSCRIBED' || (call === 'DECLINE' && error.code === 'MESOS_STALE_OFFER');
-}
-
-function toReconcileEntry(task: TaskRef): { taskId: string; agentId?: string } {
-  return task.agentId === undefined ? { taskId: task.taskId } : { taskId: task.taskId, agentId: task.agentId };
 }

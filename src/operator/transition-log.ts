@@ -1,6 +1,7 @@
 // One INFO line per driver transition a person follows: admitted, launched (task, agent),
 // requeued, retrying (attempt, backoff), finished (outcome, how long it ran), killed. Read off the
 // effects of a step, before they are carried out.
+import { taskStateName } from '../mesos/translation.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { DriverSpec, Effect } from '../scheduler/index.ts';
 
@@ -20,7 +21,7 @@ export function logTransitions(log: Logger, effects: readonly Effect[], specOf: 
       case 'retrying':
         log.info({
           ...driver, attempt: status.attempts, retries: status.retries, backoffSeconds: status.waitSeconds,
-          state: status.lastFailure.state, reason: status.lastFailure.reason,
+          state: taskStateName(status.lastFailure.state), reason: status.lastFailure.reason,
         }, 'driver failed; retrying after the backoff');
         break;
       case 'finished': {

@@ -1,9 +1,9 @@
 // `spark.mesos.driver.constraints`: Spark's grammar (`attr:v1,v2;attr2:` …) and its matching
 // rules against an offer's agent attributes, for every attribute type. Range attributes are
-// matched against the `Ranges` value real agents report (Spark only recognised a single `Range`,
-// so its range constraints never matched). Pure; errors are returned, never thrown.
+// matched against every range real agents report (Spark only recognised a single range, so its
+// range constraints never matched). Pure; errors are returned, never thrown.
 
-import type { Attribute } from '../mesos/types.ts';
+import type { AttributeValue } from './offers.ts';
 
 export const CONSTRAINTS_KEY = 'spark.mesos.driver.constraints';
 
@@ -64,13 +64,6 @@ function makeConstraint(attribute: string, values: string[]): Constraint {
   };
 }
 
-/** Offer attributes by name; the last one wins when an agent repeats a name, as in Spark's map. */
-export function attributesByName(attributes: readonly Attribute[] | undefined): Map<string, Attribute> {
-  const byName = new Map<string, Attribute>();
-  for (const attribute of attributes ?? []) byName.set(attribute.name, attribute);
-  return byName;
-}
-
 /**
  * Whether an agent's attributes satisfy every constraint (AND across attributes):
  * presence for an empty value list; SCALAR: any value ≤ the offered scalar; RANGES: any whole
@@ -79,7 +72,7 @@ export function attributesByName(attributes: readonly Attribute[] | undefined): 
  * (Spark threw NumberFormatException out of the offer callback).
  */
 export function matchConstraints(
-  constraints: readonly Constraint[], attributes: ReadonlyMap<string, Attribute>, agent: string,
+  constraints: readonly Constraint[], attributes: ReadonlyMap<string, AttributeValue>, agent: string,
 ): ConstraintVerdict {
   for (const constraint of constraints) {
     const attribute = attributes.get(constraint.attribute);
@@ -91,25 +84,24 @@ export function matchConstraints(
   return 'match';
 }
 
-function matchOne(constraint: Constraint, attribute: Attribute, agent: string): ConstraintVerdict {
+function matchOne(constraint: Constraint, attribute: AttributeValue, agent: string): ConstraintVerdict {
   switch (attribute.type) {
-    case 'SCALAR': {
+    case 'scalar': {
       if (constraint.numbers === undefined) return typeError(constraint, 'a scalar', 'numbers', agent);
-      const offered = attribute.scalar?.value ?? Number.NaN;
+      const offered = attribute.value;
       return constraint.numbers.some((n) => n <= offered) ? 'match' : 'no-match';
     }
-    case 'RANGES': {
+    case 'ranges': {
       if (constraint.integers === undefined) return typeError(constraint, 'a range', 'whole numbers', agent);
-      const ranges = attribute.ranges?.range ?? [];
-      const inside = (n: number): boolean => ranges.some((r) => r.begin <= n && n <= r.end);
+      const inside = (n: number): boolean => attribute.ranges.some((r) => r.begin <= n && n <= r.end);
       return constraint.integers.some(inside) ? 'match' : 'no-match';
     }
-    case 'SET': {
-      const items = new Set(attribute.set?.item ?? []);
+    case 'set': {
+      const items = new Set(attribute.items);
       return constraint.values.every((v) => items.has(v)) ? 'match' : 'no-match';
     }
-    case 'TEXT':
-      return constraint.values.includes(attribute.text?.value ?? '') ? 'match' : 'no-match';
+    case 'text':
+      return constraint.values.includes(attribute.value) ? 'match' : 'no-match';
   }
 }
 

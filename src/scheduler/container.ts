@@ -1,11 +1,11 @@
-// The driver's ContainerInfo: Docker or Mesos containerizer, image, volumes, port mappings,
-// docker parameters, CNI network name and labels, as Spark's `buildContainerInfo` builds it.
-// Where Spark skipped a malformed entry with a log warning, we report it: a silently missing
-// volume is worse than a clear error.
+// The driver's container: Docker or Mesos containerizer, image, volumes, port mappings, docker
+// parameters, CNI network name and labels, as Spark's `buildContainerInfo` reads them. Where
+// Spark skipped a malformed entry with a log warning, we report it: a silently missing volume
+// is worse than a clear error. The core's own data; the backend's translation shapes it.
 
-import type { ContainerInfo, NetworkInfo, Parameter, Volume } from '../mesos/types.ts';
 import { DOCKER_IMAGE_KEY } from './command-line.ts';
-import { parseLabels } from './labels.ts';
+import { parseLabels, type Label } from './labels.ts';
+import type { SecretFile } from './secrets.ts';
 import { parseBoolean, splitCommaList } from './spark-values.ts';
 
 const DOCKER = 'spark.mesos.executor.docker.';
@@ -13,15 +13,31 @@ export const CONTAINERIZER_KEY = 'spark.mesos.containerizer';
 export const NETWORK_NAME_KEY = 'spark.mesos.network.name';
 export const NETWORK_LABELS_KEY = 'spark.mesos.network.labels';
 
-type PortMapping = { host_port: number; container_port: number; protocol: string };
-export type ContainerResult = { ok: true; container: ContainerInfo } | { ok: false; problems: string[] };
+export interface PortMapping { readonly hostPort: number; readonly containerPort: number; readonly protocol: string }
+export interface Parameter { readonly key: string; readonly value: string }
+
+/** A volume: a path (of the host, or else created for the container) or a secret file. */
+export type VolumePlan = { readonly containerPath: string; readonly hostPath?: string; readonly readOnly: boolean } | SecretFile;
+
+export interface ContainerPlan {
+  /** Which containerizer runs the driver: Docker only with an image. */
+  readonly type: 'docker' | 'mesos';
+  readonly image?: { readonly name: string; readonly forcePull: boolean };
+  readonly portMappings: readonly PortMapping[];
+  readonly parameters: readonly Parameter[];
+  readonly volumes: readonly VolumePlan[];
+  /** The CNI network to join, with its labels. */
+  readonly network?: { readonly name: string; readonly labels: readonly Label[] };
+}
+
+export type ContainerResult = { ok: true; container: ContainerPlan } | { ok: false; problems: string[] };
 
 /**
- * Builds the container: DOCKER when an image is set and the containerizer is `docker` (the
- * default), else MESOS (with the image as a Docker image when set). Volumes, port mappings and
+ * Plans the container: Docker when an image is set and the containerizer is `docker` (the
+ * default), else Mesos (with the image as a Docker image when set). Volumes, port mappings and
  * parameters only apply with an image, as in Spark. `extraVolumes` (file secrets) come last.
  */
-export function driverContainer(conf: Readonly<Record<string, string>>, extraVolumes: readonly Volume[]): ContainerResult {
+export function driverContainer(conf: Readonly<Record<string, string>>, extraVolumes: readonly VolumePlan[]): ContainerResult {
   const problems: string[] = [];
   const containerizer = conf[CONTAINERIZER_KEY] ?? 'docker';
   if (containerizer !== 'docker' && containerizer !== 'mesos') {
@@ -31,38 +47,31 @@ export function driverContainer(conf: Readonly<Record<string, string>>, extraVol
   const networkName = conf[NETWORK_NAME_KEY];
   const networkLabels = parseLabels(NETWORK_LABELS_KEY, conf[NETWORK_LABELS_KEY] ?? '');
   if (!networkLabels.ok) problems.push(networkLabels.error);
-  const container: ContainerInfo = { type: image !== undefined && containerizer === 'docker' ? 'DOCKER' : 'MESOS' };
-  const volumes: Volume[] = [];
-
+  const volumes: VolumePlan[] = [];
+  let portMappings: PortMapping[] = [];
+  let parameters: Parameter[] = [];
+  let imageOf: ContainerPlan['image'];
   if (image !== undefined) {
     const forcePullRaw = conf[`${DOCKER}forcePullImage`];
     const forcePull = forcePullRaw === undefined
       ? { ok: true as const, value: false } : parseBoolean(`${DOCKER}forcePullImage`, forcePullRaw);
     if (!forcePull.ok) problems.push(forcePull.error);
-    const forcePullImage = forcePull.ok && forcePull.value;
-    const portMappings = collect(conf[`${DOCKER}portmaps`], `${DOCKER}portmaps`, parsePortMapping, problems);
-    const parameters = collect(conf[`${DOCKER}parameters`], `${DOCKER}parameters`, parseParameter, problems);
+    imageOf = { name: image, forcePull: forcePull.ok && forcePull.value };
+    portMappings = collect(conf[`${DOCKER}portmaps`], `${DOCKER}portmaps`, parsePortMapping, problems);
+    parameters = collect(conf[`${DOCKER}parameters`], `${DOCKER}parameters`, parseParameter, problems);
     volumes.push(...collect(conf[`${DOCKER}volumes`], `${DOCKER}volumes`, parseVolume, problems));
-    if (container.type === 'DOCKER') {
-      container.docker = {
-        image, force_pull_image: forcePullImage,
-        ...(portMappings.length > 0 && { port_mappings: portMappings }),
-        ...(networkName !== undefined && { network: 'USER' as const }),
-        ...((parameters.length > 0 || networkName !== undefined) && {
-          parameters: networkName === undefined ? parameters : [...parameters, { key: 'net', value: networkName }],
-        }),
-      };
-    } else {
-      container.mesos = { image: { type: 'DOCKER', docker: { name: image }, cached: !forcePullImage } };
-    }
   }
   volumes.push(...extraVolumes);
-  if (volumes.length > 0) container.volumes = volumes;
-  if (networkName !== undefined && networkLabels.ok) {
-    const network: NetworkInfo = { name: networkName, labels: { labels: networkLabels.labels } };
-    container.network_infos = [network];
-  }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, container };
+  if (problems.length > 0 || !networkLabels.ok) return { ok: false, problems };
+  return {
+    ok: true,
+    container: {
+      type: image !== undefined && containerizer === 'docker' ? 'docker' : 'mesos',
+      ...(imageOf !== undefined && { image: imageOf }),
+      portMappings, parameters, volumes,
+      ...(networkName !== undefined && { network: { name: networkName, labels: networkLabels.labels } }),
+    },
+  };
 }
 
 function collect<T>(
@@ -88,7 +97,7 @@ function parsePortMapping(entry: string): PortMapping | undefined {
   const hostPort = parsePort(host);
   const inContainer = parsePort(containerPort);
   if (rest.length > 0 || hostPort === undefined || inContainer === undefined || protocol === '') return undefined;
-  return { host_port: hostPort, container_port: inContainer, protocol };
+  return { hostPort, containerPort: inContainer, protocol };
 }
 
 /** `key=value`, split at the first `=`. */
@@ -98,15 +107,15 @@ function parseParameter(entry: string): Parameter | undefined {
 }
 
 /** `[host_path:]container_path[:ro|:rw]`. */
-function parseVolume(entry: string): Volume | undefined {
+function parseVolume(entry: string): VolumePlan | undefined {
   const parts = entry.split(':');
   const last = parts[parts.length - 1];
-  const mode = last === 'ro' ? 'RO' : 'RW';
+  const readOnly = last === 'ro';
   const paths = last === 'ro' || last === 'rw' ? parts.slice(0, -1) : parts;
   if (paths.some((p) => p === '')) return undefined;
-  if (paths.length === 1 && paths[0] !== undefined) return { container_path: paths[0], mode };
+  if (paths.length === 1 && paths[0] !== undefined) return { containerPath: paths[0], readOnly };
   if (paths.length === 2 && paths[0] !== undefined && paths[1] !== undefined) {
-    return { container_path: paths[1], host_path: paths[0], mode };
+    return { containerPath: paths[1], hostPath: paths[0], readOnly };
   }
   return undefined;
 }

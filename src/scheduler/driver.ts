@@ -2,9 +2,9 @@
 // (DriverStatus), plus the deterministic task IDs of its attempts. Plain, JSON-friendly data:
 // the Kubernetes layer persists DriverStatus and hands DriverRecords back on recovery.
 
-import type { TaskState, TaskStatus, TaskStatusReason, TaskStatusSource } from '../mesos/types.ts';
 import { readRetryOverrides, type RetryPolicyOverrides } from './backoff.ts';
 import { parseBoolean } from './spark-values.ts';
+import type { TaskStatusSummary } from './task-status.ts';
 
 export const SUPERVISE_KEY = 'spark.driver.supervise';
 export const QUEUE_KEY = 'spark.mesos.dispatcher.queue';
@@ -35,7 +35,7 @@ export interface SubmissionInput {
 
 /** Everything one submission carries, with the scheduling settings read from it. Immutable. */
 export interface DriverSpec extends SubmissionInput {
-  /** Relaunch after TASK_FAILED or TASK_LOST. */
+  /** Relaunch after a task failed or was lost. */
   readonly supervise: boolean;
   /** Priority queue name; must be `default` or declared by the dispatcher. */
   readonly queue: string;
@@ -50,26 +50,14 @@ export type FinishReason =
   | 'TaskFinished' | 'TaskFailed' | 'TaskKilled' | 'TaskLost' | 'TaskError'
   | 'KillRequested' | 'RetriesExhausted' | 'InvalidDriver' | 'UnknownQueue' | 'MaxDriversReached';
 
-/** What we keep of a Mesos TaskStatus: JSON-friendly, no bytes. */
-export interface TaskStatusSummary {
-  readonly taskId: string;
-  readonly state: TaskState;
-  readonly reason?: TaskStatusReason;
-  readonly message?: string;
-  readonly source?: TaskStatusSource;
-  readonly agentId?: string;
-  /** Seconds since the epoch, as Mesos reports it. */
-  readonly timestamp?: number;
-}
-
-/** One launch of the driver as a Mesos task. */
+/** One launch of the driver as a task. */
 export interface Attempt {
   readonly taskId: string;
   readonly agentId: string;
   readonly launchedAtMs: number;
-  /** Absent until Mesos first reports on the task ("about to launch" after a restart). */
+  /** Absent until the backend first reports on the task ("about to launch" after a restart). */
   readonly lastStatus?: TaskStatusSummary;
-  /** When TASK_RUNNING was first seen; measures a successful run for the retry reset. */
+  /** When the task was first seen running; measures a successful run for the retry reset. */
   readonly runningSinceMs?: number;
 }
 
@@ -127,18 +115,6 @@ export function submissionIdProblem(id: string): string | undefined {
   if (/[\s/\\\u0000-\u001f\u007f]/.test(id)) return `submission ID '${id}' contains whitespace, a slash or a control character`;
   if (RETRY_SUFFIX.test(id)) return `submission ID '${id}' ends like a retry task ID (-retry-<n>)`;
   return undefined;
-}
-
-export function summarizeStatus(status: TaskStatus): TaskStatusSummary {
-  return {
-    taskId: status.task_id.value,
-    state: status.state,
-    ...(status.reason !== undefined && { reason: status.reason }),
-    ...(status.message !== undefined && { message: status.message }),
-    ...(status.source !== undefined && { source: status.source }),
-    ...(status.agent_id !== undefined && { agentId: status.agent_id.value }),
-    ...(status.timestamp !== undefined && { timestamp: status.timestamp }),
-  };
 }
 
 /**

@@ -1,12 +1,26 @@
 // What the scheduler core asks the shell to do, as data. The shell executes a step's effects in
 // EFFECT_ORDER (the step already returns them sorted that way); the comment on it says why.
 
-import type { TaskInfo } from '../mesos/types.ts';
-import type { DriverStatus, Phase } from './driver.ts';
+import type { DriverSpec, DriverStatus, Phase } from './driver.ts';
+import type { ClaimedResource } from './offers.ts';
+import type { PlanReuse } from './task-plan.ts';
+import type { Acknowledgement } from './task-status.ts';
 
 export interface TaskRef {
   readonly taskId: string;
   readonly agentId?: string;
+}
+
+/**
+ * One task to launch: the driver's attempt, with the resources it claimed. Its task is planned
+ * when the offer is accepted (plannedTask), not in the scheduling pass: from the spec and what
+ * admission already planned of it.
+ */
+export interface TaskLaunch {
+  readonly taskId: string;
+  readonly resources: readonly ClaimedResource[];
+  readonly spec: DriverSpec;
+  readonly prepared: PlanReuse;
 }
 
 export type Effect =
@@ -16,20 +30,23 @@ export type Effect =
    */
   | { readonly type: 'PersistDriver'; readonly submissionId: string; readonly status: DriverStatus; readonly from?: Phase }
   | { readonly type: 'KillTask'; readonly taskId: string; readonly agentId?: string }
-  /** Accept one offer with these tasks (an ACCEPT with one LAUNCH operation). */
-  | { readonly type: 'LaunchTasks'; readonly offerId: string; readonly agentId: string; readonly tasks: readonly TaskInfo[] }
+  /** Accept one offer with these tasks (Mesos: an ACCEPT with one LAUNCH operation), for the framework. */
+  | {
+    readonly type: 'LaunchTasks'; readonly offerId: string; readonly agentId: string; readonly frameworkId: string;
+    readonly tasks: readonly TaskLaunch[];
+  }
   | { readonly type: 'DeclineOffers'; readonly offerIds: readonly string[]; readonly refuseSeconds: number }
   /** Reconciliation of these tasks, or of every task when none is given; answers arrive as TaskStatusReceived. */
   | { readonly type: 'ReconcileTasks'; readonly tasks: readonly TaskRef[] }
   | { readonly type: 'ReviveOffers' }
   | { readonly type: 'SuppressOffers' }
   /**
-   * Acknowledge a status update that carried a uuid (the shell must not auto-acknowledge). With
+   * Acknowledge a status update that asked for it (the shell must not auto-acknowledge). With
    * `submissionId`, a terminal update of that driver's task: only once its status is recorded,
    * for once acknowledged Mesos may forget the task. A live task's update is acknowledged at once:
    * reconciliation reports its latest state again should the status not be recorded.
    */
-  | { readonly type: 'Acknowledge'; readonly taskId: string; readonly agentId: string; readonly uuid: Uint8Array; readonly submissionId?: string }
+  | { readonly type: 'Acknowledge'; readonly acknowledgement: Acknowledgement; readonly submissionId?: string }
   /** The core no longer tracks this finished driver (retention); the shell may drop it too. */
   | { readonly type: 'ForgetDriver'; readonly submissionId: string }
   /** Feed TimerFired at (or after) this time; a later wake request replaces an earlier one. */

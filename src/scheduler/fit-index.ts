@@ -84,8 +84,15 @@ function rememberFailure(index: FitIndex, cpus: number, mem: number): void {
 
 /** Records that the offer at `position` now has `cpus` and `mem` remaining (never more than before). */
 export function unsafeShrink(index: FitIndex, position: number, cpus: number, mem: number): void {
+  const { maxCpus, maxMem } = index;
   let node = index.leafCount + position;
-  index.maxCpus[node] = cpus;
-  index.maxMem[node] = mem;
-  for (node >>= 1; node >= 1; node >>= 1) pull(index.maxCpus, index.maxMem, node);
+  maxCpus[node] = cpus;
+  maxMem[node] = mem;
+  for (node >>= 1; node >= 1; node >>= 1) {
+    const cpusBefore = maxCpus[node];
+    const memBefore = maxMem[node];
+    pull(maxCpus, maxMem, node);
+    // A range whose maxima did not change leaves every range above it as it was.
+    if (maxCpus[node] === cpusBefore && maxMem[node] === memBefore) return;
+  }
 }

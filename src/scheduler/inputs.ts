@@ -1,9 +1,11 @@
 // What the scheduler core can be told: past-tense facts from the Kubernetes layer (driver
-// submitted, kill requested, driver removed), from Mesos (subscribed, offers, task status) and
-// from the shell's timer. Each is fed to `step` together with the current time.
+// submitted, kill requested, driver removed), from the backend (subscribed, offers, an offer
+// rescinded, a task's status, disconnected), in the core's own words, and from the shell's timer.
+// Each is fed to `step` together with the current time.
 
-import type { Offer, TaskStatus } from '../mesos/types.ts';
 import type { DriverSpec } from './driver.ts';
+import type { Offer } from './offers.ts';
+import type { TaskUpdate } from './task-status.ts';
 
 export type SchedulerInput =
   /** A new driver. Admission decides: queued, or finished as rejected/error. A known ID is a no-op. */
@@ -16,6 +18,10 @@ export type SchedulerInput =
   | { readonly type: 'Subscribed'; readonly frameworkId: string }
   /** One offer batch: run a scheduling pass; every offer is answered (launch or decline). */
   | { readonly type: 'OffersReceived'; readonly offers: readonly Offer[] }
-  | { readonly type: 'TaskStatusReceived'; readonly status: TaskStatus }
+  /** The master took an offer back: launches on it that have had no news never happened. */
+  | { readonly type: 'OfferRescinded'; readonly offerId: string }
+  | { readonly type: 'TaskStatusReceived'; readonly update: TaskUpdate }
+  /** The subscription is gone: its offers are void, and nothing is launched until the next Subscribed. */
+  | { readonly type: 'Disconnected' }
   /** A `ScheduleWake` came due: retries whose backoff has passed become eligible. */
   | { readonly type: 'TimerFired' };

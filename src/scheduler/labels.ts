@@ -1,7 +1,11 @@
 // Spark's `k1:v1,k2:v2` label syntax (with `\,` and `\:` escapes), used by
 // `spark.mesos.driver.labels` and `spark.mesos.network.labels`. Pure; errors are returned.
 
-import type { Label } from '../mesos/types.ts';
+/** A key and its value, as task and network labels carry them. */
+export interface Label {
+  readonly key: string;
+  readonly value: string;
+}
 
 export type ParsedLabels = { ok: true; labels: Label[] } | { ok: false; error: string };
 

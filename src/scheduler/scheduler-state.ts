@@ -1,7 +1,8 @@
 // The scheduler core's memory: every driver with its spec, status and cached matching needs,
-// indexed by phase, plus the pending queue and what we last told Mesos about offers. Also
-// admission (a new submission becomes queued, or finishes as rejected/error) and the one
-// place where a driver changes phase. Mutating helpers are prefixed `unsafe`.
+// indexed by phase, plus the pending queue, the launches still waiting for news (by offer), and
+// what we last told the master about offers. Also admission (a new submission becomes queued,
+// or finishes as rejected/error) and the one place where a driver changes phase. Mutating
+// helpers are prefixed `unsafe`.
 
 import { resolveRetryPolicy, type RetryPolicy } from './backoff.ts';
 import type { DispatcherConfig } from './config.ts';
@@ -13,12 +14,12 @@ import { createQueue, unsafeEnqueue, type PriorityQueue, type QueueEntry } from 
 import { toMilli } from './resources.ts';
 import { effectiveConf, planDriverTask, undeclaredQueueProblem, type PlanReuse, type TaskPlan } from './task-plan.ts';
 
-/** What the scheduling pass needs of a driver, computed once at admission. */
-export interface LaunchCache {
-  readonly request: MatchRequest;
-  /** Reused at launch. The command line (~0.5 KB) is kept because rebuilding it dominated a pass. */
-  readonly reuse: PlanReuse;
-}
+/**
+ * What the scheduling pass needs of a driver, computed once at admission: its request, and the
+ * parts of its plan reused when its task is planned at launch (the command line, ~0.5 KB, is kept
+ * because rebuilding it is the costly part). One flat object: a pass reads thousands of them.
+ */
+export type LaunchCache = MatchRequest & PlanReuse;
 
 /** A queued driver's place in the queue, pointing back at its entry. */
 export interface QueuedDriver extends QueueEntry {
@@ -33,6 +34,8 @@ export interface DriverEntry {
   readonly launch: LaunchCache | undefined;
   /** Its place in `queue` while queued; any other entry for it in the array is stale. */
   queueEntry: QueuedDriver | undefined;
+  /** The offer its current launch was placed on, until the launch has news (see launchesByOffer). */
+  launchOffer: string | undefined;
 }
 
 export interface SchedulerState {
@@ -49,7 +52,14 @@ export interface SchedulerState {
   readonly finished: Set<string>;
   /** Retrying drivers whose end of backoff has not yet triggered a revive. */
   readonly retriesAwaitingRevive: Set<string>;
+  /**
+   * Drivers launched on each offer whose launch has had no news yet. A rescinded offer can no
+   * longer be accepted, so those launches never happened: the drivers are queued again at once.
+   */
+  readonly launchesByOffer: Map<string, DriverEntry[]>;
   frameworkId: string | undefined;
+  /** Between a Disconnected and the next Subscribed: nothing is launched, offer interest is not stated. */
+  disconnected: boolean;
   /** Last offer interest sent: true = revived, false = suppressed, undefined = unknown. */
   offersWanted: boolean | undefined;
   /** A REVIVE was sent and no offers came since: another would change nothing. */
@@ -60,7 +70,8 @@ export interface SchedulerState {
 export function createScheduler(config: DispatcherConfig): SchedulerState {
   return {
     config, drivers: new Map(), queue: createQueue(), queuedCount: 0, launched: new Set(), retrying: new Set(),
-    finished: new Set(), retriesAwaitingRevive: new Set(), frameworkId: undefined, offersWanted: undefined, revivePending: false, wakeAtMs: undefined,
+    finished: new Set(), retriesAwaitingRevive: new Set(), launchesByOffer: new Map(),
+    frameworkId: undefined, disconnected: false, offersWanted: undefined, revivePending: false, wakeAtMs: undefined,
   };
 }
 
@@ -69,17 +80,29 @@ export function newEntry(state: SchedulerState, spec: DriverSpec, status: Driver
   const policy = resolveRetryPolicy(state.config.retryPolicy, spec.retryPolicy);
   const plan = planDriverTask(spec, state.config);
   const launch = plan.ok ? launchCacheOf(plan.plan, effectiveConf(spec, state.config)[CONSTRAINTS_KEY] ?? '') : undefined;
-  return { entry: { spec, status, policy, launch, queueEntry: undefined }, problems: plan.ok ? [] : plan.problems };
+  return { entry: { spec, status, policy, launch, queueEntry: undefined, launchOffer: undefined }, problems: plan.ok ? [] : plan.problems };
 }
 
 function launchCacheOf(plan: TaskPlan, constraintText: string): LaunchCache {
-  const request: MatchRequest = {
+  return {
     cpusMilli: toMilli(plan.sizing.cpus),
     memMilli: toMilli(plan.sizing.containerMemoryMiB),
     constraintKey: plan.constraints.length === 0 ? '' : constraintText,
     constraints: plan.constraints,
+    command: plan.command,
+    sizing: plan.sizing,
   };
-  return { request, reuse: { command: plan.command, sizing: plan.sizing, constraints: plan.constraints } };
+}
+
+/** A driver as the outside sees it, or undefined. */
+export function driverView(state: SchedulerState, submissionId: string): { spec: DriverSpec; status: DriverStatus } | undefined {
+  const entry = state.drivers.get(submissionId);
+  return entry === undefined ? undefined : { spec: entry.spec, status: entry.status };
+}
+
+/** Counts per phase (Spark's waitingDrivers, launchedDrivers, retryDrivers gauges, plus finished). */
+export function driverCounts(state: SchedulerState): Record<'queued' | 'launched' | 'retrying' | 'finished', number> {
+  return { queued: state.queuedCount, launched: state.launched.size, retrying: state.retrying.size, finished: state.finished.size };
 }
 
 export function finishedStatus(
@@ -176,6 +199,7 @@ function unsafeLeavePhase(state: SchedulerState, entry: DriverEntry): void {
       break;
     case 'launched':
       state.launched.delete(id);
+      unsafeForgetLaunchOffer(state, entry);
       break;
     case 'retrying':
       state.retrying.delete(id);
@@ -185,6 +209,30 @@ function unsafeLeavePhase(state: SchedulerState, entry: DriverEntry): void {
       state.finished.delete(id);
       break;
   }
+}
+
+/** Remembers that the driver's new launch was placed on `offerId`, until it has news. */
+export function unsafeRecordLaunchOffer(state: SchedulerState, entry: DriverEntry, offerId: string): void {
+  entry.launchOffer = offerId;
+  const entries = state.launchesByOffer.get(offerId);
+  if (entries === undefined) state.launchesByOffer.set(offerId, [entry]);
+  else entries.push(entry);
+}
+
+export function unsafeForgetLaunchOffer(state: SchedulerState, entry: DriverEntry): void {
+  const offerId = entry.launchOffer;
+  if (offerId === undefined) return;
+  entry.launchOffer = undefined;
+  const entries = state.launchesByOffer.get(offerId) ?? [];
+  const at = entries.indexOf(entry);
+  if (at >= 0) entries.splice(at, 1);
+  if (entries.length === 0) state.launchesByOffer.delete(offerId);
+}
+
+/** Offers of a subscription that ended can no longer be rescinded: forget them all. */
+export function unsafeForgetLaunchOffers(state: SchedulerState): void {
+  for (const entries of state.launchesByOffer.values()) for (const entry of entries) entry.launchOffer = undefined;
+  state.launchesByOffer.clear();
 }
 
 export function unsafeTrimFinished(state: SchedulerState, out: Effect[]): void {

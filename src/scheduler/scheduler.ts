@@ -4,17 +4,21 @@
 // more than the step; every driver status inside it is an immutable value, replaced on each
 // transition. No I/O, no clock: time is the `nowMs` argument.
 
-import type { Offer, TaskInfo, TaskStatus } from '../mesos/types.ts';
-import { submissionIdCandidates, summarizeStatus, type DriverSpec, type DriverStatus } from './driver.ts';
-import { inExecutionOrder, type Effect } from './effects.ts';
+import { submissionIdCandidates, type DriverStatus } from './driver.ts';
+import { inExecutionOrder, type Effect, type TaskLaunch } from './effects.ts';
 import type { SchedulerInput } from './inputs.ts';
 import { matchOffers, type MatchRequest } from './offer-matcher.ts';
+import type { Offer } from './offers.ts';
 import { forEachInQueueOrder, queueLength, unsafeCompact } from './queue.ts';
-import { admit, type DriverEntry, type SchedulerState, unsafeSetStatus, unsafeUnregister } from './scheduler-state.ts';
+import {
+  admit, unsafeForgetLaunchOffer, unsafeForgetLaunchOffers, unsafeRecordLaunchOffer, unsafeSetStatus, unsafeUnregister,
+  type DriverEntry, type SchedulerState,
+} from './scheduler-state.ts';
 import { TASK_STATE_RULES, transition, type DriverEvent } from './state-machine.ts';
-import { buildTaskInfo, planDriverTask } from './task-plan.ts';
+import { planDriverTask } from './task-plan.ts';
+import type { TaskUpdate } from './task-status.ts';
 
-export { createScheduler, type DriverEntry, type SchedulerState } from './scheduler-state.ts';
+export { createScheduler, driverCounts, driverView, type DriverEntry, type SchedulerState } from './scheduler-state.ts';
 
 /** Tasks per ReconcileTasks effect, to keep each RECONCILE call a reasonable size. */
 export const RECONCILE_BATCH = 1000;
@@ -41,10 +45,19 @@ export function step(state: SchedulerState, input: SchedulerInput, nowMs: number
       break;
     case 'OffersReceived':
       state.revivePending = false;
-      schedulingPass(state, input.offers, nowMs, out);
+      // Offers that arrived before a disconnect was seen belong to a dead subscription.
+      if (!state.disconnected) schedulingPass(state, input.offers, nowMs, out);
+      break;
+    case 'OfferRescinded':
+      newlyEligible = offerRescinded(state, input.offerId, nowMs, out);
       break;
     case 'TaskStatusReceived':
-      newlyEligible = statusReceived(state, input.status, nowMs, out);
+      newlyEligible = statusReceived(state, input.update, nowMs, out);
+      break;
+    case 'Disconnected':
+      state.disconnected = true;
+      state.offersWanted = undefined;
+      unsafeForgetLaunchOffers(state);
       break;
     case 'TimerFired':
       break;
@@ -76,6 +89,8 @@ function removeDriver(state: SchedulerState, id: string, out: Effect[]): void {
 
 function subscribed(state: SchedulerState, frameworkId: string, out: Effect[]): void {
   state.frameworkId = frameworkId;
+  state.disconnected = false;
+  unsafeForgetLaunchOffers(state);
   const tasks = [];
   for (const id of state.launched) {
     const status = state.drivers.get(id)?.status;
@@ -93,8 +108,8 @@ function subscribed(state: SchedulerState, frameworkId: string, out: Effect[]): 
   state.revivePending = false;
 }
 
-function statusReceived(state: SchedulerState, status: TaskStatus, nowMs: number, out: Effect[]): boolean {
-  const summary = summarizeStatus(status);
+function statusReceived(state: SchedulerState, update: TaskUpdate, nowMs: number, out: Effect[]): boolean {
+  const summary = update.status;
   const entry = submissionIdCandidates(summary.taskId).map((id) => state.drivers.get(id)).find((e) => e !== undefined);
   let requeued = false;
   if (entry === undefined) {
@@ -102,18 +117,31 @@ function statusReceived(state: SchedulerState, status: TaskStatus, nowMs: number
     // ended is news of a driver no longer tracked (deleted, or forgotten after it finished).
     if (!TASK_STATE_RULES[summary.state].terminal) {
       out.push({ type: 'KillTask', taskId: summary.taskId, ...(summary.agentId !== undefined && { agentId: summary.agentId }) });
-      out.push({ type: 'ReportAnomaly', message: `status ${summary.state} for task ${shortened(summary.taskId)} of no known driver; killing it` });
+      out.push({ type: 'ReportAnomaly', message: `status ${update.stateName} for task ${shortened(summary.taskId)} of no known driver; killing it` });
     }
   } else {
     const before = entry.status.phase;
-    const after = applyEvent(state, entry, { type: 'StatusUpdate', status: summary }, nowMs, out).phase;
-    requeued = before !== 'queued' && after === 'queued';
+    const after = applyEvent(state, entry, { type: 'StatusUpdate', update }, nowMs, out);
+    requeued = before !== 'queued' && after.phase === 'queued';
+    // Its launch has news: a rescind of its offer no longer says anything about it.
+    if (after.phase === 'launched' && after.attempt.lastStatus !== undefined) unsafeForgetLaunchOffer(state, entry);
   }
-  if (status.uuid !== undefined && status.agent_id !== undefined) {
+  if (update.acknowledgement !== undefined) {
     out.push({
-      type: 'Acknowledge', taskId: summary.taskId, agentId: status.agent_id.value, uuid: status.uuid,
+      type: 'Acknowledge', acknowledgement: update.acknowledgement,
       ...(entry !== undefined && TASK_STATE_RULES[summary.state].terminal && { submissionId: entry.spec.submissionId }),
     });
+  }
+  return requeued;
+}
+
+/** Launches on a rescinded offer that have had no news never happened: their drivers are queued again. */
+function offerRescinded(state: SchedulerState, offerId: string, nowMs: number, out: Effect[]): boolean {
+  let requeued = false;
+  for (const entry of [...(state.launchesByOffer.get(offerId) ?? [])]) {
+    if (entry.status.phase !== 'launched') continue;
+    const event: DriverEvent = { type: 'LaunchVoided', taskId: entry.status.attempt.taskId, why: `offer ${offerId} was rescinded` };
+    requeued = applyEvent(state, entry, event, nowMs, out).phase === 'queued' || requeued;
   }
   return requeued;
 }
@@ -121,8 +149,8 @@ function statusReceived(state: SchedulerState, status: TaskStatus, nowMs: number
 /**
  * One offer batch: due retries first (in the order they failed), then the queue in priority
  * order; first fit; every offer is either accepted with its tasks or declined with the refuse
- * filter. A driver whose task cannot be built or whose constraints cannot be evaluated finishes
- * with outcome `error`; the others are unaffected.
+ * filter. A driver whose task cannot be planned or whose constraints cannot be evaluated
+ * finishes with outcome `error`; the others are unaffected.
  */
 function schedulingPass(state: SchedulerState, offers: readonly Offer[], nowMs: number, out: Effect[]): void {
   const candidates: DriverEntry[] = [];
@@ -136,7 +164,7 @@ function schedulingPass(state: SchedulerState, offers: readonly Offer[], nowMs: 
       return;
     }
     candidates.push(entry);
-    requests.push(entry.launch.request);
+    requests.push(entry.launch);
   };
   for (const id of state.retrying) {
     const entry = state.drivers.get(id);
@@ -151,34 +179,24 @@ function schedulingPass(state: SchedulerState, offers: readonly Offer[], nowMs: 
     const entry = candidates[request];
     if (entry !== undefined) applyEvent(state, entry, { type: 'LaunchFailed', message: error }, nowMs, out);
   }
-  const tasksByOffer = new Map<number, TaskInfo[]>();
+  // The tasks are only decided here; each is planned when its offer is accepted (plannedTask).
+  const tasksByOffer: (TaskLaunch[] | undefined)[] = [];
   for (const placement of result.placements) {
     const entry = candidates[placement.request];
     const offer = offers[placement.offerIndex];
-    if (entry === undefined || offer === undefined) continue;
-    const plan = planDriverTask(entry.spec, state.config, entry.launch?.reuse);
-    if (!plan.ok) {
-      applyEvent(state, entry, { type: 'LaunchFailed', message: plan.problems.join('; ') }, nowMs, out);
-      continue;
-    }
-    const launched = applyEvent(state, entry, { type: 'Launch', agentId: offer.agent_id.value }, nowMs, out);
+    if (entry?.launch === undefined || offer === undefined) continue;
+    const launched = applyEvent(state, entry, { type: 'Launch', agentId: offer.agentId }, nowMs, out);
     if (launched.phase !== 'launched') continue;
-    const task = buildTaskInfo(plan.plan, {
-      taskId: launched.attempt.taskId,
-      agentId: offer.agent_id.value,
-      frameworkId: state.frameworkId ?? offer.framework_id.value,
-      resources: placement.resources,
-    });
-    const tasks = tasksByOffer.get(placement.offerIndex) ?? [];
-    tasks.push(task);
-    tasksByOffer.set(placement.offerIndex, tasks);
+    unsafeRecordLaunchOffer(state, entry, offer.id);
+    const task: TaskLaunch = { taskId: launched.attempt.taskId, resources: placement.resources, spec: entry.spec, prepared: entry.launch };
+    (tasksByOffer[placement.offerIndex] ??= []).push(task);
   }
 
   const declined: string[] = [];
   offers.forEach((offer, i) => {
-    const tasks = tasksByOffer.get(i);
-    if (tasks === undefined) declined.push(offer.id.value);
-    else out.push({ type: 'LaunchTasks', offerId: offer.id.value, agentId: offer.agent_id.value, tasks });
+    const tasks = tasksByOffer[i];
+    if (tasks === undefined) declined.push(offer.id);
+    else out.push({ type: 'LaunchTasks', offerId: offer.id, agentId: offer.agentId, frameworkId: state.frameworkId ?? offer.frameworkId, tasks });
   });
   if (declined.length > 0) out.push({ type: 'DeclineOffers', offerIds: declined, refuseSeconds: state.config.rejectOfferDurationSeconds });
   compactQueue(state);
@@ -211,12 +229,14 @@ function settleOfferInterest(state: SchedulerState, nowMs: number, newlyEligible
   }
   const wantsOffers = state.queuedCount > 0 || anyRetryDue;
   // A REVIVE clears every filter and brings an offer round; until it came, another is useless.
+  // While disconnected, interest waits for the next Subscribed: a call now could only fail.
+  const connected = !state.disconnected;
   const newDemand = (newlyEligible || retryBecameDue) && !state.revivePending;
-  if (wantsOffers && (newDemand || state.offersWanted !== true)) {
+  if (connected && wantsOffers && (newDemand || state.offersWanted !== true)) {
     out.push({ type: 'ReviveOffers' });
     state.offersWanted = true;
     state.revivePending = true;
-  } else if (!wantsOffers && state.offersWanted !== false) {
+  } else if (connected && !wantsOffers && state.offersWanted !== false) {
     out.push({ type: 'SuppressOffers' });
     state.offersWanted = false;
   }
@@ -231,15 +251,4 @@ function settleOfferInterest(state: SchedulerState, nowMs: number, newlyEligible
 /** An ID from outside, as a message quotes it: a task ID Mesos reports can be of any length. */
 function shortened(id: string, max = 120): string {
   return id.length <= max ? id : `${id.slice(0, max)}… (${id.length} characters)`;
-}
-
-/** A driver as the outside sees it, or undefined. */
-export function driverView(state: SchedulerState, submissionId: string): { spec: DriverSpec; status: DriverStatus } | undefined {
-  const entry = state.drivers.get(submissionId);
-  return entry === undefined ? undefined : { spec: entry.spec, status: entry.status };
-}
-
-/** Counts per phase (Spark's waitingDrivers, launchedDrivers, retryDrivers gauges, plus finished). */
-export function driverCounts(state: SchedulerState): Record<'queued' | 'launched' | 'retrying' | 'finished', number> {
-  return { queued: state.queuedCount, launched: state.launched.size, retrying: state.retrying.size, finished: state.finished.size };
 }

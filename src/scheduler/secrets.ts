@@ -1,8 +1,7 @@
 // Driver secrets (`spark.mesos.driver.secret.{names,values,envkeys,filenames}`): reference or
 // value secrets delivered as environment variables or files, as Spark's
-// MesosSchedulerBackendUtil builds them. Messages never include secret values.
+// MesosSchedulerBackendUtil reads them. Messages never include secret values.
 
-import type { EnvironmentVariable, Secret, Volume } from '../mesos/types.ts';
 import { splitCommaList } from './spark-values.ts';
 
 const PREFIX = 'spark.mesos.driver.secret.';
@@ -11,9 +10,24 @@ export const SECRET_VALUES_KEY = `${PREFIX}values`;
 export const SECRET_ENV_KEYS_KEY = `${PREFIX}envkeys`;
 export const SECRET_FILENAMES_KEY = `${PREFIX}filenames`;
 
+/** A secret by the name the secret store knows it by, or given by value. */
+export type SecretRef = { readonly type: 'reference'; readonly name: string } | { readonly type: 'value'; readonly value: string };
+
+/** An environment variable whose value is a secret. */
+export interface SecretVariable {
+  readonly name: string;
+  readonly secret: SecretRef;
+}
+
+/** A secret mounted as a read-only file in the container. */
+export interface SecretFile {
+  readonly containerPath: string;
+  readonly secret: SecretRef;
+}
+
 export interface DriverSecrets {
-  readonly environment: EnvironmentVariable[];
-  readonly volumes: Volume[];
+  readonly environment: SecretVariable[];
+  readonly volumes: SecretFile[];
 }
 
 export type SecretsResult = { ok: true; secrets: DriverSecrets } | { ok: false; problems: string[] };
@@ -32,9 +46,9 @@ export function driverSecrets(conf: Readonly<Record<string, string>>): SecretsRe
   if (names.length > 0 && values.length > 0) {
     problems.push(`${SECRET_NAMES_KEY} and ${SECRET_VALUES_KEY}: Cannot specify both value-type and reference-type secrets.`);
   }
-  const secrets: Secret[] = names.length > 0
-    ? names.map((name) => ({ type: 'REFERENCE', reference: { name } }))
-    : values.map((value) => ({ type: 'VALUE', value: { data: new TextEncoder().encode(value) } }));
+  const secrets: SecretRef[] = names.length > 0
+    ? names.map((name) => ({ type: 'reference', name }))
+    : values.map((value) => ({ type: 'value', value }));
   const countProblem = (key: string, what: string, count: number): void => {
     if (count > 0 && count !== secrets.length) {
       problems.push(`${key}: ${count} ${what} for ${secrets.length} secrets; give exactly one per secret, in the same order`);
@@ -44,7 +58,7 @@ export function driverSecrets(conf: Readonly<Record<string, string>>): SecretsRe
   countProblem(SECRET_FILENAMES_KEY, 'file paths', fileNames.length);
   if (problems.length > 0) return { ok: false, problems };
 
-  const pairs = <T>(destinations: string[], make: (destination: string, secret: Secret) => T): T[] =>
+  const pairs = <T>(destinations: string[], make: (destination: string, secret: SecretRef) => T): T[] =>
     destinations.flatMap((destination, i) => {
       const secret = secrets[i];
       return secret === undefined ? [] : [make(destination, secret)];
@@ -52,8 +66,8 @@ export function driverSecrets(conf: Readonly<Record<string, string>>): SecretsRe
   return {
     ok: true,
     secrets: {
-      environment: pairs(envKeys, (name, secret) => ({ name, type: 'SECRET', secret })),
-      volumes: pairs(fileNames, (path, secret) => ({ container_path: path, mode: 'RO', source: { type: 'SECRET', secret } })),
+      environment: pairs(envKeys, (name, secret) => ({ name, secret })),
+      volumes: pairs(fileNames, (containerPath, secret) => ({ containerPath, secret })),
     },
   };
 }

@@ -1,14 +1,14 @@
-// The driver lifecycle as data: which phases may follow which, what each Mesos task state means
-// for a driver, and `transition(driver, status, event, now)` which returns the next status and
-// any task to kill. Spark's semantics (FAILED and LOST relaunch a supervised driver, everything
-// else terminal finishes it), with every update checked against the exact attempt. Pure: the
-// scheduler applies the result; illegal events are results, never exceptions.
+// The driver lifecycle as data: which phases may follow which, what each task state means for a
+// driver, and `transition(driver, status, event, now)` which returns the next status and any
+// task to kill. Spark's semantics (a failed or lost task relaunches a supervised driver,
+// everything else terminal finishes it), with every update checked against the exact attempt.
+// Pure: the scheduler applies the result; illegal events are results, never exceptions.
 
-import type { TaskState } from '../mesos/types.ts';
 import { retryWaitSeconds, type RetryPolicy } from './backoff.ts';
 import {
-  taskIdFor, type Attempt, type DriverStatus, type FinishReason, type Outcome, type Phase, type TaskStatusSummary,
+  taskIdFor, type Attempt, type DriverStatus, type FinishReason, type Outcome, type Phase,
 } from './driver.ts';
+import type { TaskState, TaskStatusSummary, TaskUpdate } from './task-status.ts';
 
 /** Phases that may follow each phase. `finished` is final. */
 export const LEGAL_NEXT_PHASES: Readonly<Record<Phase, readonly Phase[]>> = {
@@ -20,7 +20,7 @@ export const LEGAL_NEXT_PHASES: Readonly<Record<Phase, readonly Phase[]>> = {
 
 interface TaskStateRule {
   readonly terminal: boolean;
-  /** Relaunch a supervised driver (Spark: only FAILED and LOST). */
+  /** Relaunch a supervised driver (Spark: only failed and lost). */
   readonly relaunch: boolean;
   readonly outcome: Outcome;
   readonly reason: FinishReason;
@@ -31,55 +31,27 @@ const ended = (outcome: Outcome, reason: FinishReason, relaunch = false): TaskSt
 
 /** Spark's `mesosToTaskState` mapping, as outcomes. */
 export const TASK_STATE_RULES: Readonly<Record<TaskState, TaskStateRule>> = {
-  TASK_STAGING: running, TASK_STARTING: running, TASK_RUNNING: running, TASK_KILLING: running,
-  TASK_FINISHED: ended('succeeded', 'TaskFinished'),
-  TASK_FAILED: ended('failed', 'TaskFailed', true),
-  TASK_GONE: ended('failed', 'TaskFailed'),
-  TASK_GONE_BY_OPERATOR: ended('failed', 'TaskFailed'),
-  TASK_KILLED: ended('killed', 'TaskKilled'),
-  TASK_LOST: ended('lost', 'TaskLost', true),
-  TASK_ERROR: ended('error', 'TaskError'),
-  TASK_DROPPED: ended('lost', 'TaskLost'),
-  TASK_UNKNOWN: ended('lost', 'TaskLost'),
-  TASK_UNREACHABLE: ended('lost', 'TaskLost'),
+  staging: running, starting: running, running, killing: running,
+  finished: ended('succeeded', 'TaskFinished'),
+  failed: ended('failed', 'TaskFailed', true),
+  gone: ended('failed', 'TaskFailed'),
+  goneByOperator: ended('failed', 'TaskFailed'),
+  killed: ended('killed', 'TaskKilled'),
+  lost: ended('lost', 'TaskLost', true),
+  error: ended('error', 'TaskError'),
+  dropped: ended('lost', 'TaskLost'),
+  unknown: ended('lost', 'TaskLost'),
+  unreachable: ended('lost', 'TaskLost'),
 };
-
-/**
- * Whether a terminal update proves that the launch never reached an agent, so the driver may go
- * back to the queue under a new task ID without counting a failure. Only the current attempt's
- * first update counts (a task Mesos reported on did reach an agent), and only these answers are
- * proof (the master generates them; a task that reached an agent is known to the master until
- * its terminal update is acknowledged, which happens only once it is recorded):
- * - TASK_DROPPED: a launch that failed before it reached an agent (partition-aware frameworks);
- * - TASK_UNKNOWN: the master has never heard of the task (partition-aware reconciliation);
- * - TASK_GONE with REASON_RECONCILIATION: the task's agent is registered and does not have it;
- * - TASK_LOST with REASON_INVALID_OFFERS: the ACCEPT's offers were invalid (rescinded, reused);
- * - TASK_LOST with REASON_RECONCILIATION: the non-partition-aware answer for a task the master
- *   does not know — except "Task is unreachable": its agent is partitioned away, and the task
- *   may still run there.
- * Everything else, TASK_LOST with REASON_AGENT_REMOVED above all, may follow a task that ran.
- */
-export function neverReachedAnAgent(update: TaskStatusSummary): boolean {
-  switch (update.state) {
-    case 'TASK_DROPPED':
-    case 'TASK_UNKNOWN':
-      return true;
-    case 'TASK_GONE':
-      return update.reason === 'REASON_RECONCILIATION';
-    case 'TASK_LOST':
-      return update.reason === 'REASON_INVALID_OFFERS'
-        || (update.reason === 'REASON_RECONCILIATION' && !/unreachable/i.test(update.message ?? ''));
-    default:
-      return false;
-  }
-}
 
 export type DriverEvent =
   /** An offer was matched; the driver launches its next attempt on `agentId`. */
   | { readonly type: 'Launch'; readonly agentId: string }
   /** The task could not be built or placed; `message` says why. */
   | { readonly type: 'LaunchFailed'; readonly message: string }
-  | { readonly type: 'StatusUpdate'; readonly status: TaskStatusSummary }
+  | { readonly type: 'StatusUpdate'; readonly update: TaskUpdate }
+  /** The launch of task `taskId` cannot have happened (its offer was rescinded before it was accepted); `why` says so. */
+  | { readonly type: 'LaunchVoided'; readonly taskId: string; readonly why: string }
   | { readonly type: 'Kill' };
 
 export interface DriverFacts {
@@ -128,14 +100,22 @@ function next(driver: DriverFacts, status: DriverStatus, event: DriverEvent, now
       return ok(finished(status, nowMs, 'error', 'InvalidDriver', event.message));
     case 'Kill':
       return kill(status, nowMs);
+    case 'LaunchVoided':
+      // Only a launch that has had no news: news proves the task reached Mesos after all.
+      if (status.phase !== 'launched' || status.attempt.taskId !== event.taskId || status.attempt.lastStatus !== undefined) {
+        return unchanged('noop');
+      }
+      return status.killRequested
+        ? ok(finished(status, nowMs, 'killed', 'KillRequested', `Killed on request before its launch reached an agent (${event.why})`))
+        : ok(requeued(status, event.why));
     case 'StatusUpdate': {
-      const update = event.status;
+      const update = event.update.status;
       if (status.phase !== 'launched' || update.taskId !== status.attempt.taskId) {
         // Not the current attempt: an old attempt, or one of a driver that is not running. Any
         // such task still alive is a duplicate (SPARK-27347's relaunched-twice driver): kill it.
         return unchanged('noop', TASK_STATE_RULES[update.state].terminal ? undefined : statusKill(update));
       }
-      return currentAttemptUpdate(driver, status, update, nowMs);
+      return currentAttemptUpdate(driver, status, event.update, nowMs);
     }
   }
 }
@@ -163,31 +143,31 @@ function kill(status: DriverStatus, nowMs: number): TransitionResult {
 
 type Launched = Extract<DriverStatus, { phase: 'launched' }>;
 
-function currentAttemptUpdate(driver: DriverFacts, status: Launched, update: TaskStatusSummary, nowMs: number): TransitionResult {
+function currentAttemptUpdate(driver: DriverFacts, status: Launched, news: TaskUpdate, nowMs: number): TransitionResult {
+  const update = news.status;
   const rule = TASK_STATE_RULES[update.state];
   const attempt = status.attempt;
   if (!rule.terminal) {
     if (attempt.lastStatus?.state === update.state) return { kind: 'noop', status };
-    const runningSinceMs = attempt.runningSinceMs ?? (update.state === 'TASK_RUNNING' ? nowMs : undefined);
+    const runningSinceMs = attempt.runningSinceMs ?? (update.state === 'running' ? nowMs : undefined);
     const updated: Attempt = { ...attempt, lastStatus: update, ...(runningSinceMs !== undefined && { runningSinceMs }) };
     return ok({ ...status, attempt: updated });
   }
   const lastAttempt: Attempt = { ...attempt, lastStatus: update };
   const end = (outcome: Outcome, reason: FinishReason, message: string): TransitionResult =>
     ok({ ...finished(status, nowMs, outcome, reason, message), lastStatus: update, lastAttempt });
+  const described = describe(update, news.stateName);
 
   if (status.killRequested) {
-    return update.state === 'TASK_FINISHED'
-      ? end('succeeded', 'TaskFinished', describe(update))
-      : end('killed', 'KillRequested', `Killed on request: ${describe(update)}`);
+    return update.state === 'finished'
+      ? end('succeeded', 'TaskFinished', described)
+      : end('killed', 'KillRequested', `Killed on request: ${described}`);
   }
-  if (attempt.lastStatus === undefined && neverReachedAnAgent(update)) {
-    return ok({
-      phase: 'queued', attempts: status.attempts, retries: status.retries,
-      message: `Launch of task ${attempt.taskId} never reached an agent (${update.state}${update.reason === undefined ? '' : `, ${update.reason}`}); queued again`,
-    });
+  // Only the attempt's first news counts: a task the backend reported on did reach an agent.
+  if (attempt.lastStatus === undefined && news.neverReachedAnAgent) {
+    return ok(requeued(status, `${news.stateName}${update.reason === undefined ? '' : `, ${update.reason}`}`));
   }
-  if (!(rule.relaunch && driver.supervise)) return end(rule.outcome, rule.reason, describe(update));
+  if (!(rule.relaunch && driver.supervise)) return end(rule.outcome, rule.reason, described);
 
   const policy = driver.retryPolicy;
   const ranLongEnough = policy.resetAfterMs !== undefined && attempt.runningSinceMs !== undefined
@@ -195,7 +175,7 @@ function currentAttemptUpdate(driver: DriverFacts, status: Launched, update: Tas
   const retries = (ranLongEnough ? 0 : status.retries) + 1;
   if (policy.maxRetries !== undefined && retries > policy.maxRetries) {
     return end(rule.outcome, 'RetriesExhausted',
-      `${describe(update)}; not relaunched: ${policy.maxRetries} retries allowed (spark.mesos.driver.supervise.maxRetries)`);
+      `${described}; not relaunched: ${policy.maxRetries} retries allowed (spark.mesos.driver.supervise.maxRetries)`);
   }
   const waitSeconds = retryWaitSeconds(retries, policy.maxWaitSeconds);
   return ok({
@@ -205,6 +185,14 @@ function currentAttemptUpdate(driver: DriverFacts, status: Launched, update: Tas
 }
 
 const ok = (status: DriverStatus): TransitionResult => ({ kind: 'ok', status });
+
+/** Back to the queue under the next task ID, without counting a failure. */
+function requeued(status: Launched, why: string): DriverStatus {
+  return {
+    phase: 'queued', attempts: status.attempts, retries: status.retries,
+    message: `Launch of task ${status.attempt.taskId} never reached an agent (${why}); queued again`,
+  };
+}
 
 function finished(
   status: DriverStatus, nowMs: number, outcome: Outcome, reason: FinishReason, message: string,
@@ -217,11 +205,11 @@ const attemptKill = (attempt: Attempt): TaskToKill => ({ taskId: attempt.taskId,
 const statusKill = (update: TaskStatusSummary): TaskToKill =>
   (update.agentId === undefined ? { taskId: update.taskId } : { taskId: update.taskId, agentId: update.agentId });
 
-/** "Task <id> ended with TASK_FAILED (REASON_…): <message>". */
-export function describe(update: TaskStatusSummary): string {
+/** "Task <id> ended with <state name> (<reason>): <message>", in the backend's words (Mesos: TASK_FAILED). */
+export function describe(update: TaskStatusSummary, stateName: string): string {
   const reason = update.reason === undefined ? '' : ` (${update.reason})`;
   const message = update.message === undefined || update.message === '' ? '' : `: ${update.message}`;
-  return `Task ${update.taskId} ended with ${update.state}${reason}${message}`;
+  return `Task ${update.taskId} ended with ${stateName}${reason}${message}`;
 }
 
 /** Within one attempt count: a launch, then what can follow it (retry, requeue), then the end. */

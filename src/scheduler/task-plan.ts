@@ -1,16 +1,16 @@
-// Everything about a driver's Mesos task that does not depend on the offer: sizing, constraints,
+// Everything about a driver's task that does not depend on the offer: sizing, constraints,
 // command line, environment, URIs, labels and container, checked together so that one pass over
-// a spec yields either a plan or every problem with it. `buildTaskInfo` then adds the attempt's
-// task ID, the agent and the claimed resources.
+// a spec yields either a plan or every problem with it. The core's own data: the backend's
+// translation turns a plan, with the attempt's task ID, agent and resources, into its task.
 
-import type { CommandURI, ContainerInfo, EnvironmentVariable, Label, Resource, TaskInfo } from '../mesos/types.ts';
 import { buildCommandLine, driverExecutorUri, isContainerLocalAppJar } from './command-line.ts';
 import type { DispatcherConfig } from './config.ts';
 import { CONSTRAINTS_KEY, parseConstraints, type Constraint } from './constraints.ts';
-import { driverContainer } from './container.ts';
+import { driverContainer, type ContainerPlan } from './container.ts';
 import { specFromSubmission, submissionIdProblem, type DriverSpec, type SubmissionInput } from './driver.ts';
-import { parseLabels } from './labels.ts';
-import { driverSecrets } from './secrets.ts';
+import { parseLabels, type Label } from './labels.ts';
+import type { ClaimedResource } from './offers.ts';
+import { driverSecrets, type SecretVariable } from './secrets.ts';
 import { driverSizing, type DriverSizing } from './sizing.ts';
 import { parseBoolean, splitCommaList } from './spark-values.ts';
 
@@ -27,16 +27,23 @@ export const DRIVER_LABEL_KEYS = {
 } as const;
 const RESERVED_LABEL_KEYS: ReadonlySet<string> = new Set(Object.values(DRIVER_LABEL_KEYS));
 
-/** A plan is built fresh for each launch, so its arrays go into the TaskInfo without copying. */
+/** A file the agent fetches into the sandbox before the task starts. */
+export interface FetchUri {
+  readonly value: string;
+  /** Whether the agent's fetcher cache may serve it. */
+  readonly cache: boolean;
+}
+
 export interface TaskPlan {
   readonly name: string;
+  /** The shell command line. */
   readonly command: string;
-  /** Plain variables in order; SPARK_SUBMIT_OPTS gets the driver framework ID per attempt. */
+  /** Plain variables in order; SPARK_SUBMIT_OPTS gets the driver framework ID per attempt (attemptEnvironment). */
   readonly environment: ReadonlyMap<string, string>;
-  readonly secretEnvironment: EnvironmentVariable[];
-  readonly uris: CommandURI[];
-  readonly labels: Label[];
-  readonly container: ContainerInfo;
+  readonly secretEnvironment: readonly SecretVariable[];
+  readonly uris: readonly FetchUri[];
+  readonly labels: readonly Label[];
+  readonly container: ContainerPlan;
   readonly sizing: DriverSizing;
   readonly constraints: readonly Constraint[];
 }
@@ -142,7 +149,7 @@ function driverLabels(
  */
 function driverUris(
   spec: DriverSpec, conf: Readonly<Record<string, string>>, config: DispatcherConfig,
-): { ok: true; uris: CommandURI[] } | { ok: false; error: string } {
+): { ok: true; uris: FetchUri[] } | { ok: false; error: string } {
   const cacheRaw = conf[FETCHER_CACHE_KEY];
   const cache = cacheRaw === undefined ? { ok: true as const, value: false } : parseBoolean(FETCHER_CACHE_KEY, cacheRaw);
   if (!cache.ok) return cache;
@@ -159,35 +166,46 @@ function driverUris(
   return { ok: true, uris: values.map((value) => ({ value: value.trim(), cache: useCache })) };
 }
 
-export interface AttemptPlacement {
+/** A task the core decided to launch, planned: what the backend's translation turns into its task. */
+export interface PlannedTask {
   readonly taskId: string;
   readonly agentId: string;
   /** The dispatcher's framework ID; the driver registers as `<it>-<taskId>`. */
   readonly frameworkId: string;
-  readonly resources: Resource[];
+  readonly resources: readonly ClaimedResource[];
+  readonly plan: TaskPlan;
 }
 
-/** The TaskInfo of one attempt: a command task running the planned shell command. */
-export function buildTaskInfo(plan: TaskPlan, placement: AttemptPlacement): TaskInfo {
+/**
+ * The plan of a task the scheduling pass decided to launch, made when the offer is accepted:
+ * deterministic in (spec, config), so a driver that planned at admission plans again here.
+ */
+export function plannedTask(
+  config: DispatcherConfig,
+  launch: { readonly agentId: string; readonly frameworkId: string },
+  task: { readonly taskId: string; readonly resources: readonly ClaimedResource[]; readonly spec: DriverSpec; readonly prepared: PlanReuse },
+): { ok: true; task: PlannedTask } | { ok: false; problems: string[] } {
+  const plan = planDriverTask(task.spec, config, task.prepared);
+  if (!plan.ok) return plan;
+  return { ok: true, task: { taskId: task.taskId, agentId: launch.agentId, frameworkId: launch.frameworkId, resources: task.resources, plan: plan.plan } };
+}
+
+/** An environment variable of the task: a plain value or a secret. */
+export type TaskVariable = { readonly name: string; readonly value: string } | SecretVariable;
+
+/** The task's environment for one attempt: the plan's, the driver's framework ID added, secrets last. */
+export function attemptEnvironment(task: PlannedTask): TaskVariable[] {
   // The driver registers its own framework under this ID (Spark's SPARK_SUBMIT_OPTS trick).
-  const frameworkIdOption = ` -Dspark.mesos.driver.frameworkId=${placement.frameworkId}-${placement.taskId}`;
-  const variables: EnvironmentVariable[] = [];
+  const frameworkIdOption = ` -Dspark.mesos.driver.frameworkId=${task.frameworkId}-${task.taskId}`;
+  const variables: TaskVariable[] = [];
   let hasSubmitOpts = false;
-  for (const [name, value] of plan.environment) {
+  for (const [name, value] of task.plan.environment) {
     hasSubmitOpts ||= name === 'SPARK_SUBMIT_OPTS';
     variables.push({ name, value: name === 'SPARK_SUBMIT_OPTS' ? value + frameworkIdOption : value });
   }
   if (!hasSubmitOpts) variables.push({ name: 'SPARK_SUBMIT_OPTS', value: frameworkIdOption });
-  variables.push(...plan.secretEnvironment);
-  return {
-    name: plan.name,
-    task_id: { value: placement.taskId },
-    agent_id: { value: placement.agentId },
-    resources: placement.resources,
-    command: { value: plan.command, shell: true, environment: { variables }, uris: plan.uris },
-    container: plan.container,
-    labels: { labels: plan.labels },
-  };
+  variables.push(...task.plan.secretEnvironment);
+  return variables;
 }
 
 /**

@@ -1,10 +1,12 @@
 // The human-facing attempt fields of a SparkDriver status: `currentAttempt` and the bounded
 // `attempts` ring, derived from the core's DriverStatus and the previous status (the core keeps
-// only the latest attempt; the history lives in the resource). Pure.
+// only the latest attempt; the history lives in the resource). Task states, reasons and sources
+// show as Mesos names them, through the translation. Pure.
 
-import type { Attempt, DriverStatus, TaskStatusSummary } from '../scheduler/driver.ts';
+import { isMesosTaskReason, isMesosTaskSource, taskStateName } from '../mesos/translation.ts';
+import type { Attempt, DriverStatus } from '../scheduler/driver.ts';
+import type { TaskStatusSummary } from '../scheduler/task-status.ts';
 import { rfc3339 } from './driver-conditions.ts';
-import { storableSummary } from './scheduler-record.ts';
 import { MAX_ATTEMPT_HISTORY, type AttemptStatus, type MesosTaskStatus, type SparkDriverStatus } from './sparkdriver-status.ts';
 
 /** Longest message copied into human-facing fields; the scheduler record keeps the full text. */
@@ -14,13 +16,13 @@ export function truncate(text: string): string {
   return text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
 }
 
+/** A reason or source newer than our protos is left out: the CRD's enums would refuse the status. */
 function mesosView(s: TaskStatusSummary): MesosTaskStatus {
-  const stored = storableSummary(s);
   return {
-    state: stored.state,
-    ...(stored.reason !== undefined && { reason: stored.reason }),
-    ...(stored.source !== undefined && { source: stored.source }),
-    ...(stored.message !== undefined && stored.message !== '' && { message: truncate(stored.message) }),
+    state: taskStateName(s.state),
+    ...(s.reason !== undefined && isMesosTaskReason(s.reason) && { reason: s.reason }),
+    ...(s.source !== undefined && isMesosTaskSource(s.source) && { source: s.source }),
+    ...(s.message !== undefined && s.message !== '' && { message: truncate(s.message) }),
   };
 }
 
@@ -30,7 +32,7 @@ function mesosView(s: TaskStatusSummary): MesosTaskStatus {
  */
 function lastUpdateTime(s: TaskStatusSummary, before: AttemptStatus | undefined, nowMs: number): string {
   if (s.timestamp !== undefined) return rfc3339(s.timestamp * 1000);
-  if (before?.mesos?.state === s.state && before.lastUpdateTime !== undefined) return before.lastUpdateTime;
+  if (before?.mesos?.state === taskStateName(s.state) && before.lastUpdateTime !== undefined) return before.lastUpdateTime;
   return rfc3339(nowMs);
 }
 

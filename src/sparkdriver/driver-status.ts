@@ -2,6 +2,7 @@
 // outcome, message, attempts and conditions for users and GitOps tools, `status.scheduler` for
 // recovery. Pure: the caller brings the time, the generation and the previous status.
 
+import { taskStateName } from '../mesos/translation.ts';
 import type { DriverStatus, Outcome, Phase } from '../scheduler/driver.ts';
 import { describe } from '../scheduler/state-machine.ts';
 import { attemptHistory, currentAttemptOf, truncate } from './attempt-history.ts';
@@ -43,15 +44,15 @@ export function assess(d: DriverStatus, queue: string): Assessment {
       const state = d.attempt.lastStatus?.state;
       if (d.killRequested) return { reason: REASONS.Killing, message: `Kill requested; waiting for ${where} to end` };
       switch (state) {
-        case 'TASK_RUNNING': return { reason: REASONS.Running, message: `Running as ${where}` };
-        case 'TASK_KILLING': return { reason: REASONS.Killing, message: `Mesos is killing ${where}` };
-        default: return { reason: REASONS.Launching, message: `Launched as ${where}${state === undefined ? '' : ` (${state})`}` };
+        case 'running': return { reason: REASONS.Running, message: `Running as ${where}` };
+        case 'killing': return { reason: REASONS.Killing, message: `Mesos is killing ${where}` };
+        default: return { reason: REASONS.Launching, message: `Launched as ${where}${state === undefined ? '' : ` (${taskStateName(state)})`}` };
       }
     }
     case 'retrying':
       return {
         reason: REASONS.BackoffPending,
-        message: `${describe(d.lastFailure)}; retry ${d.retries} after ${d.waitSeconds}s, not before ${rfc3339(d.nextRetryAtMs)}`,
+        message: `${describe(d.lastFailure, taskStateName(d.lastFailure.state))}; retry ${d.retries} after ${d.waitSeconds}s, not before ${rfc3339(d.nextRetryAtMs)}`,
       };
     case 'finished':
       return { reason: d.reason, message: d.message, outcome: d.outcome };

@@ -1,32 +1,34 @@
 // `status.scheduler`: the core's DriverStatus stored verbatim (flattened into one object, the
 // shape a structural schema allows) so recovery rebuilds exactly what the core had, whatever the
-// human-facing fields say. Encoding drops only values the CRD could not store. Pure.
+// human-facing fields say. Task states are stored by their Mesos names (the translation's), as
+// every release has stored them. Encoding drops only values the CRD could not store. Pure.
 
-import type { Attempt, DriverStatus, TaskStatusSummary } from '../scheduler/driver.ts';
-import {
-  isTaskStatusReason, schedulerRecordSchema, TASK_STATUS_SOURCES, type SchedulerRecord,
-} from './sparkdriver-status.ts';
+import { isMesosTaskReason, isMesosTaskSource, taskStateName, taskStateOfName } from '../mesos/translation.ts';
+import type { Attempt, DriverStatus } from '../scheduler/driver.ts';
+import type { TaskStatusSummary } from '../scheduler/task-status.ts';
+import { schedulerRecordSchema, type SchedulerRecord } from './sparkdriver-status.ts';
 
-const KNOWN_SOURCES: ReadonlySet<string> = new Set<string>(TASK_STATUS_SOURCES);
+type StoredSummary = NonNullable<SchedulerRecord['lastFailure']>;
+type StoredAttempt = NonNullable<SchedulerRecord['attempt']>;
 
 /**
- * A TaskStatusSummary the CRD accepts. The codec passes an enum value newer than our protos
- * through as a number; writing it would make the API server refuse the whole status, so such a
+ * A TaskStatusSummary as the CRD accepts it. A reason or source newer than our protos arrives
+ * as a number's text; writing it would make the API server refuse the whole status, so such a
  * reason or source is left out instead.
  */
-export function storableSummary(s: TaskStatusSummary): TaskStatusSummary {
+function storableSummary(s: TaskStatusSummary): StoredSummary {
   return {
     taskId: s.taskId,
-    state: s.state,
-    ...(s.reason !== undefined && isTaskStatusReason(s.reason) && { reason: s.reason }),
+    state: taskStateName(s.state),
+    ...(s.reason !== undefined && isMesosTaskReason(s.reason) && { reason: s.reason }),
     ...(s.message !== undefined && { message: s.message }),
-    ...(s.source !== undefined && KNOWN_SOURCES.has(s.source) && { source: s.source }),
+    ...(s.source !== undefined && isMesosTaskSource(s.source) && { source: s.source }),
     ...(s.agentId !== undefined && { agentId: s.agentId }),
     ...(s.timestamp !== undefined && { timestamp: s.timestamp }),
   };
 }
 
-function storableAttempt(a: Attempt): Attempt {
+function storableAttempt(a: Attempt): StoredAttempt {
   return {
     taskId: a.taskId,
     agentId: a.agentId,
@@ -58,15 +60,12 @@ export function encodeDriverStatus(d: DriverStatus): SchedulerRecord {
   }
 }
 
-type StoredSummary = NonNullable<SchedulerRecord['lastFailure']>;
-type StoredAttempt = NonNullable<SchedulerRecord['attempt']>;
-
 // zod's output types allow explicit undefined; the core's types (exactOptionalPropertyTypes) do not.
 function summaryOf(s: StoredSummary): TaskStatusSummary {
   return {
     taskId: s.taskId,
-    state: s.state,
-    ...(s.reason !== undefined && isTaskStatusReason(s.reason) && { reason: s.reason }),
+    state: taskStateOfName(s.state),
+    ...(s.reason !== undefined && isMesosTaskReason(s.reason) && { reason: s.reason }),
     ...(s.message !== undefined && { message: s.message }),
     ...(s.source !== undefined && { source: s.source }),
     ...(s.agentId !== undefined && { agentId: s.agentId }),

@@ -4,7 +4,7 @@
 // core's DriverStatus is rebuilt exactly after a restart. Schema and types only.
 
 import { z } from 'zod';
-import { TASK_STATES, TASK_STATUS_REASONS, type TaskStatusReason, type TaskStatusSource } from '../mesos/types.ts';
+import { isMesosTaskReason, MESOS_TASK_REASONS, MESOS_TASK_SOURCES, MESOS_TASK_STATES } from '../mesos/translation.ts';
 import type { FinishReason, Outcome, Phase } from '../scheduler/driver.ts';
 
 export const PHASES = ['Queued', 'Launched', 'Retrying', 'Finished'] as const;
@@ -27,18 +27,14 @@ const FINISH_REASONS = {
   KillRequested: 'KillRequested', RetriesExhausted: 'RetriesExhausted', InvalidDriver: 'InvalidDriver',
   UnknownQueue: 'UnknownQueue', MaxDriversReached: 'MaxDriversReached',
 } as const satisfies { [R in FinishReason]: R };
-const SOURCES = {
-  SOURCE_MASTER: 'SOURCE_MASTER', SOURCE_AGENT: 'SOURCE_AGENT', SOURCE_EXECUTOR: 'SOURCE_EXECUTOR',
-} as const satisfies { [S in TaskStatusSource]: S };
-
-export const TASK_STATUS_SOURCES: readonly TaskStatusSource[] = Object.values(SOURCES);
 
 export const time = (description: string) => z.string().meta({ format: 'date-time', description });
 
+// Mesos's names of task states, reasons and sources, as users know them (the translation's).
 const mesosStatusSchema = z.object({
-  state: z.enum(TASK_STATES).describe('Last Mesos task state (TASK_RUNNING, TASK_FAILED, ...).'),
-  reason: z.enum(TASK_STATUS_REASONS).optional(),
-  source: z.enum(SOURCES).optional(),
+  state: z.enum(MESOS_TASK_STATES).describe('Last Mesos task state (TASK_RUNNING, TASK_FAILED, ...).'),
+  reason: z.enum(MESOS_TASK_REASONS).optional(),
+  source: z.enum(MESOS_TASK_SOURCES).optional(),
   message: z.string().optional(),
 });
 
@@ -65,20 +61,14 @@ export const conditionSchema = z.object({
 });
 export type Condition = z.output<typeof conditionSchema>;
 
-const KNOWN_REASONS: ReadonlySet<string> = new Set<string>(TASK_STATUS_REASONS);
-
-export function isTaskStatusReason(reason: string): reason is TaskStatusReason {
-  return KNOWN_REASONS.has(reason);
-}
-
 // In the hidden record the reason is a checked string, not an enum: the enum of 35 reasons
-// would otherwise be repeated four times in the CRD.
+// would otherwise be repeated four times in the CRD. States are stored by their Mesos names.
 const taskStatusSummarySchema = z.object({
   taskId: z.string(),
-  state: z.enum(TASK_STATES),
-  reason: z.string().refine(isTaskStatusReason, 'not a Mesos task status reason').optional(),
+  state: z.enum(MESOS_TASK_STATES),
+  reason: z.string().refine(isMesosTaskReason, 'not a Mesos task status reason').optional(),
   message: z.string().optional(),
-  source: z.enum(SOURCES).optional(),
+  source: z.enum(MESOS_TASK_SOURCES).optional(),
   agentId: z.string().optional(),
   timestamp: z.number().optional(),
 });
@@ -93,7 +83,8 @@ const attemptRecordSchema = z.object({
 
 /**
  * The core's DriverStatus flattened into one object (a structural schema has no unions): the
- * fields of every phase, optional, checked per phase when read back. Times in epoch ms.
+ * fields of every phase, optional, checked per phase when read back. Times in epoch ms; task
+ * states by their Mesos names, as every release has stored them.
  */
 export const schedulerRecordSchema = z.object({
   phase: z.enum(CORE_PHASES),

@@ -10,7 +10,7 @@ import { resolveRetryPolicy, type RetryPolicy } from '../scheduler/backoff.ts';
 import type { DispatcherConfig } from '../scheduler/config.ts';
 import { specFromSubmission, taskIdFor } from '../scheduler/driver.ts';
 import type { DriverSizing } from '../scheduler/sizing.ts';
-import { buildTaskInfo, planDriverTask } from '../scheduler/task-plan.ts';
+import { attemptEnvironment, planDriverTask } from '../scheduler/task-plan.ts';
 import { MASK } from './mask.ts';
 
 export interface UiSnapshot {
@@ -34,7 +34,7 @@ export interface UiDriver {
   readonly resource: SparkDriver;
   /** The scheduler core's shell command for this driver, when it can be planned. */
   readonly command?: string;
-  /** The task environment (Mesos secret variables already masked), when it can be planned. */
+  /** The task environment (secret variables already masked), when it can be planned. */
   readonly environment?: Readonly<Record<string, string>>;
   /** The attempt `command` and `environment` are those of (SPARK_SUBMIT_OPTS names it). */
   readonly plannedTaskId?: string;
@@ -85,16 +85,15 @@ export function uiDriverFrom(resource: SparkDriver, config: DispatcherConfig, op
   if (!planned.ok) return { resource, retryPolicy, problems: planned.problems };
   const plan = planned.plan;
   const taskId = plannedTaskId(resource);
-  const info = buildTaskInfo(plan, {
+  const variables = attemptEnvironment({
     taskId,
     agentId: resource.status?.currentAttempt?.agentId ?? '',
     frameworkId: resource.status?.frameworkId ?? options.frameworkId ?? UNKNOWN_FRAMEWORK_ID,
     resources: [],
+    plan,
   });
   const environment: Record<string, string> = {};
-  for (const variable of info.command?.environment?.variables ?? []) {
-    environment[variable.name] = variable.type === 'SECRET' ? MASK : variable.value ?? '';
-  }
+  for (const variable of variables) environment[variable.name] = 'secret' in variable ? MASK : variable.value;
   return { resource, command: plan.command, environment, plannedTaskId: taskId, sizing: plan.sizing, retryPolicy };
 }
 

@@ -62,9 +62,12 @@ test('the launch, latency and writes scenarios see every driver launched, and co
   expect(figure('warnings, 5 drivers')).toBeGreaterThanOrEqual(0);
 }, 180_000);
 
-test('the core pass times the build\'s scheduler core on both offer mixes', async () => {
+test('the core pass times the build\'s scheduler core on both offer mixes, and the TaskInfos of its launches', async () => {
   const core = await loadCore();
   for (const w of CORE_WORKLOADS.filter((c) => c.drivers === 10_000)) runCorePass(report, core, { ...w, drivers: 300, offers: 30, warmups: 1, trials: 2 });
   expect(lines.find((l) => l.startsWith('core.pass 300x30 (a third fits)'))).toMatch(/launched \d+ of 300/);
   expect(figure('core.pass 300x30 (two thirds fit)')).toBeGreaterThan(0);
+  // The launches' TaskInfos are built apart, as the shell accepts the offers.
+  expect(figure('core.tasks 300x30 (two thirds fit)')).toBeGreaterThan(0);
+  expect(lines.find((l) => l.startsWith('core.tasks 300x30 (a third fits)'))).toMatch(/building the pass's \d+ TaskInfos/);
 });

@@ -88,7 +88,7 @@ async function exercise(manifests: Manifest[]): Promise<Run> {
         kube, identity, dispatcher: dispatcher.config,
         ...(k.namespaces !== 'all' && { namespaces: k.namespaces }),
         // A zero failover timeout: the master removes the framework as soon as its leader lets go.
-        mesos: { master: cluster.mesos.url, frameworkInfo: { user: 'spark', name: config.mesos.frameworkName, failover_timeout: 0, checkpoint: true } },
+        mesos: { master: cluster.mesos.url, framework: { user: 'spark', name: config.mesos.frameworkName, failoverTimeoutSeconds: 0, checkpoint: true } },
         stateNamespace: k.operatorNamespace, stateConfigMapName: k.frameworkIdConfigMap,
         leaderElection: { leaseName: k.leaderElection.leaseName, leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 200 },
         metrics: createMetrics({ leaseName: k.leaderElection.leaseName, processMetrics: false }),

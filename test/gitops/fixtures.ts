@@ -3,7 +3,10 @@
 // Argo CD health script, the kstatus rules and docs/gitops.md's table are all checked against
 // this one list, so the three cannot disagree.
 
-import type { Attempt, DriverStatus, FinishReason, Outcome, TaskStatusSummary } from '../../src/scheduler/driver.ts';
+import { taskStateOfName } from '../../src/mesos/translation.ts';
+import type { TaskState } from '../../src/mesos/types.ts';
+import type { Attempt, DriverStatus, FinishReason, Outcome } from '../../src/scheduler/driver.ts';
+import type { TaskStatusSummary } from '../../src/scheduler/task-status.ts';
 import { invalidSpecStatus, toResourceStatus } from '../../src/sparkdriver/driver-status.ts';
 import { SPARK_DRIVER_API_VERSION } from '../../src/sparkdriver/sparkdriver.ts';
 import type { SparkDriverStatus } from '../../src/sparkdriver/sparkdriver-status.ts';
@@ -28,16 +31,16 @@ export interface GitOpsCase {
 const T0 = Date.parse('2024-03-01T10:00:00Z');
 const TASK = 'driver-20240301100000-0001';
 
-const summary = (state: TaskStatusSummary['state'], extra: Partial<TaskStatusSummary> = {}): TaskStatusSummary =>
-  ({ taskId: TASK, state, agentId: 'agent-1', timestamp: (T0 + 3_000) / 1000, ...extra });
+const summary = (state: TaskState, extra: Partial<TaskStatusSummary> = {}): TaskStatusSummary =>
+  ({ taskId: TASK, state: taskStateOfName(state), agentId: 'agent-1', timestamp: (T0 + 3_000) / 1000, ...extra });
 const attempt = (lastStatus?: TaskStatusSummary): Attempt => ({
   taskId: TASK, agentId: 'agent-1', launchedAtMs: T0 + 1_000,
   ...(lastStatus !== undefined && { lastStatus }),
-  ...(lastStatus?.state === 'TASK_RUNNING' && { runningSinceMs: T0 + 3_000 }),
+  ...(lastStatus?.state === 'running' && { runningSinceMs: T0 + 3_000 }),
 });
 const launched = (lastStatus?: TaskStatusSummary, killRequested = false): DriverStatus =>
   ({ phase: 'launched', attempts: 1, retries: 0, killRequested, attempt: attempt(lastStatus) });
-const LAST_STATE: Record<Outcome, TaskStatusSummary['state']> = {
+const LAST_STATE: Record<Outcome, TaskState> = {
   succeeded: 'TASK_FINISHED', failed: 'TASK_FAILED', killed: 'TASK_KILLED', lost: 'TASK_LOST', error: 'TASK_ERROR', rejected: 'TASK_ERROR',
 };
 const finished = (outcome: Outcome, reason: FinishReason, message: string, attempts = 1): DriverStatus => ({

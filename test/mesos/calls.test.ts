@@ -1,4 +1,5 @@
 import * as calls from '../../src/mesos/calls.ts';
+import { acknowledgementOf } from '../../src/mesos/translation.ts';
 import type { TaskStatus } from '../../src/mesos/types.ts';
 
 const info = { user: 'spark', name: 'Spark Dispatcher', failover_timeout: 604800 };
@@ -39,11 +40,14 @@ describe('call builders', () => {
   test('ACKNOWLEDGE echoes the exact uuid bytes, and is withheld for updates without one', () => {
     const uuid = Uint8Array.from({ length: 16 }, (_, i) => i);
     const status: TaskStatus = { task_id: { value: 't' }, state: 'TASK_RUNNING', agent_id: { value: 'a' }, uuid };
-    expect(calls.acknowledgeCall('fw', status)).toEqual({
+    const acknowledgement = acknowledgementOf(status);
+    expect(acknowledgement).toEqual({ taskId: 't', agentId: 'a', token: uuid });
+    expect(calls.acknowledgeCall('fw', { taskId: 't', agentId: 'a', uuid })).toEqual({
       framework_id: { value: 'fw' }, type: 'ACKNOWLEDGE', acknowledge: { agent_id: { value: 'a' }, task_id: { value: 't' }, uuid },
     });
+    // Master-generated updates (reconciliation, validation, agent loss) carry no uuid and are never resent.
     const { uuid: _omitted, ...reconciliation } = status;
-    expect(calls.acknowledgeCall('fw', { ...reconciliation, reason: 'REASON_RECONCILIATION' })).toBeUndefined();
-    expect(calls.acknowledgeCall('fw', { ...status, uuid: new Uint8Array(0) })).toBeUndefined();
+    expect(acknowledgementOf({ ...reconciliation, reason: 'REASON_RECONCILIATION' })).toBeUndefined();
+    expect(acknowledgementOf({ ...status, uuid: new Uint8Array(0) })).toBeUndefined();
   });
 });

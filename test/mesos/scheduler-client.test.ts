@@ -5,6 +5,7 @@ import type { SchedulerClientOptions, SchedulerEvent } from '../../src/mesos/sch
 import type { WireFormat } from '../../src/mesos/codec.ts';
 import { encodeRecord } from '../../src/mesos/recordio.ts';
 import { launchOperation } from '../../src/mesos/calls.ts';
+import { acknowledgementOf } from '../../src/mesos/translation.ts';
 import type { Offer, TaskInfo, TaskState, TaskStatus } from '../../src/mesos/types.ts';
 import { startMesosMaster } from '../../src/devcluster/mesos/index.ts';
 import type { EmulatedMesosMaster, MesosMasterOptions } from '../../src/devcluster/mesos/index.ts';
@@ -74,7 +75,9 @@ async function launch(h: Harness, taskId: string, command: string): Promise<void
 async function expectUpdate(h: Harness, taskId: string, state: TaskState): Promise<TaskStatus> {
   const { status } = await h.events.take(updateOf(taskId, state), `${taskId} ${state}`);
   expect(status.uuid).toHaveLength(16);
-  expect(await h.client.acknowledge(status)).toBe(true);
+  const acknowledgement = acknowledgementOf(status);
+  expect(acknowledgement).toBeDefined();
+  await h.client.acknowledge({ taskId, agentId: acknowledgement!.agentId, uuid: acknowledgement!.token });
   return status;
 }
 
@@ -177,7 +180,7 @@ test('after a master restart mid-stream the client resubscribes with the same fr
     (e): e is Update => e.type === 'update' && e.status.reason === 'REASON_RECONCILIATION', 'the reconciliation answer');
   expect(status).toMatchObject({ task_id: { value: 'survivor' }, state: 'TASK_RUNNING', source: 'SOURCE_MASTER' });
   expect(status.uuid).toBeUndefined();
-  expect(await h.client.acknowledge(status)).toBe(false);
+  expect(acknowledgementOf(status)).toBeUndefined();
 });
 
 test('a 307 from a standby master is followed to the leader, whose Location is protocol-relative', async () => {

@@ -8,7 +8,7 @@ import type { Effect } from '../../src/scheduler/effects.ts';
 import type { SchedulerInput } from '../../src/scheduler/inputs.ts';
 import { createScheduler, driverCounts, driverView, step, type SchedulerState } from '../../src/scheduler/scheduler.ts';
 import { histogramOf, valueOf } from '../support/prometheus-text.ts';
-import { makeConfig, makeOffer, makeSpec, taskStatus } from '../scheduler/fixtures.ts';
+import { makeConfig, makeOffer, makeSpec, offersReceived, statusReceived } from '../scheduler/fixtures.ts';
 import { scrape } from './harness.ts';
 
 function scenario(props: Record<string, string> = {}) {
@@ -37,29 +37,29 @@ describe('a scripted run through the scheduler core', () => {
     run({ type: 'DriverSubmitted', spec: makeSpec('d', { submittedAtMs: 4_000 }) }, 4_000);
     run({ type: 'DriverSubmitted', spec: makeSpec('e', { submittedAtMs: 4_500 }) }, 4_500);
     run({ type: 'KillRequested', submissionId: 'e' }, 5_000);
-    const launched = run({ type: 'OffersReceived', offers: [offer('o1'), offer('o2'), offer('o3'), offer('o4')] }, 11_000);
+    const launched = run(offersReceived([offer('o1'), offer('o2'), offer('o3'), offer('o4')]), 11_000);
     expect(launched.filter((e) => e.type === 'LaunchTasks')).toHaveLength(3);
 
-    run({ type: 'TaskStatusReceived', status: taskStatus('a', 'TASK_STARTING') }, 12_000);
-    run({ type: 'TaskStatusReceived', status: taskStatus('a', 'TASK_RUNNING') }, 13_000);
-    run({ type: 'TaskStatusReceived', status: taskStatus('a', 'TASK_RUNNING') }, 13_500); // a repeat: no-op
-    run({ type: 'TaskStatusReceived', status: taskStatus('b', 'TASK_RUNNING') }, 12_000);
+    run(statusReceived('a', 'TASK_STARTING'), 12_000);
+    run(statusReceived('a', 'TASK_RUNNING'), 13_000);
+    run(statusReceived('a', 'TASK_RUNNING'), 13_500); // a repeat: no-op
+    run(statusReceived('b', 'TASK_RUNNING'), 12_000);
     // d's launch never reached an agent: requeued, then relaunched, then it errors.
-    run({ type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_LOST', { reason: 'REASON_RECONCILIATION' }) }, 14_000);
-    run({ type: 'OffersReceived', offers: [offer('o6')] }, 15_000);
-    run({ type: 'TaskStatusReceived', status: taskStatus('d-retry-1', 'TASK_ERROR', { reason: 'REASON_TASK_INVALID' }) }, 16_000);
-    run({ type: 'TaskStatusReceived', status: taskStatus('ghost', 'TASK_RUNNING') }, 17_000);
+    run(statusReceived('d', 'TASK_LOST', { reason: 'REASON_RECONCILIATION' }), 14_000);
+    run(offersReceived([offer('o6')]), 15_000);
+    run(statusReceived('d-retry-1', 'TASK_ERROR', { reason: 'REASON_TASK_INVALID' }), 16_000);
+    run(statusReceived('ghost', 'TASK_RUNNING'), 17_000);
     // b fails, is retried after its backoff, runs, and is killed on request.
-    run({ type: 'TaskStatusReceived', status: taskStatus('b', 'TASK_FAILED', { reason: 'REASON_COMMAND_EXECUTOR_FAILED' }) }, 20_000);
+    run(statusReceived('b', 'TASK_FAILED', { reason: 'REASON_COMMAND_EXECUTOR_FAILED' }), 20_000);
     const retrying = driverView(state, 'b')?.status;
     expect(retrying).toMatchObject({ phase: 'retrying', nextRetryAtMs: 21_000 });
     run({ type: 'TimerFired' }, 21_000);
-    run({ type: 'OffersReceived', offers: [offer('o5')] }, 21_500);
-    run({ type: 'TaskStatusReceived', status: taskStatus('b-retry-1', 'TASK_RUNNING') }, 22_000);
+    run(offersReceived([offer('o5')]), 21_500);
+    run(statusReceived('b-retry-1', 'TASK_RUNNING'), 22_000);
     run({ type: 'KillRequested', submissionId: 'b' }, 30_000);
     run({ type: 'KillRequested', submissionId: 'b' }, 30_500); // repeated: the kill is sent again
-    run({ type: 'TaskStatusReceived', status: taskStatus('b-retry-1', 'TASK_KILLED') }, 31_000);
-    run({ type: 'TaskStatusReceived', status: taskStatus('a', 'TASK_FINISHED') }, 73_000);
+    run(statusReceived('b-retry-1', 'TASK_KILLED'), 31_000);
+    run(statusReceived('a', 'TASK_FINISHED'), 73_000);
     families = await scrape(metrics.registry);
   });
 
@@ -128,7 +128,7 @@ test('maxDrivers rejects at admission; a submission is counted once even if offe
   run({ type: 'Subscribed', frameworkId: 'fw' }, 0);
   run({ type: 'DriverSubmitted', spec: makeSpec('a') }, 1_000);
   run({ type: 'DriverSubmitted', spec: makeSpec('a') }, 1_001);
-  run({ type: 'OffersReceived', offers: [offer('o1')] }, 2_000);
+  run(offersReceived([offer('o1')]), 2_000);
   run({ type: 'DriverSubmitted', spec: makeSpec('b') }, 3_000);
   const families = await scrape(metrics.registry);
   expect(valueOf(families, 'sparkdispatcher_submissions_total', { result: 'accepted' })).toBe(1);
@@ -142,8 +142,8 @@ test('without a spec lookup the histograms that need the submission time are lef
   const run = (input: SchedulerInput, nowMs: number) => metrics.observeEffects(step(state, input, nowMs));
   run({ type: 'Subscribed', frameworkId: 'fw' }, 0);
   run({ type: 'DriverSubmitted', spec: makeSpec('a') }, 1_000);
-  run({ type: 'OffersReceived', offers: [offer('o1')] }, 2_000);
-  run({ type: 'TaskStatusReceived', status: taskStatus('a', 'TASK_FINISHED') }, 5_000);
+  run(offersReceived([offer('o1')]), 2_000);
+  run(statusReceived('a', 'TASK_FINISHED'), 5_000);
   const families = await scrape(metrics.registry);
   expect(valueOf(families, 'sparkdispatcher_launches_total', { attempt: 'first' })).toBe(1);
   expect(histogramOf(families, 'sparkdispatcher_queue_wait_seconds')).toMatchObject({ count: 0 });

@@ -1,15 +1,22 @@
-// Mesos client metrics from the client's events as it emits them, and from calls timed by the
-// instrumented MesosPort; time is a FakeClock, the result is scraped over HTTP.
-import type { SchedulerEvent } from '../../src/mesos/scheduler-client.ts';
+// Mesos client metrics from the subscription's events as the port emits them (translated), and
+// from calls timed by the instrumented MesosPort; time is a FakeClock, the result is scraped over HTTP.
+import { offerOf, taskUpdateOf } from '../../src/mesos/translation.ts';
+import type { MesosEvent, MesosPort } from '../../src/mesos/mesos-port.ts';
+import type { TaskState, TaskStatusReason } from '../../src/mesos/types.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { instrumentMesosPort } from '../../src/metrics/mesos-port.ts';
-import type { MesosPort } from '../../src/mesos/mesos-port.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
 import { histogramOf, valueOf } from '../support/prometheus-text.ts';
 import { makeOffer, taskStatus } from '../scheduler/fixtures.ts';
 import { scrape } from './harness.ts';
 
-const subscribed: SchedulerEvent = { type: 'subscribed', frameworkId: 'fw-1', heartbeatIntervalSeconds: 15, master: 'http://m1:5050' };
+const subscribed: MesosEvent = { type: 'subscribed', frameworkId: 'fw-1', heartbeatIntervalSeconds: 15, master: 'http://m1:5050' };
+
+function update(taskId: string, state: TaskState, reason?: TaskStatusReason): MesosEvent {
+  const translated = taskUpdateOf(taskStatus(taskId, state, reason === undefined ? {} : { reason }));
+  if (translated === undefined) throw new Error(`untranslatable ${state}`);
+  return { type: 'update', update: translated };
+}
 
 test('subscription, heartbeat age, offers, rescinds, failures and task updates follow the event stream', async () => {
   const clock = new FakeClock();
@@ -20,11 +27,11 @@ test('subscription, heartbeat age, offers, rescinds, failures and task updates f
 
   metrics.observeMesosEvent(subscribed);
   clock.advance(2_000);
-  metrics.observeMesosEvent({ type: 'offers', offers: [makeOffer('o1', 1, 100), makeOffer('o2', 1, 100), makeOffer('o3', 1, 100)] });
+  metrics.observeMesosEvent({ type: 'offers', offers: [makeOffer('o1', 1, 100), makeOffer('o2', 1, 100), makeOffer('o3', 1, 100)].map(offerOf) });
   metrics.observeMesosEvent({ type: 'rescind', offerId: 'o3' });
-  metrics.observeMesosEvent({ type: 'update', status: taskStatus('t1', 'TASK_RUNNING') });
-  metrics.observeMesosEvent({ type: 'update', status: taskStatus('t1', 'TASK_FAILED', { reason: 'REASON_COMMAND_EXECUTOR_FAILED' }) });
-  metrics.observeMesosEvent({ type: 'update', status: taskStatus('t2', 'TASK_LOST', { reason: 'REASON_RECONCILIATION' }) });
+  metrics.observeMesosEvent(update('t1', 'TASK_RUNNING'));
+  metrics.observeMesosEvent(update('t1', 'TASK_FAILED', 'REASON_COMMAND_EXECUTOR_FAILED'));
+  metrics.observeMesosEvent(update('t2', 'TASK_LOST', 'REASON_RECONCILIATION'));
   metrics.observeMesosEvent({ type: 'failure', agentId: 'a1' });
   metrics.observeMesosEvent({ type: 'failure', agentId: 'a1', executorId: 'e1', status: 1 });
   clock.advance(7_500);
@@ -71,8 +78,8 @@ function fakePort(clock: FakeClock, latencyMs: number, failing: Set<string>): Me
   };
   return {
     calls,
-    accept: call('accept'), decline: call('decline'), kill: call('kill'), reconcile: call('reconcile'),
-    revive: call('revive'), suppress: call('suppress'), acknowledgeUpdate: call('acknowledgeUpdate'),
+    launch: call('launch'), decline: call('decline'), kill: call('kill'), reconcile: call('reconcile'),
+    revive: call('revive'), suppress: call('suppress'), acknowledge: call('acknowledge'),
   };
 }
 
@@ -83,18 +90,18 @@ test('the instrumented port times every call, passes errors through, and counts 
   const inner = fakePort(clock, 20, failing);
   const port = instrumentMesosPort(inner, metrics, clock);
 
-  await port.accept(['o1'], [], { refuse_seconds: 0 });
-  await port.decline(['o2', 'o3'], { refuse_seconds: 120 });
+  await port.launch('o1', [], 0);
+  await port.decline(['o2', 'o3'], 120);
   await port.kill('t1', 'a1');
   await port.reconcile([{ taskId: 't1' }]);
   await port.revive();
   await port.suppress();
-  await port.acknowledgeUpdate('t1', 'a1', new Uint8Array([1]));
+  await port.acknowledge({ taskId: 't1', agentId: 'a1', token: new Uint8Array([1]) });
   failing.add('decline');
-  failing.add('accept');
-  await expect(port.decline(['o4'])).rejects.toThrow('decline refused');
-  await expect(port.accept(['o5'], [])).rejects.toThrow('accept refused');
-  expect(inner.calls).toEqual(['accept', 'decline', 'kill', 'reconcile', 'revive', 'suppress', 'acknowledgeUpdate', 'decline', 'accept']);
+  failing.add('launch');
+  await expect(port.decline(['o4'], 120)).rejects.toThrow('decline refused');
+  await expect(port.launch('o5', [], 0)).rejects.toThrow('launch refused');
+  expect(inner.calls).toEqual(['launch', 'decline', 'kill', 'reconcile', 'revive', 'suppress', 'acknowledge', 'decline', 'launch']);
 
   const families = await scrape(metrics.registry);
   expect(valueOf(families, 'sparkdispatcher_mesos_offers_accepted_total')).toBe(1);

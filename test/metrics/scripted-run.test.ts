@@ -1,4 +1,4 @@
-// A scripted run wired the way the operator wires the metrics: the real Mesos scheduler client
+// A scripted run wired the way the operator wires the metrics: the real Mesos scheduler port
 // against the Mesos master emulator (onEvent → observeMesosEvent, then the core's inputs), the
 // real scheduler loop and core (onEffects → observeEffects), Mesos calls through
 // instrumentMesosPort, and a stub spark-submit run as a real process by the emulator's agent.
@@ -7,7 +7,8 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startMesosMaster, type EmulatedMesosMaster } from '../../src/devcluster/mesos/index.ts';
-import { MesosSchedulerClient } from '../../src/mesos/scheduler-client.ts';
+import type { MesosSchedulerClient } from '../../src/mesos/scheduler-client.ts';
+import { SchedulerPort } from '../../src/mesos/scheduler-port.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { instrumentMesosPort } from '../../src/metrics/mesos-port.ts';
 import { SchedulerLoop } from '../../src/operator/scheduler-loop.ts';
@@ -49,18 +50,19 @@ beforeAll(async () => {
   const parsed = parseDispatcherConfig({ 'spark.master': `mesos://${new URL(master.url).host}`, 'spark.home': sparkHome });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const sink: StatusSink = { persist: () => Promise.resolve(new Set<string>()), pending: () => undefined, forget: () => undefined };
-  client = new MesosSchedulerClient({
-    master: master.url, frameworkInfo: { user: 'spark', name: 'metrics-test', failover_timeout: 3600, checkpoint: true },
+  const port = new SchedulerPort({
+    master: master.url, framework: { user: 'spark', name: 'metrics-test', failoverTimeoutSeconds: 3600, checkpoint: true },
     clock, random: () => 0.5, logger: silentLogger,
     onEvent: (event) => {
       metrics.observeMesosEvent(event);
       if (event.type === 'subscribed') void loop.submit({ type: 'Subscribed', frameworkId: event.frameworkId });
       if (event.type === 'offers') void loop.submit({ type: 'OffersReceived', offers: event.offers });
-      if (event.type === 'update') void loop.submit({ type: 'TaskStatusReceived', status: event.status });
+      if (event.type === 'update') void loop.submit({ type: 'TaskStatusReceived', update: event.update });
     },
   });
+  client = port.client;
   loop = new SchedulerLoop({
-    state: createScheduler(parsed.config), sink, mesos: instrumentMesosPort(client, metrics, clock), clock, log: silentLogger,
+    state: createScheduler(parsed.config), sink, mesos: instrumentMesosPort(port, metrics, clock), clock, log: silentLogger,
     onEffects: (effects) => metrics.observeEffects(effects, (id) => loop.view(id)?.spec),
   });
   client.start();

@@ -29,7 +29,7 @@ function operator(identity: string, extra: Partial<OperatorOptions> = {}): Opera
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   const created = new Operator({
     kube: cluster.client, identity, dispatcher: parsed.config,
-    mesos: { master: cluster.mesos.url, frameworkInfo: { user: 'spark', name: 'faults-test', failover_timeout: 3600, checkpoint: true } },
+    mesos: { master: cluster.mesos.url, framework: { user: 'spark', name: 'faults-test', failoverTimeoutSeconds: 3600, checkpoint: true } },
     stateNamespace: 'default', stateConfigMapName: 'dispatcher-state', clock, random: () => 0.5, log: silentLogger, ...extra,
   });
   operators.push(created);

@@ -139,7 +139,7 @@ export function inProcessOperator(cluster: Cluster, identity: string, extra: Par
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   return new Operator({
     kube: cluster.client, identity, dispatcher: parsed.config,
-    mesos: { master: cluster.mesos.url, frameworkInfo: { user: 'spark', name: identity, failover_timeout: 3600, checkpoint: true } },
+    mesos: { master: cluster.mesos.url, framework: { user: 'spark', name: identity, failoverTimeoutSeconds: 3600, checkpoint: true } },
     stateNamespace: 'default', stateConfigMapName: 'dispatcher-state', clock: systemClock, random: Math.random, log: silentLogger,
     ...extra,
   });

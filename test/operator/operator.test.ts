@@ -25,7 +25,7 @@ function newOperator(): Operator {
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   return new Operator({
     kube: cluster.client, identity: 'test-operator', dispatcher: parsed.config,
-    mesos: { master: cluster.mesos.url, frameworkInfo: { user: 'spark', name: 'spark-mesos-dispatcher-test', failover_timeout: 3600, checkpoint: true } },
+    mesos: { master: cluster.mesos.url, framework: { user: 'spark', name: 'spark-mesos-dispatcher-test', failoverTimeoutSeconds: 3600, checkpoint: true } },
     stateNamespace: 'default', stateConfigMapName: 'dispatcher-state', clock, random: () => 0.5, log: silentLogger,
   });
 }
@@ -68,6 +68,21 @@ test('kubectl apply: Queued → Launched → Finished/Succeeded, kubectl wait re
   const task = await completedTaskOutput(cluster, finished.status.submissionId as string);
   expect(task.state).toBe('TASK_FINISHED');
   expect(task.stdout).toMatch(/^spark-submit --name pi --master mesos:\/\/127\.0\.0\.1:\d+ .*--class org\.example\.Main .*\.\/app\.jar 100\n$/);
+});
+
+test('a master restart reaches the scheduler as Disconnected, then Subscribed, and drivers launch again', async () => {
+  await waitFor(() => operator.mesosClient?.state === 'subscribed', 'the subscription');
+  const loop = operator.schedulerLoop!;
+  await cluster.mesos.restart();
+  await waitFor(() => loop.state.disconnected, 'Disconnected to reach the scheduler');
+  // The client resubscribes after its backoff, on the operator's clock.
+  await waitFor(() => {
+    clock.advance(1_000);
+    return !loop.state.disconnected;
+  }, 'Subscribed to reach the scheduler');
+  await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'after-restart') });
+  const done = await waitForDriver(cluster, 'after-restart', 'Finished', (d) => d.status?.phase === 'Finished');
+  expect(done.status.outcome).toBe('Succeeded');
 });
 
 test('a supervised driver whose task fails is retried with the backoff and shows Retrying with the next retry time', async () => {

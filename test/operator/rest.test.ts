@@ -24,7 +24,7 @@ beforeEach(async () => {
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
   operator = new Operator({
     kube: cluster.client, identity: 'rest-test', dispatcher: parsed.config,
-    mesos: { master: cluster.mesos.url, frameworkInfo: { user: 'spark', name: 'rest-test', failover_timeout: 3600, checkpoint: true } },
+    mesos: { master: cluster.mesos.url, framework: { user: 'spark', name: 'rest-test', failoverTimeoutSeconds: 3600, checkpoint: true } },
     stateNamespace: 'default', stateConfigMapName: 'dispatcher-state', clock: systemClock, random: Math.random, log: silentLogger,
   });
   await operator.start();

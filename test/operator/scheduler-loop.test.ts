@@ -4,10 +4,10 @@ import type { MesosPort } from '../../src/mesos/mesos-port.ts';
 import { MesosApiError } from '../../src/mesos/api-errors.ts';
 import { SchedulerLoop } from '../../src/operator/scheduler-loop.ts';
 import type { StatusSink, StatusWrite } from '../../src/operator/status-writer.ts';
-import { createScheduler } from '../../src/scheduler/index.ts';
+import { createScheduler, type Acknowledgement, type PlannedTask, type TaskRef } from '../../src/scheduler/index.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
-import { makeConfig, makeOffer, makeSpec, taskStatus } from '../scheduler/fixtures.ts';
+import { makeConfig, makeOffer, makeSpec, offersReceived, statusReceived } from '../scheduler/fixtures.ts';
 
 class RecordingPorts implements StatusSink, MesosPort {
   readonly calls: string[] = [];
@@ -39,19 +39,22 @@ class RecordingPorts implements StatusSink, MesosPort {
     this.unsettled.delete(id);
   }
   forget(id: string): void { this.calls.push(`forget ${id}`); }
-  accept(offerIds: string[], operations: { launch?: { task_infos?: { task_id: { value: string } }[] } }[]): Promise<void> {
-    this.calls.push(`accept ${offerIds.join(',')} ${operations.flatMap((o) => o.launch?.task_infos ?? []).map((t) => t.task_id.value).join(',')}`);
+  /** The planned tasks of every launch, as the port received them. */
+  readonly launched: PlannedTask[] = [];
+  launch(offerId: string, tasks: readonly PlannedTask[]): Promise<void> {
+    this.launched.push(...tasks);
+    this.calls.push(`accept ${offerId} ${tasks.map((t) => t.taskId).join(',')}`);
     return this.failAccept ? Promise.reject(new Error('offer rescinded')) : Promise.resolve();
   }
-  decline(offerIds: string[], filters?: { refuse_seconds?: number }): Promise<void> {
-    this.calls.push(`decline ${offerIds.join(',')} ${filters?.refuse_seconds}`);
+  decline(offerIds: readonly string[], refuseSeconds: number): Promise<void> {
+    this.calls.push(`decline ${offerIds.join(',')} ${refuseSeconds}`);
     return Promise.resolve();
   }
   kill(taskId: string): Promise<void> { this.calls.push(`kill ${taskId}`); return Promise.resolve(); }
-  reconcile(tasks: { taskId: string }[]): Promise<void> { this.calls.push(`reconcile ${tasks.map((t) => t.taskId).join(',')}`); return Promise.resolve(); }
+  reconcile(tasks: readonly TaskRef[]): Promise<void> { this.calls.push(`reconcile ${tasks.map((t) => t.taskId).join(',')}`); return Promise.resolve(); }
   revive(): Promise<void> { this.calls.push('revive'); return Promise.resolve(); }
   suppress(): Promise<void> { this.calls.push('suppress'); return Promise.resolve(); }
-  acknowledgeUpdate(taskId: string): Promise<void> { this.calls.push(`ack ${taskId}`); return Promise.resolve(); }
+  acknowledge(acknowledgement: Acknowledgement): Promise<void> { this.calls.push(`ack ${acknowledgement.taskId}`); return Promise.resolve(); }
 }
 
 function setup() {
@@ -66,8 +69,11 @@ test('the launch intent is written, as an intent, before the offer is accepted',
   await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
   await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
   ports.calls.length = 0;
-  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
+  await loop.submit(offersReceived([makeOffer('o1', 4, 8192)]));
   expect(ports.calls).toEqual(['persist d1 launched intent', 'accept o1 d1', 'suppress']);
+  // The task is planned as the offer is accepted: the core's plan, for this attempt and framework.
+  expect(ports.launched).toEqual([expect.objectContaining({ taskId: 'd1', agentId: 'agent-o1', frameworkId: 'fw' })]);
+  expect(ports.launched[0]?.plan.command).toMatch(/^\/opt\/spark\/\.\/bin\/spark-submit --name d1 /);
 });
 
 test('an intent write that does not take withholds the launch, declines the offer and reconciles the task', async () => {
@@ -77,14 +83,14 @@ test('an intent write that does not take withholds the launch, declines the offe
   await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d2') });
   ports.rejectWrites.add('d1');
   ports.calls.length = 0;
-  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
+  await loop.submit(offersReceived([makeOffer('o1', 4, 8192)]));
   expect(ports.calls).toEqual(['persist d1 launched intent', 'persist d2 launched intent', 'accept o1 d2', 'reconcile d1', 'suppress']);
   // Mesos answers the reconciliation with "unknown": the core requeues d1 under a new task ID.
   ports.rejectWrites.clear();
   ports.calls.length = 0;
-  await loop.submit({ type: 'TaskStatusReceived', status: taskStatus('d1', 'TASK_LOST', { reason: 'REASON_RECONCILIATION' }) });
+  await loop.submit(statusReceived('d1', 'TASK_LOST', { reason: 'REASON_RECONCILIATION' }));
   expect(loop.view('d1')?.status.phase).toBe('queued');
-  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o2', 4, 8192)] });
+  await loop.submit(offersReceived([makeOffer('o2', 4, 8192)]));
   expect(ports.calls).toContain('accept o2 d1-retry-1');
 });
 
@@ -94,26 +100,42 @@ test('a failed ACCEPT gives its offer back and reconciles its tasks so that they
   await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
   ports.failAccept = true;
   ports.calls.length = 0;
-  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
+  await loop.submit(offersReceived([makeOffer('o1', 4, 8192)]));
   // The master may never have seen the ACCEPT: undeclined, the offer would stay outstanding.
   expect(ports.calls).toEqual(['persist d1 launched intent', 'accept o1 d1', 'decline o1 0', 'reconcile d1', 'suppress']);
+});
+
+test('the rescind of an offer whose ACCEPT failed requeues its launch at once; the late reconciliation answer changes nothing', async () => {
+  const { ports, loop } = setup();
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
+  ports.failAccept = true;
+  await loop.submit(offersReceived([makeOffer('o1', 4, 8192)]));
+  ports.failAccept = false;
+  ports.calls.length = 0;
+  await loop.submit({ type: 'OfferRescinded', offerId: 'o1' });
+  expect(ports.calls).toEqual(['persist d1 queued', 'revive']);
+  await loop.submit(statusReceived('d1', 'TASK_LOST', { reason: 'REASON_RECONCILIATION' }));
+  expect(loop.view('d1')?.status).toMatchObject({ phase: 'queued', attempts: 1 });
+  await loop.submit(offersReceived([makeOffer('o2', 4, 8192)]));
+  expect(ports.calls).toContain('accept o2 d1-retry-1');
 });
 
 test('a terminal update is acknowledged only after its status was recorded; a live task\'s update at once', async () => {
   const { ports, loop } = setup();
   await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
   await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1', { supervise: false }) });
-  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
+  await loop.submit(offersReceived([makeOffer('o1', 4, 8192)]));
   ports.rejectWrites.add('d1');
   ports.calls.length = 0;
   // RUNNING: acknowledged at once (reconciliation would report it again), though not recorded yet.
-  await loop.submit({ type: 'TaskStatusReceived', status: taskStatus('d1', 'TASK_RUNNING', { uuid: true }) });
+  await loop.submit(statusReceived('d1', 'TASK_RUNNING', { uuid: true }));
   expect(ports.calls).toEqual(['persist d1 launched', 'ack d1']);
   ports.calls.length = 0;
-  await loop.submit({ type: 'TaskStatusReceived', status: taskStatus('d1', 'TASK_FINISHED', { uuid: true }) });
+  await loop.submit(statusReceived('d1', 'TASK_FINISHED', { uuid: true }));
   expect(ports.calls).toEqual(['persist d1 finished']);
   // Mesos resends the update meanwhile: a no-op for the core, and still not acknowledged.
-  await loop.submit({ type: 'TaskStatusReceived', status: taskStatus('d1', 'TASK_FINISHED', { uuid: true }) });
+  await loop.submit(statusReceived('d1', 'TASK_FINISHED', { uuid: true }));
   expect(ports.calls).toEqual(['persist d1 finished']);
   // The write is retried until it takes; then both deliveries are acknowledged, without the
   // loop having waited for them.
@@ -127,7 +149,7 @@ test('an update of no known driver is acknowledged at once', async () => {
   const { ports, loop } = setup();
   await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
   ports.calls.length = 0;
-  await loop.submit({ type: 'TaskStatusReceived', status: taskStatus('ghost', 'TASK_FINISHED', { uuid: true }) });
+  await loop.submit(statusReceived('ghost', 'TASK_FINISHED', { uuid: true }));
   expect(ports.calls).toEqual(['ack ghost']);
 });
 
@@ -135,8 +157,8 @@ test('a retry wakes the loop when its backoff has passed', async () => {
   const { ports, clock, loop } = setup();
   await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
   await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1', { supervise: true }) });
-  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
-  await loop.submit({ type: 'TaskStatusReceived', status: taskStatus('d1', 'TASK_FAILED') });
+  await loop.submit(offersReceived([makeOffer('o1', 4, 8192)]));
+  await loop.submit(statusReceived('d1', 'TASK_FAILED'));
   expect(loop.view('d1')?.status.phase).toBe('retrying');
   ports.calls.length = 0;
   clock.advance(999);
@@ -151,7 +173,7 @@ test('a KILL or RECONCILE that fails is sent again after a backoff, a few times 
   const { ports, clock, loop } = setup();
   await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
   await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
-  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
+  await loop.submit(offersReceived([makeOffer('o1', 4, 8192)]));
   let failures = 2;
   ports.kill = (taskId: string) => {
     ports.calls.push(`kill ${taskId}`);
@@ -167,7 +189,7 @@ test('a KILL or RECONCILE that fails is sent again after a backoff, a few times 
   }
   expect(ports.calls.filter((c) => c.startsWith('kill'))).toEqual(['kill d1', 'kill d1', 'kill d1']);
 
-  ports.reconcile = (tasks: { taskId: string }[]) => {
+  ports.reconcile = (tasks: readonly TaskRef[]) => {
     ports.calls.push(`reconcile ${tasks.map((t) => t.taskId).join(',')}`);
     return Promise.reject(new Error('timed out'));
   };
@@ -188,12 +210,12 @@ test('a DECLINE that fails is sent again, refusing nothing: a driver that arrive
   // Larger than the offer: it is declined, with the dispatcher's refusal.
   await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('big', { props: { 'spark.driver.memory': '64g' } }) });
   let failures = 1;
-  ports.decline = (offerIds: string[], filters?: { refuse_seconds?: number }) => {
-    ports.calls.push(`decline ${offerIds.join(',')} ${filters?.refuse_seconds}`);
+  ports.decline = (offerIds: readonly string[], refuseSeconds: number) => {
+    ports.calls.push(`decline ${offerIds.join(',')} ${refuseSeconds}`);
     return failures-- > 0 ? Promise.reject(new Error('connection reset')) : Promise.resolve();
   };
   ports.calls.length = 0;
-  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
+  await loop.submit(offersReceived([makeOffer('o1', 4, 8192)]));
   clock.advance(30_000);
   await loop.idle();
   await new Promise((r) => setImmediate(r));
@@ -233,10 +255,10 @@ test('once the replica may no longer act (lease not provably held), nothing reac
     return persist(writes);
   };
   ports.calls.length = 0;
-  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 4, 8192)] });
+  await loop.submit(offersReceived([makeOffer('o1', 4, 8192)]));
   expect(ports.calls).toEqual(['persist d1 launched intent']);
   // Later inputs are not processed at all.
-  await loop.submit({ type: 'OffersReceived', offers: [makeOffer('o2', 4, 8192)] });
+  await loop.submit(offersReceived([makeOffer('o2', 4, 8192)]));
   await loop.submit({ type: 'KillRequested', submissionId: 'd1' });
   expect(ports.calls).toEqual(['persist d1 launched intent']);
 });
@@ -253,7 +275,7 @@ test('inputs that wait for a batch in progress form one batch: one write per dri
   ports.persist = persist;
   const batch = [
     ...Array.from({ length: 20 }, (_, i) => loop.submit({ type: 'DriverSubmitted', spec: makeSpec(`d${i + 1}`) })),
-    loop.submit({ type: 'OffersReceived', offers: [makeOffer('o1', 1, 2048), makeOffer('o2', 0.1, 64)] }),
+    loop.submit(offersReceived([makeOffer('o1', 1, 2048), makeOffer('o2', 0.1, 64)])),
     loop.submit({ type: 'KillRequested', submissionId: 'd0' }),
   ];
   ports.calls.length = 0;

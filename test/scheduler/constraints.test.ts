@@ -1,5 +1,6 @@
+import { attributesOf } from '../../src/mesos/translation.ts';
 import type { Attribute } from '../../src/mesos/types.ts';
-import { attributesByName, matchConstraints, parseConstraints } from '../../src/scheduler/constraints.ts';
+import { matchConstraints, parseConstraints } from '../../src/scheduler/constraints.ts';
 
 const parsed = (text: string) => {
   const result = parseConstraints(text);
@@ -41,7 +42,7 @@ describe('parseConstraints', () => {
 const verdict = (constraint: string, attributes: Attribute[]) => {
   const result = parseConstraints(constraint);
   if (!result.ok) throw new Error(result.error);
-  return matchConstraints(result.constraints, attributesByName(attributes), 'agent-host');
+  return matchConstraints(result.constraints, attributesOf(attributes), 'agent-host');
 };
 
 const scalarAttr = (name: string, value: number): Attribute => ({ name, type: 'SCALAR', scalar: { value } });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { specFromSubmission, submissionIdCandidates, taskIdFor, type SubmissionInput } from '../../src/scheduler/driver.ts';
 import { createScheduler, driverView, step } from '../../src/scheduler/scheduler.ts';
-import { makeConfig, makeOffer, taskStatus } from './fixtures.ts';
+import { makeConfig, makeOffer, offersReceived, statusReceived } from './fixtures.ts';
 
 const submission = (sparkProperties: Record<string, string>): SubmissionInput => ({
   submissionId: 'driver-20240131235959-0001', submittedAtMs: 5, appResource: 'http://repo/app.jar', mainClass: 'Main',
@@ -61,9 +61,9 @@ describe('bad input never escapes a step', () => {
       const spec = input.ok ? { ...input.spec, queue } : undefined;
       if (spec !== undefined) step(state, { type: 'DriverSubmitted', spec }, 1);
       step(state, { type: 'DriverSubmitted', spec: { ...submission({}), submissionId: 'good', supervise: false, queue: 'default', submittedAtMs: 9 } }, 2);
-      const effects = step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 64, 1_000_000, { attributes: [{ name: 'gpus', type: 'SCALAR', scalar: { value: 1 } }] })] }, 3);
-      step(state, { type: 'TaskStatusReceived', status: taskStatus('driver-20240131235959-0001', 'TASK_FAILED') }, 4);
-      expect(effects.some((e) => e.type === 'LaunchTasks' && e.tasks.some((t) => t.task_id.value === 'good'))).toBe(true);
+      const effects = step(state, offersReceived([makeOffer('o1', 64, 1_000_000, { attributes: [{ name: 'gpus', type: 'SCALAR', scalar: { value: 1 } }] })]), 3);
+      step(state, statusReceived('driver-20240131235959-0001', 'TASK_FAILED'), 4);
+      expect(effects.some((e) => e.type === 'LaunchTasks' && e.tasks.some((t) => t.taskId === 'good'))).toBe(true);
       const status = spec === undefined ? undefined : driverView(state, spec.submissionId)?.status;
       if (status?.phase === 'finished' && (status.outcome === 'error' || status.outcome === 'rejected')) {
         expect(status.message).toMatch(/spark\.|queue|submission ID|appResource|no Spark/);

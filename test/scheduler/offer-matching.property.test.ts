@@ -1,11 +1,12 @@
 import fc from 'fast-check';
+import { attributesOf, offerOf, resourceOf } from '../../src/mesos/translation.ts';
 import type { Attribute, Offer, Resource } from '../../src/mesos/types.ts';
-import { attributesByName, matchConstraints, parseConstraints } from '../../src/scheduler/constraints.ts';
+import { matchConstraints, parseConstraints } from '../../src/scheduler/constraints.ts';
 import type { Effect } from '../../src/scheduler/effects.ts';
 import { matchOffers, type MatchRequest } from '../../src/scheduler/offer-matcher.ts';
 import { toMilli } from '../../src/scheduler/resources.ts';
 import { createScheduler, driverView, step } from '../../src/scheduler/scheduler.ts';
-import { makeConfig, makeSpec } from './fixtures.ts';
+import { makeConfig, makeSpec, offersReceived } from './fixtures.ts';
 
 // Small vocabularies so that fits, misfits, shared offers and constraint groups all happen often.
 const CONSTRAINTS = ['', '', '', 'zone:a', 'zone:a,b', 'rack:', 'rack:r1', 'gpus:1', 'ports:7500', 'ports:9100', 'zone:b;gpus:0', 'gpus:many'];
@@ -54,7 +55,7 @@ function requestOf(driver: { cpusTenths: number; memMiB: number; constraint: str
 
 const total = (offer: Offer, name: string) =>
   (offer.resources ?? []).filter((r) => r.name === name).reduce((sum, r) => sum + toMilli(r.scalar?.value ?? 0), 0);
-const verdictOn = (request: MatchRequest, offer: Offer) => matchConstraints(request.constraints, attributesByName(offer.attributes), offer.hostname);
+const verdictOn = (request: MatchRequest, offer: Offer) => matchConstraints(request.constraints, attributesOf(offer.attributes), offer.hostname);
 
 /** Spark's greedy first fit, written as plainly as possible. */
 function naiveFirstFit(requests: MatchRequest[], offers: Offer[]) {
@@ -92,7 +93,7 @@ describe('matchOffers properties', () => {
   test('places exactly as Spark\'s naive first fit would', () => {
     fc.assert(fc.property(fc.array(driverArb, { maxLength: 30 }), offersArb, (drivers, offers) => {
       const requests = drivers.map(requestOf);
-      const result = matchOffers(requests, offers);
+      const result = matchOffers(requests, offers.map(offerOf));
       const expected = naiveFirstFit(requests, offers);
       expect(result.placements.map((p) => [p.request, p.offerIndex])).toEqual(expected.placements);
       expect(result.constraintErrors.map((e) => e.request)).toEqual(expected.errors);
@@ -102,12 +103,13 @@ describe('matchOffers properties', () => {
   test('never over-commits an offer, per role and reservation, and claims exactly what was asked', () => {
     fc.assert(fc.property(fc.array(driverArb, { maxLength: 30 }), offersArb, (drivers, offers) => {
       const requests = drivers.map(requestOf);
-      const result = matchOffers(requests, offers);
+      const result = matchOffers(requests, offers.map(offerOf));
       offers.forEach((offer, i) => {
-        expect(claimedWithin(offer, result.placements.filter((p) => p.offerIndex === i).flatMap((p) => p.resources))).toBe(true);
+        const claims = result.placements.filter((p) => p.offerIndex === i).flatMap((p) => p.resources);
+        expect(claimedWithin(offer, claims.map((claim) => resourceOf(claim, offer)))).toBe(true);
       });
       for (const p of result.placements) {
-        const claimed = (name: string) => p.resources.filter((r) => r.name === name).reduce((s, r) => s + toMilli(r.scalar?.value ?? 0), 0);
+        const claimed = (name: string) => p.resources.filter((r) => r.name === name).reduce((s, r) => s + r.amountMilli, 0);
         expect([claimed('cpus'), claimed('mem')]).toEqual([requests[p.request]?.cpusMilli, requests[p.request]?.memMilli]);
       }
     }), RUNS);
@@ -134,19 +136,19 @@ describe('scheduling pass properties (through step)', () => {
       const launchedSoFar = new Set<string>();
       for (const [pass, batch] of [offers, ...laterBatches].entries()) {
         const batchOffers = batch.map((o) => ({ ...o, id: { value: `${o.id.value}-p${pass}` } }));
-        const { launches, declined } = answered(step(state, { type: 'OffersReceived', offers: batchOffers }, 10 + pass));
+        const { launches, declined } = answered(step(state, offersReceived(batchOffers), 10 + pass));
         // Every offer answered exactly once.
         expect([...launches.map((l) => l.offerId), ...declined].sort()).toEqual(batchOffers.map((o) => o.id.value).sort());
         for (const launch of launches) {
           const offer = batchOffers.find((o) => o.id.value === launch.offerId);
           expect(offer).toBeDefined();
-          if (offer !== undefined) expect(claimedWithin(offer, launch.tasks.flatMap((t) => t.resources ?? []))).toBe(true);
+          if (offer !== undefined) expect(claimedWithin(offer, launch.tasks.flatMap((t) => t.resources.map((claim) => resourceOf(claim, offer))))).toBe(true);
           for (const task of launch.tasks) {
-            const driver = drivers[Number(task.task_id.value.replace(/^d(\d+).*$/, '$1'))];
-            const sum = (name: string) => (task.resources ?? []).filter((r) => r.name === name).reduce((s, r) => s + toMilli(r.scalar?.value ?? 0), 0);
+            const driver = drivers[Number(task.taskId.replace(/^d(\d+).*$/, '$1'))];
+            const sum = (name: string) => task.resources.filter((r) => r.name === name).reduce((s, r) => s + r.amountMilli, 0);
             expect([sum('cpus'), sum('mem')]).toEqual([(driver?.cpusTenths ?? 0) * 100, toMilli(driver?.memMiB ?? 0)]);
-            expect(launchedSoFar.has(task.task_id.value)).toBe(false);
-            launchedSoFar.add(task.task_id.value);
+            expect(launchedSoFar.has(task.taskId)).toBe(false);
+            launchedSoFar.add(task.taskId);
           }
         }
         drivers.forEach((d, i) => {

@@ -1,7 +1,7 @@
 import { compareQueueEntries, createQueue, forEachInQueueOrder, unsafeCompact, unsafeEnqueue, type QueueEntry } from '../../src/scheduler/queue.ts';
 import { createScheduler, step } from '../../src/scheduler/scheduler.ts';
 import type { Effect } from '../../src/scheduler/effects.ts';
-import { makeConfig, makeOffer, makeSpec } from './fixtures.ts';
+import { makeConfig, makeOffer, makeSpec, offersReceived } from './fixtures.ts';
 
 const entry = (submissionId: string, priority: number, submittedAtMs: number): QueueEntry => ({ submissionId, priority, submittedAtMs });
 
@@ -36,7 +36,7 @@ describe('queue order: priority, then submission time, then submission ID', () =
 
 describe('queue order in a scheduling pass', () => {
   const launchOrder = (effects: Effect[]): string[] =>
-    effects.flatMap((e) => (e.type === 'LaunchTasks' ? e.tasks.map((t) => t.task_id.value) : []));
+    effects.flatMap((e) => (e.type === 'LaunchTasks' ? e.tasks.map((t) => t.taskId) : []));
 
   test('priorities (with a negative weight), equal timestamps and submission time decide who launches first', () => {
     const state = createScheduler(makeConfig({ 'spark.mesos.dispatcher.queue.urgent': '10', 'spark.mesos.dispatcher.queue.low': '-1.5' }));
@@ -49,7 +49,7 @@ describe('queue order in a scheduling pass', () => {
       makeSpec('urgent-early', { queue: 'urgent', submittedAtMs: 5 }),
     ];
     for (const spec of submissions) step(state, { type: 'DriverSubmitted', spec }, 100);
-    const effects = step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 100, 100_000)] }, 200);
+    const effects = step(state, offersReceived([makeOffer('o1', 100, 100_000)]), 200);
     expect(launchOrder(effects)).toEqual(['urgent-early', 'urgent-a', 'urgent-b', 'default-early', 'default-late', 'low-1']);
   });
 
@@ -57,7 +57,7 @@ describe('queue order in a scheduling pass', () => {
     const state = createScheduler(makeConfig({ 'spark.mesos.dispatcher.queue.urgent': '1' }));
     step(state, { type: 'DriverSubmitted', spec: makeSpec('normal', { submittedAtMs: 1 }) }, 10);
     step(state, { type: 'DriverSubmitted', spec: makeSpec('urgent', { queue: 'urgent', submittedAtMs: 9 }) }, 10);
-    const effects = step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 1, 1000)] }, 20);
+    const effects = step(state, offersReceived([makeOffer('o1', 1, 1000)]), 20);
     expect(launchOrder(effects)).toEqual(['urgent']);
   });
 });

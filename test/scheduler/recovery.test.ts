@@ -2,26 +2,25 @@ import type { Effect } from '../../src/scheduler/effects.ts';
 import type { DriverRecord, DriverStatus } from '../../src/scheduler/driver.ts';
 import { restoreScheduler } from '../../src/scheduler/recovery.ts';
 import { driverCounts, driverView, step, type SchedulerState } from '../../src/scheduler/scheduler.ts';
-import { makeConfig, makeOffer, makeSpec, taskStatus } from './fixtures.ts';
+import { launchedIds, makeConfig, makeOffer, makeSpec, offersReceived, statusReceived, type taskStatus } from './fixtures.ts';
 
 const types = (effects: Effect[]) => effects.map((e) => e.type);
-const launchedIds = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'LaunchTasks' ? e.tasks.map((t) => t.task_id.value) : []));
 const statusOf = (state: SchedulerState, id: string) => driverView(state, id)?.status;
 
 const queued: DriverStatus = { phase: 'queued', attempts: 0, retries: 0 };
 const launched = (taskId: string, confirmed: boolean): DriverStatus => ({
   phase: 'launched', attempts: 1, retries: 0, killRequested: false,
-  attempt: { taskId, agentId: 'agent-1', launchedAtMs: 50, ...(confirmed && { lastStatus: { taskId, state: 'TASK_RUNNING' as const }, runningSinceMs: 60 }) },
+  attempt: { taskId, agentId: 'agent-1', launchedAtMs: 50, ...(confirmed && { lastStatus: { taskId, state: 'running' as const }, runningSinceMs: 60 }) },
 });
 const retrying = (nextRetryAtMs: number, failedAtMs = nextRetryAtMs - 1000): DriverStatus => ({
-  phase: 'retrying', attempts: 1, retries: 1, waitSeconds: 1, failedAtMs, nextRetryAtMs, lastFailure: { taskId: 'x', state: 'TASK_FAILED' },
+  phase: 'retrying', attempts: 1, retries: 1, waitSeconds: 1, failedAtMs, nextRetryAtMs, lastFailure: { taskId: 'x', state: 'failed' },
 });
 const finished = (finishedAtMs: number): DriverStatus => ({
   phase: 'finished', attempts: 1, retries: 0, outcome: 'succeeded', reason: 'TaskFinished', message: 'done', finishedAtMs,
 });
 const record = (id: string, status: DriverStatus | undefined, spec: Parameters<typeof makeSpec>[1] = {}): DriverRecord =>
   (status === undefined ? { spec: makeSpec(id, spec) } : { spec: makeSpec(id, spec), status });
-const reconciled = (taskId: string, state: Parameters<typeof taskStatus>[1]) => taskStatus(taskId, state, { reason: 'REASON_RECONCILIATION' });
+const reconciled = (taskId: string, state: Parameters<typeof taskStatus>[1]) => statusReceived(taskId, state, { reason: 'REASON_RECONCILIATION' });
 
 describe('restoreScheduler', () => {
   test('places every driver as recorded, emitting nothing until subscribed', () => {
@@ -47,7 +46,7 @@ describe('restoreScheduler', () => {
   test('offers arriving before the answers launch only waiting drivers, never a launched one again', () => {
     const { state } = restoreScheduler(makeConfig(), [record('l', launched('l', false)), record('q', queued)], 1_000);
     step(state, { type: 'Subscribed', frameworkId: 'fw' }, 1_000);
-    expect(launchedIds(step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 8, 8000)] }, 1_001))).toEqual(['q']);
+    expect(launchedIds(step(state, offersReceived([makeOffer('o1', 8, 8000)]), 1_001))).toEqual(['q']);
   });
 
   test.each<[string, boolean, boolean, Parameters<typeof taskStatus>[1], Partial<DriverStatus> & { phase: DriverStatus['phase'] }]>([
@@ -61,22 +60,22 @@ describe('restoreScheduler', () => {
   ])('reconciliation answer: %s', (_name, confirmed, supervise, answer, expected) => {
     const { state } = restoreScheduler(makeConfig(), [record('d', launched('d', confirmed), { supervise })], 1_000);
     step(state, { type: 'Subscribed', frameworkId: 'fw' }, 1_000);
-    step(state, { type: 'TaskStatusReceived', status: reconciled('d', answer) }, 1_100);
+    step(state, reconciled('d', answer), 1_100);
     expect(statusOf(state, 'd')).toMatchObject(expected);
   });
 
   test('a requeued about-to-launch driver is revived and relaunched under a new task ID', () => {
     const { state } = restoreScheduler(makeConfig(), [record('d', launched('d', false))], 1_000);
     step(state, { type: 'Subscribed', frameworkId: 'fw' }, 1_000);
-    const answer = step(state, { type: 'TaskStatusReceived', status: reconciled('d', 'TASK_LOST') }, 1_100);
+    const answer = step(state, reconciled('d', 'TASK_LOST'), 1_100);
     expect(types(answer)).toEqual(['PersistDriver', 'ReviveOffers']);
-    expect(launchedIds(step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 4, 4000)] }, 1_200))).toEqual(['d-retry-1']);
+    expect(launchedIds(step(state, offersReceived([makeOffer('o1', 4, 4000)]), 1_200))).toEqual(['d-retry-1']);
   });
 
   test('a due retry relaunches with the next task ID', () => {
     const { state } = restoreScheduler(makeConfig(), [record('r', retrying(900), { supervise: true })], 1_000);
     expect(types(step(state, { type: 'Subscribed', frameworkId: 'fw' }, 1_000))).toEqual(['ReconcileTasks', 'ReviveOffers']);
-    expect(launchedIds(step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 4, 4000)] }, 1_001))).toEqual(['r-retry-1']);
+    expect(launchedIds(step(state, offersReceived([makeOffer('o1', 4, 4000)]), 1_001))).toEqual(['r-retry-1']);
   });
 
   test('waiting drivers that can no longer run are finished, with the reason persisted', () => {
@@ -97,8 +96,8 @@ describe('restoreScheduler', () => {
       record('bad', launched('bad', true), { supervise: true, props: { 'spark.mesos.driver.labels': 'nocolon' } }), record('good', queued),
     ], 1_000);
     step(state, { type: 'Subscribed', frameworkId: 'fw' }, 1_000);
-    step(state, { type: 'TaskStatusReceived', status: taskStatus('bad', 'TASK_FAILED') }, 1_000);
-    const effects = step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 8, 8000)] }, 5_000);
+    step(state, statusReceived('bad', 'TASK_FAILED'), 1_000);
+    const effects = step(state, offersReceived([makeOffer('o1', 8, 8000)]), 5_000);
     expect(launchedIds(effects)).toEqual(['good']);
     expect(statusOf(state, 'bad')).toMatchObject({ phase: 'finished', outcome: 'error', message: 'spark.mesos.driver.labels: Malformed label: nocolon' });
   });
@@ -136,6 +135,6 @@ describe('restoreScheduler', () => {
     const { state, effects } = restoreScheduler(makeConfig({ 'spark.mesos.retainedDrivers': '10' }), records, 1_000);
     expect(effects).toEqual([{ type: 'ForgetDriver', submissionId: 'f11' }, { type: 'ForgetDriver', submissionId: 'f10' }]);
     step(state, { type: 'Subscribed', frameworkId: 'fw' }, 1_000);
-    expect(launchedIds(step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 1, 1000)] }, 1_001))).toEqual(['early']);
+    expect(launchedIds(step(state, offersReceived([makeOffer('o1', 1, 1000)]), 1_001))).toEqual(['early']);
   });
 });

@@ -1,11 +1,10 @@
-import type { TaskInfo } from '../../src/mesos/types.ts';
 import type { Effect } from '../../src/scheduler/effects.ts';
 import { createScheduler, driverCounts, driverView, step, type SchedulerState } from '../../src/scheduler/scheduler.ts';
-import { makeConfig, makeOffer, makeSpec, scalar, taskStatus, text } from './fixtures.ts';
+import {
+  claimedOf, launchedIds, launches, makeConfig, makeOffer, makeSpec, offersReceived, scalar, statusReceived, text,
+} from './fixtures.ts';
 
 const types = (effects: Effect[]) => effects.map((e) => e.type);
-const launches = (effects: Effect[]): TaskInfo[] => effects.flatMap((e) => (e.type === 'LaunchTasks' ? [...e.tasks] : []));
-const launchedIds = (effects: Effect[]) => launches(effects).map((t) => t.task_id.value);
 const phaseOf = (state: SchedulerState, id: string) => driverView(state, id)?.status.phase;
 const statusOf = (state: SchedulerState, id: string) => driverView(state, id)?.status;
 const wakes = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'ScheduleWake' ? [e.atMs] : []));
@@ -30,7 +29,7 @@ describe('admission', () => {
     expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('a') }, 5))).toEqual(['PersistDriver', 'ReviveOffers']);
     // Before the offers the REVIVE brings: nothing to add, b will be in that round.
     expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('b') }, 6))).toEqual(['PersistDriver']);
-    step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 0.1, 64)] }, 7);
+    step(state, offersReceived([makeOffer('o1', 0.1, 64)]), 7);
     // After them, a newcomer revives again: the declined offers are filtered.
     expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('c') }, 8))).toEqual(['PersistDriver', 'ReviveOffers']);
   });
@@ -57,14 +56,14 @@ describe('admission', () => {
       message: "spark.mesos.driver.constraints: bad constraint string 'os': entry 'os' must have exactly one ':' (attribute:value1,value2); spark.mesos.driver.labels: Malformed label: x",
     });
     expect(types(effects)).toEqual(['PersistDriver']);
-    expect(types(step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 8, 8000)] }, 6))).toEqual(['DeclineOffers']);
+    expect(types(step(state, offersReceived([makeOffer('o1', 8, 8000)]), 6))).toEqual(['DeclineOffers']);
   });
 
   test('spark.mesos.maxDrivers counts launched drivers only (Spark\'s semantics)', () => {
     const state = scheduler({ 'spark.mesos.maxDrivers': '1' });
     for (const id of ['a', 'b']) step(state, { type: 'DriverSubmitted', spec: makeSpec(id) }, 1);
     expect(driverCounts(state)).toMatchObject({ queued: 2 });
-    step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 1, 1000)] }, 2);
+    step(state, offersReceived([makeOffer('o1', 1, 1000)]), 2);
     expect(driverCounts(state)).toMatchObject({ queued: 1, launched: 1 });
     step(state, { type: 'DriverSubmitted', spec: makeSpec('c') }, 3);
     expect(statusOf(state, 'c')).toMatchObject({ phase: 'finished', outcome: 'rejected', reason: 'MaxDriversReached', message: 'Already reached maximum submission size' });
@@ -87,7 +86,7 @@ describe('admission', () => {
 describe('offer handling', () => {
   test('no drivers: the offer is declined with the 120 s refuse filter, and offers are suppressed', () => {
     const state = createScheduler(makeConfig());
-    expect(step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 4, 4000)] }, 1)).toEqual([
+    expect(step(state, offersReceived([makeOffer('o1', 4, 4000)]), 1)).toEqual([
       { type: 'DeclineOffers', offerIds: ['o1'], refuseSeconds: 120 },
       { type: 'SuppressOffers' },
     ]);
@@ -96,21 +95,22 @@ describe('offer handling', () => {
   test('launch: intent persisted before the accept, unused offers declined, suppressed once nothing waits', () => {
     const state = scheduler({ 'spark.mesos.rejectOfferDuration': '30s' });
     step(state, { type: 'DriverSubmitted', spec: makeSpec('a') }, 1);
-    const effects = step(state, { type: 'OffersReceived', offers: [makeOffer('small', 0.5, 4000), makeOffer('big', 2, 4000)] }, 2);
+    const big = makeOffer('big', 2, 4000);
+    const effects = step(state, offersReceived([makeOffer('small', 0.5, 4000), big]), 2);
     expect(types(effects)).toEqual(['PersistDriver', 'LaunchTasks', 'DeclineOffers', 'SuppressOffers']);
     expect(effects[0]).toEqual({
       type: 'PersistDriver', submissionId: 'a', from: 'queued',
       status: { phase: 'launched', attempts: 1, retries: 0, killRequested: false, attempt: { taskId: 'a', agentId: 'agent-big', launchedAtMs: 2 } },
     });
-    expect(effects[1]).toMatchObject({ type: 'LaunchTasks', offerId: 'big', agentId: 'agent-big' });
-    expect(launches(effects)[0]?.resources).toEqual([scalar('cpus', 1), scalar('mem', 1000)]);
+    expect(effects[1]).toMatchObject({ type: 'LaunchTasks', offerId: 'big', agentId: 'agent-big', frameworkId: 'fw' });
+    expect(claimedOf(launches(effects)[0], big)).toEqual([scalar('cpus', 1), scalar('mem', 1000)]);
     expect(effects[2]).toEqual({ type: 'DeclineOffers', offerIds: ['small'], refuseSeconds: 30 });
   });
 
   test('several drivers share one offer without over-committing it; the one that does not fit waits', () => {
     const state = scheduler();
     for (const id of ['a', 'b', 'c']) step(state, { type: 'DriverSubmitted', spec: makeSpec(id, { props: { 'spark.driver.memory': '1500m' } }) }, 1);
-    const effects = step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 8, 3500)] }, 2);
+    const effects = step(state, offersReceived([makeOffer('o1', 8, 3500)]), 2);
     expect(launchedIds(effects)).toEqual(['a', 'b']);
     expect(types(effects)).toEqual(['PersistDriver', 'PersistDriver', 'LaunchTasks']);
     expect(phaseOf(state, 'c')).toBe('queued');
@@ -120,7 +120,7 @@ describe('offer handling', () => {
     const state = scheduler();
     step(state, { type: 'DriverSubmitted', spec: makeSpec('a', { props: { 'spark.driver.cores': '1.5', 'spark.driver.memory': '1200m' } }) }, 1);
     const offer = makeOffer('o1', 0, 0, { resources: [scalar('cpus', 1, '*'), scalar('mem', 1000, '*'), scalar('cpus', 1, 'role2'), scalar('mem', 500, 'role2')] });
-    expect(launches(step(state, { type: 'OffersReceived', offers: [offer] }, 2))[0]?.resources).toEqual([
+    expect(claimedOf(launches(step(state, offersReceived([offer]), 2))[0], offer)).toEqual([
       scalar('cpus', 1, '*'), scalar('cpus', 0.5, 'role2'), scalar('mem', 1000, '*'), scalar('mem', 200, 'role2'),
     ]);
   });
@@ -134,8 +134,8 @@ describe('offer handling', () => {
       makeOffer('centos', 8, 8000, { attributes: [text('os', 'centos'), { name: 'zone', type: 'SCALAR', scalar: { value: 1 } }] }),
       makeOffer('ubuntu', 8, 8000, { attributes: [text('os', 'ubuntu')] }),
     ];
-    const effects = step(state, { type: 'OffersReceived', offers }, 4);
-    expect(effects.filter((e) => e.type === 'LaunchTasks').map((e) => e.type === 'LaunchTasks' && [e.offerId, e.tasks.map((t) => t.task_id.value)]))
+    const effects = step(state, offersReceived(offers), 4);
+    expect(effects.filter((e) => e.type === 'LaunchTasks').map((e) => e.type === 'LaunchTasks' && [e.offerId, e.tasks.map((t) => t.taskId)]))
       .toEqual([['centos', ['any']], ['ubuntu', ['east']]]);
     expect(statusOf(state, 'typed')).toMatchObject({
       phase: 'finished', outcome: 'error',
@@ -148,25 +148,25 @@ describe('status updates and supervised retries', () => {
   function launchedDriver(supervise: boolean, props: Record<string, string> = {}): SchedulerState {
     const state = scheduler(props);
     step(state, { type: 'DriverSubmitted', spec: makeSpec('d', { supervise }) }, 0);
-    step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 4, 4000, { agent: 'agent-1' })] }, 0);
+    step(state, offersReceived([makeOffer('o1', 4, 4000, { agent: 'agent-1' })]), 0);
     return state;
   }
 
   test('TASK_RUNNING is recorded and acknowledged; a terminal update is acknowledged once its driver\'s status is recorded', () => {
     const state = launchedDriver(false);
-    const effects = step(state, { type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_RUNNING', { uuid: true }) }, 10);
+    const effects = step(state, statusReceived('d', 'TASK_RUNNING', { uuid: true }), 10);
     expect(types(effects)).toEqual(['PersistDriver', 'Acknowledge']);
     // A live task's update needs no recorded status first: reconciliation would report it again.
-    expect(effects[1]).toEqual({ type: 'Acknowledge', taskId: 'd', agentId: 'agent-1', uuid: new Uint8Array([1, 2, 3]) });
+    expect(effects[1]).toEqual({ type: 'Acknowledge', acknowledgement: { taskId: 'd', agentId: 'agent-1', token: new Uint8Array([1, 2, 3]) } });
 
-    expect(statusOf(state, 'd')).toMatchObject({ phase: 'launched', attempt: { lastStatus: { state: 'TASK_RUNNING' }, runningSinceMs: 10 } });
-    const ended = step(state, { type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_FINISHED', { uuid: true }) }, 11);
-    expect(ended.find((e) => e.type === 'Acknowledge')).toEqual({ type: 'Acknowledge', taskId: 'd', agentId: 'agent-1', uuid: new Uint8Array([1, 2, 3]), submissionId: 'd' });
+    expect(statusOf(state, 'd')).toMatchObject({ phase: 'launched', attempt: { lastStatus: { state: 'running' }, runningSinceMs: 10 } });
+    const ended = step(state, statusReceived('d', 'TASK_FINISHED', { uuid: true }), 11);
+    expect(ended.find((e) => e.type === 'Acknowledge')).toEqual({ type: 'Acknowledge', acknowledgement: { taskId: 'd', agentId: 'agent-1', token: new Uint8Array([1, 2, 3]) }, submissionId: 'd' });
   });
 
   test('an unsupervised TASK_FAILED finishes the driver as failed', () => {
     const state = launchedDriver(false);
-    step(state, { type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_FAILED', { message: 'exit 1', reason: 'REASON_COMMAND_EXECUTOR_FAILED' }) }, 10);
+    step(state, statusReceived('d', 'TASK_FAILED', { message: 'exit 1', reason: 'REASON_COMMAND_EXECUTOR_FAILED' }), 10);
     expect(statusOf(state, 'd')).toMatchObject({
       phase: 'finished', outcome: 'failed', reason: 'TaskFailed',
       message: 'Task d ended with TASK_FAILED (REASON_COMMAND_EXECUTOR_FAILED): exit 1',
@@ -179,14 +179,14 @@ describe('status updates and supervised retries', () => {
     let task = 'd';
     const waits: number[] = [];
     for (let failure = 1; failure <= 8; failure++) {
-      const failed = step(state, { type: 'TaskStatusReceived', status: taskStatus(task, 'TASK_FAILED') }, now);
+      const failed = step(state, statusReceived(task, 'TASK_FAILED'), now);
       // Offers were suppressed when the queue emptied; nothing waits until the backoff ends.
       expect(types(failed)).toEqual(['PersistDriver', 'ScheduleWake']);
       const [wakeAt = 0] = wakes(failed);
       waits.push((wakeAt - now) / 1000);
       expect(step(state, { type: 'TimerFired' }, wakeAt - 1)).toEqual([]);
       expect(step(state, { type: 'TimerFired' }, wakeAt)).toEqual([{ type: 'ReviveOffers' }]);
-      const relaunch = step(state, { type: 'OffersReceived', offers: [makeOffer(`o${failure}`, 4, 4000)] }, wakeAt + 5);
+      const relaunch = step(state, offersReceived([makeOffer(`o${failure}`, 4, 4000)]), wakeAt + 5);
       task = `d-retry-${failure}`;
       expect(launchedIds(relaunch)).toEqual([task]);
       now = wakeAt + 100;
@@ -196,42 +196,42 @@ describe('status updates and supervised retries', () => {
 
   test('a retry waiting for its backoff is not launched, and the offer is declined', () => {
     const state = launchedDriver(true);
-    step(state, { type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_RUNNING') }, 500);
-    step(state, { type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_LOST') }, 1_000);
-    expect(types(step(state, { type: 'OffersReceived', offers: [makeOffer('o2', 4, 4000)] }, 1_999))).toEqual(['DeclineOffers']);
-    expect(launchedIds(step(state, { type: 'OffersReceived', offers: [makeOffer('o3', 4, 4000)] }, 2_000))).toEqual(['d-retry-1']);
+    step(state, statusReceived('d', 'TASK_RUNNING'), 500);
+    step(state, statusReceived('d', 'TASK_LOST'), 1_000);
+    expect(types(step(state, offersReceived([makeOffer('o2', 4, 4000)]), 1_999))).toEqual(['DeclineOffers']);
+    expect(launchedIds(step(state, offersReceived([makeOffer('o3', 4, 4000)]), 2_000))).toEqual(['d-retry-1']);
   });
 
   test('retries go before queued drivers for a contested offer', () => {
     const state = launchedDriver(true);
-    step(state, { type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_FAILED') }, 1_000);
+    step(state, statusReceived('d', 'TASK_FAILED'), 1_000);
     step(state, { type: 'DriverSubmitted', spec: makeSpec('queued-first') }, 1_500);
-    expect(launchedIds(step(state, { type: 'OffersReceived', offers: [makeOffer('o2', 1, 1000)] }, 3_000))).toEqual(['d-retry-1']);
+    expect(launchedIds(step(state, offersReceived([makeOffer('o2', 1, 1000)]), 3_000))).toEqual(['d-retry-1']);
   });
 
   test('a bound on retries ends the driver after the last one', () => {
     const state = launchedDriver(true, { 'spark.mesos.driver.supervise.maxRetries': '1' });
-    step(state, { type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_FAILED') }, 1_000);
-    step(state, { type: 'OffersReceived', offers: [makeOffer('o2', 4, 4000)] }, 2_000);
-    step(state, { type: 'TaskStatusReceived', status: taskStatus('d-retry-1', 'TASK_FAILED') }, 3_000);
+    step(state, statusReceived('d', 'TASK_FAILED'), 1_000);
+    step(state, offersReceived([makeOffer('o2', 4, 4000)]), 2_000);
+    step(state, statusReceived('d-retry-1', 'TASK_FAILED'), 3_000);
     expect(statusOf(state, 'd')).toMatchObject({ phase: 'finished', outcome: 'failed', reason: 'RetriesExhausted' });
   });
 
   test('outdated updates: an old attempt\'s failure does not relaunch again (SPARK-27347); its RUNNING task is killed', () => {
     const state = launchedDriver(true);
-    step(state, { type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_RUNNING') }, 500);
-    step(state, { type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_LOST') }, 1_000);
-    step(state, { type: 'OffersReceived', offers: [makeOffer('o2', 4, 4000, { agent: 'agent-2' })] }, 2_000);
+    step(state, statusReceived('d', 'TASK_RUNNING'), 500);
+    step(state, statusReceived('d', 'TASK_LOST'), 1_000);
+    step(state, offersReceived([makeOffer('o2', 4, 4000, { agent: 'agent-2' })]), 2_000);
     const before = statusOf(state, 'd');
-    expect(types(step(state, { type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_FAILED') }, 3_000))).toEqual([]);
+    expect(types(step(state, statusReceived('d', 'TASK_FAILED'), 3_000))).toEqual([]);
     expect(statusOf(state, 'd')).toBe(before);
-    expect(step(state, { type: 'TaskStatusReceived', status: taskStatus('d', 'TASK_RUNNING', { agent: 'agent-1' }) }, 3_001))
+    expect(step(state, statusReceived('d', 'TASK_RUNNING', { agent: 'agent-1' }), 3_001))
       .toEqual([{ type: 'KillTask', taskId: 'd', agentId: 'agent-1' }]);
   });
 
   test('a running task of no known driver is killed and reported', () => {
     const state = scheduler();
-    expect(step(state, { type: 'TaskStatusReceived', status: taskStatus('ghost', 'TASK_RUNNING', { agent: 'agent-5' }) }, 1)).toEqual([
+    expect(step(state, statusReceived('ghost', 'TASK_RUNNING', { agent: 'agent-5' }), 1)).toEqual([
       { type: 'KillTask', taskId: 'ghost', agentId: 'agent-5' },
       { type: 'ReportAnomaly', message: 'status TASK_RUNNING for task ghost of no known driver; killing it' },
     ]);
@@ -244,26 +244,26 @@ describe('kill', () => {
     step(state, { type: 'DriverSubmitted', spec: makeSpec('a') }, 1);
     expect(types(step(state, { type: 'KillRequested', submissionId: 'a' }, 2))).toEqual(['PersistDriver', 'SuppressOffers']);
     expect(statusOf(state, 'a')).toMatchObject({ outcome: 'killed', message: "Removed driver while it's still pending" });
-    expect(launches(step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 4, 4000)] }, 3))).toEqual([]);
+    expect(launches(step(state, offersReceived([makeOffer('o1', 4, 4000)]), 3))).toEqual([]);
   });
 
   test('launched: the task is killed and the intent remembered, so a TASK_FAILED is not relaunched', () => {
     const state = scheduler();
     step(state, { type: 'DriverSubmitted', spec: makeSpec('a', { supervise: true }) }, 1);
-    step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 4, 4000, { agent: 'agent-1' })] }, 2);
+    step(state, offersReceived([makeOffer('o1', 4, 4000, { agent: 'agent-1' })]), 2);
     expect(step(state, { type: 'KillRequested', submissionId: 'a' }, 3)).toEqual([
       { type: 'PersistDriver', submissionId: 'a', from: 'launched', status: expect.objectContaining({ phase: 'launched', killRequested: true }) },
       { type: 'KillTask', taskId: 'a', agentId: 'agent-1' },
     ]);
-    step(state, { type: 'TaskStatusReceived', status: taskStatus('a', 'TASK_FAILED') }, 4);
+    step(state, statusReceived('a', 'TASK_FAILED'), 4);
     expect(statusOf(state, 'a')).toMatchObject({ phase: 'finished', outcome: 'killed', reason: 'KillRequested' });
   });
 
   test('retrying: finished as killed, and the pending wake no longer revives', () => {
     const state = scheduler();
     step(state, { type: 'DriverSubmitted', spec: makeSpec('a', { supervise: true }) }, 1);
-    step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 4, 4000)] }, 2);
-    step(state, { type: 'TaskStatusReceived', status: taskStatus('a', 'TASK_FAILED') }, 3);
+    step(state, offersReceived([makeOffer('o1', 4, 4000)]), 2);
+    step(state, statusReceived('a', 'TASK_FAILED'), 3);
     step(state, { type: 'KillRequested', submissionId: 'a' }, 4);
     expect(statusOf(state, 'a')).toMatchObject({ outcome: 'killed', message: "Removed driver while it's being retried" });
     expect(step(state, { type: 'TimerFired' }, 10_000)).toEqual([]);
@@ -283,12 +283,12 @@ describe('removal, retention and subscription', () => {
   test('removing a launched driver kills its task; a removed queued driver is never launched', () => {
     const state = scheduler();
     step(state, { type: 'DriverSubmitted', spec: makeSpec('a') }, 1);
-    step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 1, 1000, { agent: 'agent-1' })] }, 2);
+    step(state, offersReceived([makeOffer('o1', 1, 1000, { agent: 'agent-1' })]), 2);
     step(state, { type: 'DriverSubmitted', spec: makeSpec('b') }, 3);
     expect(step(state, { type: 'DriverRemoved', submissionId: 'a' }, 4)).toEqual([{ type: 'KillTask', taskId: 'a', agentId: 'agent-1' }]);
     expect(step(state, { type: 'DriverRemoved', submissionId: 'b' }, 5)).toEqual([{ type: 'SuppressOffers' }]);
     expect(driverView(state, 'a')).toBeUndefined();
-    expect(types(step(state, { type: 'OffersReceived', offers: [makeOffer('o2', 4, 4000)] }, 6))).toEqual(['DeclineOffers']);
+    expect(types(step(state, offersReceived([makeOffer('o2', 4, 4000)]), 6))).toEqual(['DeclineOffers']);
   });
 
   test('finished drivers beyond spark.mesos.retainedDrivers are forgotten, oldest tenth first', () => {
@@ -306,7 +306,7 @@ describe('removal, retention and subscription', () => {
   test('(re)subscribing reconciles every launched task, re-sends kills and restates offer interest', () => {
     const state = scheduler();
     for (const id of ['a', 'b', 'c']) step(state, { type: 'DriverSubmitted', spec: makeSpec(id) }, 1);
-    step(state, { type: 'OffersReceived', offers: [makeOffer('o1', 2, 2000, { agent: 'agent-1' })] }, 2);
+    step(state, offersReceived([makeOffer('o1', 2, 2000, { agent: 'agent-1' })]), 2);
     step(state, { type: 'KillRequested', submissionId: 'b' }, 3);
     expect(step(state, { type: 'Subscribed', frameworkId: 'fw' }, 4)).toEqual([
       { type: 'KillTask', taskId: 'b', agentId: 'agent-1' },
@@ -318,8 +318,8 @@ describe('removal, retention and subscription', () => {
 
   test('an update of an ended task of no known driver (deleted, or forgotten after it finished) is no anomaly', () => {
     const state = scheduler();
-    expect(step(state, { type: 'TaskStatusReceived', status: taskStatus('gone', 'TASK_FINISHED', { uuid: true }) }, 1)).toEqual([
-      { type: 'Acknowledge', taskId: 'gone', agentId: 'agent-1', uuid: new Uint8Array([1, 2, 3]) },
+    expect(step(state, statusReceived('gone', 'TASK_FINISHED', { uuid: true }), 1)).toEqual([
+      { type: 'Acknowledge', acknowledgement: { taskId: 'gone', agentId: 'agent-1', token: new Uint8Array([1, 2, 3]) } },
     ]);
   });
 });
@@ -327,6 +327,6 @@ describe('removal, retention and subscription', () => {
 test('an unknown task ID of any length is quoted shortened in the anomaly message', () => {
   const state = createScheduler(makeConfig());
   const long = `t${'x'.repeat(100_000)}`;
-  const anomaly = step(state, { type: 'TaskStatusReceived', status: taskStatus(long, 'TASK_RUNNING') }, 1).find((e) => e.type === 'ReportAnomaly');
+  const anomaly = step(state, statusReceived(long, 'TASK_RUNNING'), 1).find((e) => e.type === 'ReportAnomaly');
   expect(anomaly).toMatchObject({ type: 'ReportAnomaly', message: `status TASK_RUNNING for task ${long.slice(0, 120)}… (100001 characters) of no known driver; killing it` });
 });

@@ -1,7 +1,11 @@
+// The driver lifecycle, with task states as Mesos names them: every update reaches the state
+// machine through the translation, as in the operator.
+import { neverReachedAnAgent, taskStateOfName, taskUpdateOf } from '../../src/mesos/translation.ts';
 import { TASK_STATES, type TaskState, type TaskStatusReason } from '../../src/mesos/types.ts';
 import { SPARK_RETRY_POLICY } from '../../src/scheduler/backoff.ts';
-import type { Attempt, DriverStatus, TaskStatusSummary } from '../../src/scheduler/driver.ts';
-import { compareProgress, LEGAL_NEXT_PHASES, neverReachedAnAgent, transition, type DriverEvent, type DriverFacts, type TransitionResult } from '../../src/scheduler/state-machine.ts';
+import type { Attempt, DriverStatus } from '../../src/scheduler/driver.ts';
+import { compareProgress, LEGAL_NEXT_PHASES, transition, type DriverEvent, type DriverFacts, type TransitionResult } from '../../src/scheduler/state-machine.ts';
+import type { TaskStatusSummary, TaskUpdate } from '../../src/scheduler/task-status.ts';
 
 const NOW = 100_000;
 const ID = 'd';
@@ -10,7 +14,12 @@ const OLD = 'd';
 
 const facts = (supervise: boolean, maxRetries?: number): DriverFacts =>
   ({ submissionId: ID, supervise, retryPolicy: { ...SPARK_RETRY_POLICY, maxRetries } });
-const summary = (taskId: string, state: TaskState): TaskStatusSummary => ({ taskId, state, agentId: 'agent-9' });
+const summary = (taskId: string, state: TaskState): TaskStatusSummary => ({ taskId, state: taskStateOfName(state), agentId: 'agent-9' });
+function updateOf(taskId: string, state: TaskState, extra: { reason?: TaskStatusReason; message?: string } = {}): TaskUpdate {
+  const update = taskUpdateOf({ task_id: { value: taskId }, state, agent_id: { value: 'agent-9' }, ...extra });
+  if (update === undefined) throw new Error(`untranslatable ${state}`);
+  return update;
+}
 const attempt = (lastState?: TaskState): Attempt => ({
   taskId: CURRENT, agentId: 'agent-1', launchedAtMs: 50_000,
   ...(lastState !== undefined && { lastStatus: summary(CURRENT, lastState), runningSinceMs: 60_000 }),
@@ -40,16 +49,17 @@ const ROWS: Record<string, { facts: DriverFacts; status: DriverStatus; current: 
   },
 };
 
-type Column = 'Launch' | 'LaunchFailed' | 'Kill' | TaskState | 'old TASK_RUNNING' | 'old TASK_FAILED';
-const COLUMNS: readonly Column[] = ['Launch', 'LaunchFailed', 'Kill', ...TASK_STATES, 'old TASK_RUNNING', 'old TASK_FAILED'];
+type Column = 'Launch' | 'LaunchFailed' | 'Kill' | 'LaunchVoided' | TaskState | 'old TASK_RUNNING' | 'old TASK_FAILED';
+const COLUMNS: readonly Column[] = ['Launch', 'LaunchFailed', 'Kill', 'LaunchVoided', ...TASK_STATES, 'old TASK_RUNNING', 'old TASK_FAILED'];
 
 function eventFor(column: Column, current: string): DriverEvent {
   if (column === 'Launch') return { type: 'Launch', agentId: 'agent-2' };
   if (column === 'LaunchFailed') return { type: 'LaunchFailed', message: 'broken' };
   if (column === 'Kill') return { type: 'Kill' };
-  if (column === 'old TASK_RUNNING') return { type: 'StatusUpdate', status: summary(OLD, 'TASK_RUNNING') };
-  if (column === 'old TASK_FAILED') return { type: 'StatusUpdate', status: summary(OLD, 'TASK_FAILED') };
-  return { type: 'StatusUpdate', status: summary(current, column) };
+  if (column === 'LaunchVoided') return { type: 'LaunchVoided', taskId: current, why: 'offer o1 was rescinded' };
+  if (column === 'old TASK_RUNNING') return { type: 'StatusUpdate', update: updateOf(OLD, 'TASK_RUNNING') };
+  if (column === 'old TASK_FAILED') return { type: 'StatusUpdate', update: updateOf(OLD, 'TASK_FAILED') };
+  return { type: 'StatusUpdate', update: updateOf(current, column) };
 }
 
 /** kind, then for ok the target phase (and outcome), then the task killed, if any. */
@@ -58,7 +68,7 @@ function cell(result: TransitionResult, event: DriverEvent, current: string): st
   let text = result.kind;
   if (result.kind === 'ok') text += `→${status.phase}${status.phase === 'finished' ? `:${status.outcome}` : ''}`;
   if (kill !== undefined) {
-    const updateTask = event.type === 'StatusUpdate' ? event.status.taskId : undefined;
+    const updateTask = event.type === 'StatusUpdate' ? event.update.status.taskId : undefined;
     text += kill.taskId === updateTask && updateTask !== current ? '+kill(that task)' : kill.taskId === current ? '+kill(current)' : `+kill(${kill.taskId})`;
   }
   return text;
@@ -81,18 +91,19 @@ const RUNNING_SUPERVISED = [L, L, N, L, F('succeeded'), R, F('killed'), F('error
 const KILLING = [L, L, N, L, F('succeeded'), F('killed'), F('killed'), F('killed'), F('killed'), F('killed'), F('killed'), F('killed'), F('killed'), F('killed')];
 
 const EXPECTED: Record<string, readonly string[]> = {
-  //                                     Launch LaunchFailed Kill       | 14 Mesos states for the current task          | old RUNNING, old FAILED
-  queued: [L, F('error'), F('killed'), ...STRAY, NKC, N],
-  'retrying, due': [L, F('error'), F('killed'), ...STRAY, NKC, N],
-  'retrying, backing off': [I, F('error'), F('killed'), ...STRAY, NKC, N],
-  'launched, unconfirmed': [I, I, 'ok→launched+kill(current)', ...UNCONFIRMED, NK, N],
+  //                                     Launch LaunchFailed Kill LaunchVoided | 14 Mesos states for the current task | old RUNNING, old FAILED
+  queued: [L, F('error'), F('killed'), N, ...STRAY, NKC, N],
+  'retrying, due': [L, F('error'), F('killed'), N, ...STRAY, NKC, N],
+  'retrying, backing off': [I, F('error'), F('killed'), N, ...STRAY, NKC, N],
+  // A launch with no news yet whose offer was rescinded never happened: queued again.
+  'launched, unconfirmed': [I, I, 'ok→launched+kill(current)', Q, ...UNCONFIRMED, NK, N],
   // A TASK_LOST without a reason that proves it never started (see the next table) is a failure.
-  'launched, unconfirmed, supervised': [I, I, 'ok→launched+kill(current)', ...UNCONFIRMED.map((c, i) => (i === 5 || i === 8 ? R : c)), NK, N],
-  'launched, running': [I, I, 'ok→launched+kill(current)', ...RUNNING, NK, N],
-  'launched, running, supervised': [I, I, 'ok→launched+kill(current)', ...RUNNING_SUPERVISED, NK, N],
-  'launched, running, supervised, kill requested': [I, I, NKC, ...KILLING, NK, N],
-  'launched, running, supervised, retries used up': [I, I, 'ok→launched+kill(current)', ...RUNNING, NK, N],
-  finished: [I, I, N, ...STRAY, NK, N],
+  'launched, unconfirmed, supervised': [I, I, 'ok→launched+kill(current)', Q, ...UNCONFIRMED.map((c, i) => (i === 5 || i === 8 ? R : c)), NK, N],
+  'launched, running': [I, I, 'ok→launched+kill(current)', N, ...RUNNING, NK, N],
+  'launched, running, supervised': [I, I, 'ok→launched+kill(current)', N, ...RUNNING_SUPERVISED, NK, N],
+  'launched, running, supervised, kill requested': [I, I, NKC, N, ...KILLING, NK, N],
+  'launched, running, supervised, retries used up': [I, I, 'ok→launched+kill(current)', N, ...RUNNING, NK, N],
+  finished: [I, I, N, N, ...STRAY, NK, N],
 };
 
 describe('state machine: every from-state × event cell', () => {
@@ -154,19 +165,20 @@ describe('what proves a launch never reached an agent (first update of the attem
     ['TASK_ERROR', 'REASON_TASK_INVALID', undefined, false],
     ['TASK_KILLED', 'REASON_TASK_KILLED_DURING_LAUNCH', undefined, false],
   ])('%s %s %s → %s', (state, reason, message, proof) => {
-    const update: TaskStatusSummary = { taskId: CURRENT, state, ...(reason !== undefined && { reason }), ...(message !== undefined && { message }) };
-    expect(neverReachedAnAgent(update)).toBe(proof);
-    const unsupervised = transition(facts(false), launched(undefined), { type: 'StatusUpdate', status: update }, NOW).status.phase;
+    const update = updateOf(CURRENT, state, { ...(reason !== undefined && { reason }), ...(message !== undefined && { message }) });
+    expect(neverReachedAnAgent({ state, ...(reason !== undefined && { reason }), ...(message !== undefined && { message }) })).toBe(proof);
+    expect(update.neverReachedAnAgent).toBe(proof);
+    const unsupervised = transition(facts(false), launched(undefined), { type: 'StatusUpdate', update }, NOW).status.phase;
     expect(unsupervised).toBe(proof ? 'queued' : 'finished');
     // Once Mesos reported on the attempt, nothing requeues it.
-    expect(transition(facts(false), launched('TASK_STARTING'), { type: 'StatusUpdate', status: update }, NOW).status.phase).toBe('finished');
+    expect(transition(facts(false), launched('TASK_STARTING'), { type: 'StatusUpdate', update }, NOW).status.phase).toBe('finished');
   });
 });
 
 describe('state machine details', () => {
   const supervised = facts(true);
   const update = (status: DriverStatus, state: TaskState, taskId = CURRENT) =>
-    transition(supervised, status, { type: 'StatusUpdate', status: summary(taskId, state) }, NOW);
+    transition(supervised, status, { type: 'StatusUpdate', update: updateOf(taskId, state) }, NOW);
 
   test('launch numbers attempts: the submission ID first, then <id>-retry-<n>', () => {
     const first = transition(facts(false), { phase: 'queued', attempts: 0, retries: 0 }, { type: 'Launch', agentId: 'a' }, NOW).status;
@@ -183,9 +195,9 @@ describe('state machine details', () => {
 
   test('a long enough successful run resets the failure count', () => {
     const policy = { ...SPARK_RETRY_POLICY, resetAfterMs: 40_000 };
-    const ranLong = transition({ ...supervised, retryPolicy: policy }, launched('TASK_RUNNING'), { type: 'StatusUpdate', status: summary(CURRENT, 'TASK_LOST') }, NOW);
+    const ranLong = transition({ ...supervised, retryPolicy: policy }, launched('TASK_RUNNING'), { type: 'StatusUpdate', update: updateOf(CURRENT, 'TASK_LOST') }, NOW);
     expect(ranLong.status).toMatchObject({ phase: 'retrying', retries: 1, waitSeconds: 1 });
-    const ranShort = transition({ ...supervised, retryPolicy: policy }, launched('TASK_RUNNING'), { type: 'StatusUpdate', status: summary(CURRENT, 'TASK_LOST') }, 60_000 + 39_999);
+    const ranShort = transition({ ...supervised, retryPolicy: policy }, launched('TASK_RUNNING'), { type: 'StatusUpdate', update: updateOf(CURRENT, 'TASK_LOST') }, 60_000 + 39_999);
     expect(ranShort.status).toMatchObject({ phase: 'retrying', retries: 2, waitSeconds: 2 });
   });
 
@@ -197,7 +209,7 @@ describe('state machine details', () => {
   });
 
   test('retries used up: finished with the Mesos outcome and reason RetriesExhausted', () => {
-    const result = transition(facts(true, 1), launched('TASK_RUNNING'), { type: 'StatusUpdate', status: { ...summary(CURRENT, 'TASK_FAILED'), message: 'exit 1' } }, NOW);
+    const result = transition(facts(true, 1), launched('TASK_RUNNING'), { type: 'StatusUpdate', update: updateOf(CURRENT, 'TASK_FAILED', { message: 'exit 1' }) }, NOW);
     expect(result.status).toMatchObject({
       phase: 'finished', outcome: 'failed', reason: 'RetriesExhausted',
       message: 'Task d-retry-1 ended with TASK_FAILED: exit 1; not relaunched: 1 retries allowed (spark.mesos.driver.supervise.maxRetries)',
@@ -205,11 +217,24 @@ describe('state machine details', () => {
   });
 
   test('a never-started launch goes back to the queue without counting a failure', () => {
-    const unknown = { ...summary(CURRENT, 'TASK_LOST'), reason: 'REASON_RECONCILIATION', message: 'Reconciliation: Task is unknown' } as const;
-    expect(transition(supervised, launched(undefined), { type: 'StatusUpdate', status: unknown }, NOW).status).toEqual({
+    const unknown = updateOf(CURRENT, 'TASK_LOST', { reason: 'REASON_RECONCILIATION', message: 'Reconciliation: Task is unknown' });
+    expect(transition(supervised, launched(undefined), { type: 'StatusUpdate', update: unknown }, NOW).status).toEqual({
       phase: 'queued', attempts: 2, retries: 1,
       message: 'Launch of task d-retry-1 never reached an agent (TASK_LOST, REASON_RECONCILIATION); queued again',
     });
+  });
+
+  test('a voided launch: queued again without counting a failure, or killed if a kill was asked for', () => {
+    const voided = (status: DriverStatus, taskId = CURRENT) =>
+      transition(supervised, status, { type: 'LaunchVoided', taskId, why: 'offer o7 was rescinded' }, NOW);
+    expect(voided(launched(undefined)).status).toEqual({
+      phase: 'queued', attempts: 2, retries: 1, message: 'Launch of task d-retry-1 never reached an agent (offer o7 was rescinded); queued again',
+    });
+    expect(voided(launched(undefined, true)).status).toMatchObject({
+      phase: 'finished', outcome: 'killed', reason: 'KillRequested', message: 'Killed on request before its launch reached an agent (offer o7 was rescinded)',
+    });
+    // Another attempt's launch says nothing about the current one.
+    expect(voided(launched(undefined), OLD).kind).toBe('noop');
   });
 
   test('kill messages and targets', () => {
@@ -223,6 +248,6 @@ describe('state machine details', () => {
   test('a finished driver keeps the last attempt and status', () => {
     const result = update(launched('TASK_RUNNING'), 'TASK_FINISHED');
     expect(result.status).toMatchObject({ phase: 'finished', outcome: 'succeeded', reason: 'TaskFinished', finishedAtMs: NOW, lastStatus: summary(CURRENT, 'TASK_FINISHED') });
-    expect(result.status.phase === 'finished' && result.status.lastAttempt?.lastStatus?.state).toBe('TASK_FINISHED');
+    expect(result.status.phase === 'finished' && result.status.lastAttempt?.lastStatus?.state).toBe('finished');
   });
 });

@@ -1,8 +1,10 @@
+// A driver's task: the core's plan, and the TaskInfo the translation makes of it at launch.
+import { taskInfoOf } from '../../src/mesos/translation.ts';
 import type { ContainerInfo, TaskInfo } from '../../src/mesos/types.ts';
 import { parseLabels } from '../../src/scheduler/labels.ts';
-import { buildTaskInfo, planDriverTask, type TaskPlan } from '../../src/scheduler/task-plan.ts';
+import { planDriverTask, type TaskPlan } from '../../src/scheduler/task-plan.ts';
 import type { DriverSpec } from '../../src/scheduler/driver.ts';
-import { makeConfig, makeSpec, scalar } from './fixtures.ts';
+import { makeConfig, makeOffer, makeSpec, scalar } from './fixtures.ts';
 import type { DispatcherConfig } from '../../src/scheduler/config.ts';
 
 function planOf(spec: DriverSpec, config: DispatcherConfig = makeConfig()): TaskPlan {
@@ -12,7 +14,9 @@ function planOf(spec: DriverSpec, config: DispatcherConfig = makeConfig()): Task
 }
 
 function taskOf(spec: DriverSpec, config: DispatcherConfig = makeConfig(), taskId = spec.submissionId): TaskInfo {
-  return buildTaskInfo(planOf(spec, config), { taskId, agentId: 'agent-7', frameworkId: 'fw-1', resources: [scalar('cpus', 1, '*')] });
+  const offer = makeOffer('o1', 0, 0, { agent: 'agent-7', resources: [scalar('cpus', 1, '*')] });
+  const claim = { name: 'cpus', index: 0, role: '*', amountMilli: 1000 } as const;
+  return taskInfoOf({ taskId, agentId: 'agent-7', frameworkId: 'fw-1', resources: [claim], plan: planOf(spec, config) }, offer);
 }
 
 const problemsOf = (spec: DriverSpec, config: DispatcherConfig = makeConfig()): string[] => {

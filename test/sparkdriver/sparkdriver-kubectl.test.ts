@@ -126,7 +126,7 @@ test('a status written through /status shows in the printer columns, reads back,
   const nowMs = Date.now();
   const running: DriverStatus = {
     phase: 'launched', attempts: 1, retries: 0, killRequested: false,
-    attempt: { taskId: id, agentId: 'agent-7', launchedAtMs: nowMs - 2_000, runningSinceMs: nowMs - 1_000, lastStatus: { taskId: id, state: 'TASK_RUNNING', timestamp: (nowMs - 1_000) / 1000 } },
+    attempt: { taskId: id, agentId: 'agent-7', launchedAtMs: nowMs - 2_000, runningSinceMs: nowMs - 1_000, lastStatus: { taskId: id, state: 'running', timestamp: (nowMs - 1_000) / 1000 } },
   };
   await patchStatus('spark-pi-supervised', toResourceStatus(undefined, running, { nowMs, generation: 1, submissionId: id, queue: 'default', frameworkId: 'fw-1' }));
   expect(fromResourceStatus((await getJson('spark-pi-supervised')).status)).toStrictEqual(running);

@@ -4,12 +4,13 @@
 // along random event sequences.
 
 import fc from 'fast-check';
-import { TASK_STATES, TASK_STATUS_REASONS } from '../../src/mesos/types.ts';
+import { MESOS_TASK_REASONS, MESOS_TASK_SOURCES, MESOS_TASK_STATES, taskUpdateOf } from '../../src/mesos/translation.ts';
 import { resolveRetryPolicy, SPARK_RETRY_POLICY } from '../../src/scheduler/backoff.ts';
-import type { Attempt, DriverStatus, FinishReason, Outcome, TaskStatusSummary } from '../../src/scheduler/driver.ts';
+import type { Attempt, DriverStatus, FinishReason, Outcome } from '../../src/scheduler/driver.ts';
 import { transition, type DriverEvent, type DriverFacts } from '../../src/scheduler/state-machine.ts';
+import { TASK_STATES, type TaskStatusSummary } from '../../src/scheduler/task-status.ts';
 import { fromResourceStatus, toResourceStatus } from '../../src/sparkdriver/driver-status.ts';
-import { sparkDriverStatusSchema, TASK_STATUS_SOURCES, type SparkDriverStatus } from '../../src/sparkdriver/sparkdriver-status.ts';
+import { sparkDriverStatusSchema, type SparkDriverStatus } from '../../src/sparkdriver/sparkdriver-status.ts';
 
 const OUTCOMES: Outcome[] = ['succeeded', 'failed', 'killed', 'lost', 'error', 'rejected'];
 const FINISH_REASONS: FinishReason[] = [
@@ -23,9 +24,9 @@ const text = fc.string({ maxLength: 40 });
 const summary: fc.Arbitrary<TaskStatusSummary> = fc.record({
   taskId: text,
   state: fc.constantFrom(...TASK_STATES),
-  reason: fc.constantFrom(...TASK_STATUS_REASONS),
+  reason: fc.constantFrom(...MESOS_TASK_REASONS),
   message: text,
-  source: fc.constantFrom(...TASK_STATUS_SOURCES),
+  source: fc.constantFrom(...MESOS_TASK_SOURCES),
   agentId: text,
   timestamp: fc.double({ min: 0, max: 4e9, noNaN: true, noDefaultInfinity: true }).filter((t) => !Object.is(t, -0)),
 }, { requiredKeys: ['taskId', 'state'], noNullPrototype: true });
@@ -72,11 +73,14 @@ const event: fc.Arbitrary<(taskId: string) => DriverEvent> = fc.oneof(
   fc.constantFrom('agent-1', 'agent-2').map((agentId) => () => ({ type: 'Launch' as const, agentId })),
   text.map((message) => () => ({ type: 'LaunchFailed' as const, message })),
   fc.constant(() => ({ type: 'Kill' as const })),
-  fc.record({ state: fc.constantFrom(...TASK_STATES), reason: fc.option(fc.constantFrom(...TASK_STATUS_REASONS), { nil: undefined }), message: text, stale: fc.boolean() })
-    .map(({ state, reason, message, stale }) => (taskId: string) => ({
-      type: 'StatusUpdate' as const,
-      status: { taskId: stale ? `${taskId}-old` : taskId, state, message, agentId: 'agent-1', ...(reason !== undefined && { reason }) },
-    })),
+  fc.record({ state: fc.constantFrom(...MESOS_TASK_STATES), reason: fc.option(fc.constantFrom(...MESOS_TASK_REASONS), { nil: undefined }), message: text, stale: fc.boolean() })
+    .map(({ state, reason, message, stale }) => (taskId: string): DriverEvent => {
+      const update = taskUpdateOf({
+        task_id: { value: stale ? `${taskId}-old` : taskId }, state, message, agent_id: { value: 'agent-1' }, ...(reason !== undefined && { reason }),
+      });
+      if (update === undefined) throw new Error(`untranslatable ${state}`);
+      return { type: 'StatusUpdate', update };
+    }),
 );
 
 test('every status along the core\'s own transitions reads back exactly', () => {

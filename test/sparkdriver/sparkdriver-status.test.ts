@@ -2,8 +2,10 @@
 // conditions of every state (kstatus polarity), lastTransitionTime, the attempt ring, invalid
 // specs, and the helpers the TTL clean-up uses.
 
-import type { TaskStatusReason } from '../../src/mesos/types.ts';
-import type { Attempt, DriverStatus, FinishReason, Outcome, TaskStatusSummary } from '../../src/scheduler/driver.ts';
+import { taskStateOfName, taskUpdateOf } from '../../src/mesos/translation.ts';
+import type { TaskState, TaskStatusReason } from '../../src/mesos/types.ts';
+import type { Attempt, DriverStatus, FinishReason, Outcome } from '../../src/scheduler/driver.ts';
+import type { TaskStatusSummary } from '../../src/scheduler/task-status.ts';
 import {
   finishedAtMs, fromResourceStatus, invalidSpecStatus, isFinished, toResourceStatus, type StatusContext,
 } from '../../src/sparkdriver/driver-status.ts';
@@ -14,8 +16,8 @@ const ctx = (nowMs: number, extra: Partial<StatusContext> = {}): StatusContext =
   ({ nowMs, generation: 1, submissionId: 'driver-1', queue: 'default', ...extra });
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-const summary = (taskId: string, state: TaskStatusSummary['state'], extra: Partial<TaskStatusSummary> = {}): TaskStatusSummary =>
-  ({ taskId, state, agentId: 'agent-1', ...extra });
+const summary = (taskId: string, state: TaskState, extra: Partial<TaskStatusSummary> = {}): TaskStatusSummary =>
+  ({ taskId, state: taskStateOfName(state), agentId: 'agent-1', ...extra });
 const attempt = (taskId: string, extra: Partial<Attempt> = {}): Attempt => ({ taskId, agentId: 'agent-1', launchedAtMs: T0 + 1_000, ...extra });
 const queued: DriverStatus = { phase: 'queued', attempts: 0, retries: 0 };
 const launching: DriverStatus = { phase: 'launched', attempts: 1, retries: 0, killRequested: false, attempt: attempt('driver-1') };
@@ -218,7 +220,9 @@ describe('helpers and storage', () => {
   });
 
   test('a Mesos reason newer than our protos is left out rather than break the status write', () => {
-    const odd = summary('driver-1', 'TASK_RUNNING', { reason: 99 as unknown as TaskStatusReason, source: 'SOURCE_AGENT' });
+    // The codec hands an enum value it does not know over as its number.
+    const odd = taskUpdateOf({ task_id: { value: 'driver-1' }, state: 'TASK_RUNNING', reason: 99 as unknown as TaskStatusReason, source: 'SOURCE_AGENT' })!.status;
+    expect(odd.reason).toBe('99');
     const s = toResourceStatus(undefined, { ...running, attempt: attempt('driver-1', { lastStatus: odd }) }, ctx(T0));
     expect(s.currentAttempt?.mesos).toStrictEqual({ state: 'TASK_RUNNING', source: 'SOURCE_AGENT' });
     expect(sparkDriverStatusSchema.safeParse(s).success).toBe(true);

@@ -7,7 +7,9 @@ import { parseSparkDriver, SPARK_DRIVER, SPARK_DRIVER_API_VERSION, type SparkDri
 import type { SparkDriverStatus } from '../../src/sparkdriver/sparkdriver-status.ts';
 import type { TaskState, TaskStatusReason } from '../../src/mesos/types.ts';
 import { parseDispatcherConfig, type DispatcherConfig } from '../../src/scheduler/config.ts';
-import type { Attempt, DriverStatus, TaskStatusSummary } from '../../src/scheduler/driver.ts';
+import type { Attempt, DriverStatus } from '../../src/scheduler/driver.ts';
+import type { TaskStatusSummary } from '../../src/scheduler/task-status.ts';
+import { taskStateOfName } from '../../src/mesos/translation.ts';
 import { uiDriverFrom, type UiDriver, type UiSnapshot } from '../../src/ui/index.ts';
 
 export const T0 = Date.parse('2024-03-01T10:00:00Z');
@@ -28,7 +30,7 @@ const sec = (s: number) => T0 + s * 1000;
 export const summary = (
   taskId: string, state: TaskState, extra: { reason?: TaskStatusReason; message?: string; agentId?: string; at?: number } = {},
 ): TaskStatusSummary => ({
-  taskId, state, agentId: extra.agentId ?? 'agent-S1',
+  taskId, state: taskStateOfName(state), agentId: extra.agentId ?? 'agent-S1',
   ...(extra.reason !== undefined && { reason: extra.reason }),
   ...(extra.message !== undefined && { message: extra.message }),
   ...(extra.at !== undefined && { timestamp: extra.at / 1000 }),
@@ -38,7 +40,7 @@ export const summary = (
 export const attempt = (taskId: string, launchedAtMs: number, last?: TaskStatusSummary, agentId = 'agent-S1'): Attempt => ({
   taskId, agentId, launchedAtMs,
   ...(last !== undefined && { lastStatus: last }),
-  ...(last?.state === 'TASK_RUNNING' && { runningSinceMs: launchedAtMs + 2_000 }),
+  ...(last?.state === 'running' && { runningSinceMs: launchedAtMs + 2_000 }),
 });
 
 interface DriverInput {

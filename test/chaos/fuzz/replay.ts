@@ -10,7 +10,8 @@ import { DOCKER_IMAGE_KEY, EXECUTOR_HOME_KEY, driverExecutorUri, lastPathSegment
 import type { DispatcherConfig } from '../../../src/scheduler/config.ts';
 import type { DriverSpec } from '../../../src/scheduler/driver.ts';
 import { LIMITS } from '../../../src/scheduler/submission-rules.ts';
-import { buildTaskInfo, effectiveConf, planDriverTask } from '../../../src/scheduler/task-plan.ts';
+import { effectiveConf, planDriverTask } from '../../../src/scheduler/task-plan.ts';
+import { taskInfoOf } from '../../../src/mesos/translation.ts';
 import { createScheduler, driverView, step } from '../../../src/scheduler/index.ts';
 
 /** What the operator's admission does with the driver: why it refuses it at once, if it does. */
@@ -108,7 +109,8 @@ export async function replay(spec: DriverSpec, config: DispatcherConfig, scratch
   const { plan } = planned;
   const bytes = Buffer.byteLength(plan.command);
   if (bytes > LIMITS.commandLineBytes) return { unstartable: `command line of ${bytes} bytes`, executed: executed(), altered: [] };
-  const task = buildTaskInfo(plan, { taskId: spec.submissionId, agentId: 'fuzz-agent', frameworkId: 'fuzz-framework', resources: [] });
+  const offer = { id: { value: 'fuzz-offer' }, framework_id: { value: 'fuzz-framework' }, agent_id: { value: 'fuzz-agent' }, hostname: 'fuzz', resources: [] };
+  const task = taskInfoOf({ taskId: spec.submissionId, agentId: 'fuzz-agent', frameworkId: 'fuzz-framework', resources: [], plan }, offer);
   const sandbox = await mkdtemp(path.join(scratch, 'sandbox-'));
   try {
     const conf = effectiveConf(spec, config);
