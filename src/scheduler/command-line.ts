@@ -7,7 +7,7 @@ import type { DispatcherConfig } from './config.ts';
 import type { DriverSpec } from './driver.ts';
 import { escapeInsideDoubleQuotes, shellEscape } from './shell-escape.ts';
 import type { DriverSizing } from './sizing.ts';
-import { javaDoubleString, splitCommaList } from './spark-values.ts';
+import { isBlank, javaDoubleString, splitCommaList } from './spark-values.ts';
 
 export const DOCKER_IMAGE_KEY = 'spark.mesos.executor.docker.image';
 export const EXECUTOR_HOME_KEY = 'spark.mesos.executor.home';
@@ -63,7 +63,7 @@ export function buildCommandLine(input: CommandLineInput): CommandLineResult {
     problems.push(`${APP_JAR_RESOLUTION_KEY}: '${mode}' is not host or container`);
   }
   if (conf['spark.app.name'] === undefined) problems.push('spark.app.name: not set (it names the driver task and is passed as --name)');
-  if (spec.appResource.trim() === '') problems.push('appResource: empty (the application jar or Python file to run)');
+  if (isBlank(spec.appResource)) problems.push('appResource: empty (the application jar or Python file to run)');
   const launcher = sparkSubmitLauncher(input);
   if (!launcher.ok) problems.push(launcher.problem);
   if (problems.length > 0 || !launcher.ok) return { ok: false, problems };
@@ -88,7 +88,7 @@ type Launcher = { ok: true; executable: string; sandbox: string } | { ok: false;
 function sparkSubmitLauncher({ conf, spec, config }: CommandLineInput): Launcher {
   const image = conf[DOCKER_IMAGE_KEY];
   if (image !== undefined) {
-    if (image.trim() === '') return { ok: false, problem: `${DOCKER_IMAGE_KEY}: set but empty (name the image that contains Spark)` };
+    if (isBlank(image)) return { ok: false, problem: `${DOCKER_IMAGE_KEY}: set but empty (name the image that contains Spark)` };
     // Mesos fetches into the sandbox it mounts in the container at $MESOS_SANDBOX.
     return { ok: true, executable: './bin/spark-submit', sandbox: '$MESOS_SANDBOX' };
   }

@@ -4,6 +4,7 @@
 // range constraints never matched). Pure; errors are returned, never thrown.
 
 import type { AttributeValue } from './offers.ts';
+import { isBlank, trimBlank } from './spark-values.ts';
 
 export const CONSTRAINTS_KEY = 'spark.mesos.driver.constraints';
 
@@ -30,12 +31,12 @@ const WHOLE = /^[+-]?\d+$/;
  * (Java's `split`); no duplicate attributes. An empty (or blank) string means no constraints.
  */
 export function parseConstraints(text: string): ParsedConstraints {
-  if (text.trim() === '') return { ok: true, constraints: [] };
+  if (isBlank(text)) return { ok: true, constraints: [] };
   const bad = (why: string): ParsedConstraints =>
     ({ ok: false, error: `${CONSTRAINTS_KEY}: bad constraint string '${text}': ${why}` });
   const constraints: Constraint[] = [];
   const seen = new Set<string>();
-  for (const entry of text.split(';').map((e) => e.trim())) {
+  for (const entry of text.split(';').map(trimBlank)) {
     if (entry === '') return bad("it has an empty entry (a stray ';'?)");
     const parts = entry.split(':');
     if (parts.length !== 2) return bad(`entry '${entry}' must have exactly one ':' (attribute:value1,value2)`);

@@ -21,7 +21,7 @@ export { restoreScheduler, type RestoreResult } from './recovery.ts';
 export type { SecretRef, SecretVariable } from './secrets.ts';
 export { compareProgress, describe, LEGAL_NEXT_PHASES, TASK_STATE_RULES } from './state-machine.ts';
 export {
-  attemptEnvironment, DRIVER_LABEL_KEYS, planDriverTask, plannedTask, submissionProblems,
+  attemptEnvironment, planDriverTask, plannedTask, submissionProblems,
   type FetchUri, type PlannedTask, type TaskPlan, type TaskVariable,
 } from './task-plan.ts';
 export { TASK_STATES, type Acknowledgement, type TaskState, type TaskStatusSummary, type TaskUpdate } from './task-status.ts';

@@ -1,6 +1,16 @@
 // Spark's `k1:v1,k2:v2` label syntax (with `\,` and `\:` escapes), used by
 // `spark.mesos.driver.labels` and `spark.mesos.network.labels`. Pure; errors are returned.
 
+export const DRIVER_LABELS_KEY = 'spark.mesos.driver.labels';
+
+/** Labels we put on every driver task so a restarted operator can adopt it. */
+export const DRIVER_LABEL_KEYS = {
+  submissionId: 'spark-mesos-dispatcher/submission-id',
+  namespace: 'spark-mesos-dispatcher/namespace',
+  name: 'spark-mesos-dispatcher/name',
+  uid: 'spark-mesos-dispatcher/uid',
+} as const;
+
 /** A key and its value, as task and network labels carry them. */
 export interface Label {
   readonly key: string;

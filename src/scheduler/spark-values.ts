@@ -67,10 +67,22 @@ export function parseDurationMs(key: string, raw: string, bareUnit: 's' | 'ms'):
   return ok(Number(match[1]) * factor);
 }
 
-/** Comma list as Spark's `toSequence` reads it: entries trimmed, empty entries dropped. */
+/**
+ * What counts as blank, as regular-expression class text shared with the CRD's CEL rules (RE2):
+ * JavaScript's trim() and \s, and RE2's \s, each know other characters (\v, NBSP, U+2028), and a
+ * value one check calls blank must be blank to the other.
+ */
+export const BLANK_CHARS = ' \\t\\n\\r';
+const NOT_BLANK = new RegExp(`[^${BLANK_CHARS}]`);
+const BLANK_ENDS = new RegExp(`^[${BLANK_CHARS}]+|[${BLANK_CHARS}]+$`, 'g');
+
+export const isBlank = (text: string): boolean => !NOT_BLANK.test(text);
+export const trimBlank = (text: string): string => text.replace(BLANK_ENDS, '');
+
+/** Comma list as Spark's `toSequence` reads it: entries trimmed, blank entries dropped. */
 export function splitCommaList(raw: string | undefined): string[] {
   if (raw === undefined) return [];
-  return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return raw.split(',').map(trimBlank).filter((s) => s !== '');
 }
 
 /** Java's `Double.toString` for the values Spark prints (`1.0`, `1.5`, `0.25`). */

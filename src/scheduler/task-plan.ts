@@ -8,23 +8,14 @@ import type { DispatcherConfig } from './config.ts';
 import { CONSTRAINTS_KEY, parseConstraints, type Constraint } from './constraints.ts';
 import { driverContainer, type ContainerPlan } from './container.ts';
 import { specFromSubmission, submissionIdProblem, type DriverSpec, type SubmissionInput } from './driver.ts';
-import { parseLabels, type Label } from './labels.ts';
+import { DRIVER_LABEL_KEYS, DRIVER_LABELS_KEY, parseLabels, type Label } from './labels.ts';
 import type { ClaimedResource } from './offers.ts';
 import { driverSecrets, type SecretVariable } from './secrets.ts';
 import { driverSizing, type DriverSizing } from './sizing.ts';
 import { parseBoolean, splitCommaList } from './spark-values.ts';
 
 export const DRIVER_ENV_PREFIX = 'spark.mesos.driverEnv.';
-export const DRIVER_LABELS_KEY = 'spark.mesos.driver.labels';
 const FETCHER_CACHE_KEY = 'spark.mesos.fetcherCache.enable';
-
-/** Labels we put on every driver task so a restarted operator can adopt it. */
-export const DRIVER_LABEL_KEYS = {
-  submissionId: 'spark-mesos-dispatcher/submission-id',
-  namespace: 'spark-mesos-dispatcher/namespace',
-  name: 'spark-mesos-dispatcher/name',
-  uid: 'spark-mesos-dispatcher/uid',
-} as const;
 const RESERVED_LABEL_KEYS: ReadonlySet<string> = new Set(Object.values(DRIVER_LABEL_KEYS));
 
 /** A file the agent fetches into the sandbox before the task starts. */

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { MAX_RETRIES_KEY, RETRY_RESET_AFTER_KEY, RETRY_WAIT_MAX_KEY } from '../scheduler/backoff.ts';
 import { QUEUE_KEY, submissionIdProblem, SUPERVISE_KEY } from '../scheduler/driver.ts';
-import { LIMITS, PROPERTY_RULES, propertyProblems, propertyRuleCel, TOTAL_RULES_CEL, totalProblems } from '../scheduler/submission-rules.ts';
+import { LIMITS, NOT_BLANK_CEL, propertyProblems, sparkPropertiesCel, TOTAL_RULES_CEL, totalProblems } from '../scheduler/submission-rules.ts';
+import { isBlank } from '../scheduler/spark-values.ts';
 import { sparkDriverStatusSchema, type SparkDriverStatus } from './sparkdriver-status.ts';
 
 export const SPARK_DRIVER = {
@@ -48,6 +49,7 @@ function stringMap(field: string, description: string, rules: readonly { rule: s
   }).meta({ maxProperties: MAX_ENTRIES, ...immutable(field, description, [KEYS_RULE, ...rules]) });
 }
 
+const APP_RESOURCE_BLANK = 'appResource must not be blank: it names the application jar or Python file to run';
 const MUTABLE = 'only spec.kill and spec.ttlSecondsAfterFinished may change';
 
 /** `self == oldSelf` on one field (the submission is fixed once the driver exists), plus `rules`. */
@@ -99,13 +101,14 @@ const submissionIdSchema = z.string().max(200).superRefine((id, ctx) => {
  */
 export const sparkDriverSpecSchema = z.object({
   appResource: noNul(z.string().min(1, 'must not be empty').max(MAX_URL, `Too long: may not be more than ${MAX_URL} bytes`))
-    .meta(immutable('appResource', 'The primary resource: the application jar or Python file URL.')),
+    .refine((resource) => resource === '' || !isBlank(resource), APP_RESOURCE_BLANK)
+    .meta(immutable('appResource', 'The primary resource: the application jar or Python file URL.', [{ rule: `self.${NOT_BLANK_CEL}`, message: APP_RESOURCE_BLANK }])),
   mainClass: noNul(z.string().max(MAX_NAME, `Too long: may not be more than ${MAX_NAME} bytes`))
     .meta(immutable('mainClass', 'The main class of a JVM application; omit or leave empty for Python.')).optional(),
   arguments: z.array(value()).max(MAX_ENTRIES, tooMany)
     .meta(immutable('arguments', 'Arguments passed to the application.')).default([]),
   sparkProperties: stringMap('sparkProperties', 'Spark properties of the submission (spark.app.name, spark.driver.memory, spark.mesos.*, ...).',
-    PROPERTY_RULES.map(propertyRuleCel)).default({}),
+    sparkPropertiesCel()).default({}),
   environmentVariables: stringMap('environmentVariables', 'Environment of the driver, as spark-submit sends it (SPARK_* variables).')
     .default({}),
   supervise: z.boolean()

@@ -150,9 +150,9 @@ describe('input that could never start is refused at submit, through kubectl and
     expect(applied.stderr).toMatch(message);
   });
 
-  test('what only the dispatcher can tell (a task it cannot plan) is refused with admission\'s own problem', async () => {
+  test('a property the dispatcher parses is refused with the CRD\'s own message', async () => {
     const answer = await post(createWith((r) => { r.sparkProperties['spark.mesos.driver.constraints'] = 'zone:a:b'; }));
-    expect(answer.json).toMatchObject({ success: false, message: expect.stringContaining("spark.mesos.driver.constraints: bad constraint string 'zone:a:b'") });
+    expect(answer.json).toMatchObject({ success: false, message: expect.stringContaining("spark.mesos.driver.constraints must be constraints attribute:value1,value2 separated by ';'") });
   });
 
   test('a queue the dispatcher does not declare is refused at submit, as admission would reject it', async () => {

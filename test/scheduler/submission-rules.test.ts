@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { sparkDriverOpenApiSchema } from '../../src/sparkdriver/crd.ts';
 import { parseSparkDriverSpec } from '../../src/sparkdriver/sparkdriver.ts';
+import { driverContainer } from '../../src/scheduler/container.ts';
 import { validateRules } from '../../src/devcluster/kube/schema/cel.ts';
 import type { Schema } from '../../src/devcluster/kube/schema/schema.ts';
 import {
@@ -31,6 +32,19 @@ const SAMPLES: Record<string, string[]> = {
   'spark.mesos.cluster.retry.wait.max': ['0', '60', '-1', '1m'],
   'spark.mesos.driver.supervise.retryResetAfter': ['30min', '10s', '100', '1h', '2d', '5x', '-1s', ''],
   'spark.mesos.containerizer': ['docker', 'mesos', 'Docker', 'rkt'],
+  'spark.mesos.appJar.local.resolution.mode': ['host', 'container', 'HOST', 'Container', 'elsewhere', '', ' host'],
+  'spark.mesos.executor.docker.image': ['spark:3.5', ' ', '', '\t', '\u00a0'],
+  'spark.mesos.driver.labels': [
+    '', 'a:b', 'a:b,c:d', 'a:b,', 'a:b,,', ',,', 'no-colon', 'a:b:c', 'a:b:', ':b', 'a:', ',a:b', 'a:b,,c:d',
+    'a\\:x:b', 'a:b\\,c', 'a\\:b', 'a\\\\:b', 'a:b\\', 'a:\\', 'a:\\\\', 'a:b\\:', 'a:b\\,', 'a\\:', 'a:b:\\', 'spark-mesos-dispatcher/uid:x', 'a:b,spark-mesos-dispatcher/name:x',
+    'x-spark-mesos-dispatcher/uid:x', 'spark-mesos-dispatcher/uidx:y',
+  ],
+  'spark.mesos.executor.docker.forcePullImage': ['true', 'False', 'yes'],
+  'spark.mesos.executor.docker.portmaps': ['80:8080', '80:8080:udp, 443:443', '', ' , ', '80', '80:x', '65536:1', '00080:1', '1:2:', '1:2:tcp:x', '1:2: udp'],
+  'spark.mesos.executor.docker.parameters': ['a=b', 'a=', ' a = b ,c=d', '=b', 'ab', ' =b'],
+  'spark.mesos.executor.docker.volumes': ['/a', '/a:/b', '/a:/b:ro', '/a:ro', 'ro', ' rw ', 'ro:rw', '/a::ro', '/a:', '/a:/b:/c', '/a: :ro', ' /a '],
+  'spark.mesos.network.labels': ['a:b', 'a'],
+  'spark.mesos.driver.constraints': ['', ' ', 'zone:a', 'zone:a,b;rack:', 'zone:a:b', ':a', ' :a', 'zone', 'zone:a;', 'zone:a; zone :b', 'zone:a;zone:b', ' zone:a;zone:b', 'a b:c', '\u00a0:x'],
 };
 
 describe('each property rule: TypeScript and CEL agree, with one message', () => {
@@ -42,7 +56,8 @@ describe('each property rule: TypeScript and CEL agree, with one message', () =>
     }
   });
   test.each(cases)('$key = $value', ({ key, value, rule }) => {
-    const expected = rule.accepts(value) ? [] : [`${key} ${rule.message}`];
+    const expected = PROPERTY_RULES.filter((r) => r.key === key && !r.accepts(value)).map((r) => `${key} ${r.message}`);
+    expect(rule.accepts(value) || expected.includes(`${key} ${rule.message}`)).toBe(true);
     expect(propertyProblems({ [key]: value })).toEqual(expected);
     expect(celMessages({ sparkProperties: { [key]: value } })).toEqual(expected);
   });
@@ -75,10 +90,56 @@ test('the inputs that once could never start are refused by both checks', () => 
   }
 });
 
+test('generated labels, constraints and secret lists: TypeScript and CEL agree', () => {
+  const text = (alphabet: string[]) => fc.array(fc.constantFrom(...alphabet), { maxLength: 14 }).map((chars) => chars.join(''));
+  const labels = text(['a', 'b', ':', ',', '\\', ' ', 'spark-mesos-dispatcher/uid']);
+  const constraints = text(['a', 'b', ':', ',', ';', ' ', '\t', '\u00a0']);
+  const list = text(['x', ',', ' ', '\u00a0']);
+  fc.assert(fc.property(labels, constraints, list, list, list, list, (l, c, names, values, envkeys, filenames) => {
+    const props = {
+      'spark.mesos.driver.labels': l, 'spark.mesos.driver.constraints': c, 'spark.mesos.driver.secret.names': names,
+      'spark.mesos.driver.secret.values': values, 'spark.mesos.driver.secret.envkeys': envkeys, 'spark.mesos.driver.secret.filenames': filenames,
+    };
+    expect(celMessages({ sparkProperties: props }).sort()).toEqual(propertyProblems(props).sort());
+  }), { numRuns: 1000 });
+});
+
+test('generated Docker lists: the rules accept exactly what the container plan can read', () => {
+  const entry = fc.array(fc.constantFrom('1', '0', '6', '5', ':', '=', 'a', 'ro', 'rw', 'r', ' ', '\u00a0', '/'), { maxLength: 8 }).map((chars) => chars.join(''));
+  const list = fc.array(entry, { maxLength: 3 }).map((entries) => entries.join(','));
+  const keys = ['portmaps', 'parameters', 'volumes'].map((k) => `spark.mesos.executor.docker.${k}`);
+  fc.assert(fc.property(fc.constantFrom(...keys), list, (key, value) => {
+    const planned = driverContainer({ 'spark.mesos.executor.docker.image': 'spark', [key]: value }, []).ok;
+    const props = { [key]: value };
+    expect(propertyProblems(props).length === 0).toBe(planned);
+    expect(celMessages({ sparkProperties: props })).toEqual(propertyProblems(props));
+  }), { numRuns: 2000 });
+});
+
+test('secrets: the lists pair up, and names and values exclude each other', () => {
+  const secrets = (props: Record<string, string>) => Object.fromEntries(Object.entries(props).map(([k, v]) => [`spark.mesos.driver.secret.${k}`, v]));
+  for (const ok of [{ names: 'a,b', envkeys: 'A,B' }, { values: 'v', filenames: '/f' }, { names: 'a' }, { envkeys: ' , ' }]) {
+    expect(propertyProblems(secrets(ok))).toEqual([]);
+    expect(celMessages({ sparkProperties: secrets(ok) })).toEqual([]);
+  }
+  for (const bad of [{ envkeys: 'TOKEN' }, { names: 'a', envkeys: 'A,B' }, { names: 'a', values: 'v' }, { values: 'a,b', filenames: '/f' }]) {
+    expect(propertyProblems(secrets(bad))).toHaveLength(1);
+    expect(celMessages({ sparkProperties: secrets(bad) })).toEqual(propertyProblems(secrets(bad)));
+  }
+});
+
 test('totals: the submitted share of the command line and the environment', () => {
   const args = (n: number) => ['x'.repeat(n)];
-  expect(totalProblems({ arguments: args(LIMITS.submittedCommandChars), sparkProperties: {}, environmentVariables: {} })).toEqual([]);
-  expect(totalProblems({ arguments: args(LIMITS.submittedCommandChars + 1), sparkProperties: {}, environmentVariables: {} })).toEqual([COMMAND_TOO_LONG]);
-  expect(totalProblems({ arguments: [], sparkProperties: { k: 'v'.repeat(LIMITS.submittedCommandChars) }, environmentVariables: {} })).toEqual([COMMAND_TOO_LONG]);
+  const limit = LIMITS.submittedCommandBytes;
+  expect(totalProblems({ arguments: args(limit), sparkProperties: {}, environmentVariables: {} })).toEqual([]);
+  expect(totalProblems({ arguments: args(limit + 1), sparkProperties: {}, environmentVariables: {} })).toEqual([COMMAND_TOO_LONG]);
+  expect(totalProblems({ arguments: [], sparkProperties: { k: 'v'.repeat(limit) }, environmentVariables: {} })).toEqual([COMMAND_TOO_LONG]);
+  // Counted as the command line carries them: a quote is escaped, a non-ASCII character is several bytes.
+  expect(totalProblems({ arguments: ['"'.repeat(limit / 2 + 1)], sparkProperties: {}, environmentVariables: {} })).toEqual([COMMAND_TOO_LONG]);
+  expect(totalProblems({ arguments: ['é'.repeat(limit / 2)], sparkProperties: {}, environmentVariables: {} })).toEqual([]);
+  expect(totalProblems({ arguments: ['😀'.repeat(limit / 4 + 1)], sparkProperties: {}, environmentVariables: {} })).toEqual([COMMAND_TOO_LONG]);
+  for (const spec of [{ arguments: ['"'.repeat(limit / 2 + 1)] }, { arguments: ['😀'.repeat(limit / 4 + 1)] }, { arguments: ['é'.repeat(limit / 2)] }]) {
+    expect(celMessages(spec)).toEqual(totalProblems({ sparkProperties: {}, environmentVariables: {}, ...spec }));
+  }
   expect(totalProblems({ arguments: [], sparkProperties: {}, environmentVariables: { K: 'v'.repeat(LIMITS.environmentChars) } })).toEqual([ENVIRONMENT_TOO_LARGE]);
 });
