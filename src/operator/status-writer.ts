@@ -299,16 +299,16 @@ export class StatusWriter implements StatusSink {
     return 'failed';
   }
 
-  /** One Event per transition a person follows: a phase, an outcome or a new attempt (not each Mesos state). */
   /**
-   * One Event per transition a person follows: a phase, an outcome or a new attempt (not each
-   * Mesos state). With a coalescing delay, a Normal event waits for it and gives way to a later
+   * One Event per transition a person follows: a phase, an outcome, a new attempt, or a queued
+   * driver found larger than any offer (not each Mesos state). With a coalescing delay, a Normal event waits for it and gives way to a later
    * event of the same driver (Launched, then Succeeded a moment later: one Event); Warnings are
    * never held back or dropped.
    */
   private recordTransition(id: string, object: KubeObject, before: SparkDriverStatus | undefined, after: SparkDriverStatus): void {
     const attemptChanged = before?.currentAttempt?.taskId !== after.currentAttempt?.taskId;
-    if (before?.phase === after.phase && before?.outcome === after.outcome && !attemptChanged) return;
+    const newlyStalled = stalledReason(after) !== undefined && stalledReason(before) !== stalledReason(after);
+    if (before?.phase === after.phase && before?.outcome === after.outcome && !attemptChanged && !newlyStalled) return;
     const { reason, type } = eventFor(after);
     const message = after.message ?? `${after.phase}${after.outcome ? ` (${after.outcome})` : ''}`;
     const emit = (): void => void this.o.events.event(object, type, reason, message);
@@ -342,10 +342,16 @@ export class StatusWriter implements StatusSink {
   }
 }
 
+/** The reason of a queued driver's Stalled=True condition (it may never fit), if it has one. */
+function stalledReason(status: SparkDriverStatus | undefined): string | undefined {
+  if (status?.phase !== 'Queued') return undefined;
+  return status.conditions?.find((c) => c.type === 'Stalled' && c.status === 'True')?.reason;
+}
+
 function eventFor(status: SparkDriverStatus): { reason: string; type: 'Normal' | 'Warning' } {
   switch (status.phase) {
     case 'Queued':
-      return { reason: 'Queued', type: 'Normal' };
+      return { reason: stalledReason(status) ?? 'Queued', type: stalledReason(status) === undefined ? 'Normal' : 'Warning' };
     case 'Launched':
       return { reason: 'Launched', type: 'Normal' };
     case 'Retrying':

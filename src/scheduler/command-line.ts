@@ -104,7 +104,9 @@ function sparkSubmitLauncher({ conf, spec, config }: CommandLineInput): Launcher
       : `LD_LIBRARY_PATH="${libraryPath.map(escapeInsideDoubleQuotes).join(':')}:$LD_LIBRARY_PATH"`;
     return { ok: true, executable: `cd ${shellEscape(folder)}*; ${prefix} bin/spark-submit`, sandbox: '..' };
   }
-  const sparkHome = conf[EXECUTOR_HOME_KEY] ?? config.sparkHome;
+  // A blank executor home reads as unset (it could only make a command that cannot run).
+  const ownHome = conf[EXECUTOR_HOME_KEY];
+  const sparkHome = ownHome !== undefined && !isBlank(ownHome) ? ownHome : config.sparkHome;
   if (sparkHome === undefined || sparkHome.trim() === '') {
     return {
       ok: false,

@@ -68,8 +68,25 @@ interface Counters {
   readonly retries: number;
 }
 
+/** The most cpus and the most memory any one offer has had (each may come from another offer). */
+export interface LargestOffer {
+  readonly cpusMilli: number;
+  readonly memMilli: number;
+}
+
+/** What a driver needs, beside the largest offer seen, when it needs more. */
+export interface TooLarge {
+  readonly needs: LargestOffer;
+  readonly largest: LargestOffer;
+}
+
 export type DriverStatus =
-  | (Counters & { readonly phase: 'queued'; readonly message?: string })
+  | (Counters & {
+    readonly phase: 'queued';
+    readonly message?: string;
+    /** Larger than every offer seen so far: it may never launch. */
+    readonly tooLarge?: TooLarge;
+  })
   | (Counters & { readonly phase: 'launched'; readonly attempt: Attempt; readonly killRequested: boolean })
   | (Counters & {
     readonly phase: 'retrying';

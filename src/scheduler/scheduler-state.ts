@@ -7,7 +7,7 @@
 import { resolveRetryPolicy, type RetryPolicy } from './backoff.ts';
 import type { DispatcherConfig } from './config.ts';
 import { CONSTRAINTS_KEY } from './constraints.ts';
-import type { DriverSpec, DriverStatus, FinishReason, Outcome } from './driver.ts';
+import type { DriverSpec, DriverStatus, FinishReason, LargestOffer, Outcome } from './driver.ts';
 import type { Effect } from './effects.ts';
 import type { MatchRequest } from './offer-matcher.ts';
 import { createQueue, unsafeEnqueue, type PriorityQueue, type QueueEntry } from './queue.ts';
@@ -64,6 +64,8 @@ export interface SchedulerState {
   offersWanted: boolean | undefined;
   /** A REVIVE was sent and no offers came since: another would change nothing. */
   revivePending: boolean;
+  /** The most cpus and mem one offer has had since the start (agents only join or leave). */
+  largestOffer: LargestOffer;
   wakeAtMs: number | undefined;
 }
 
@@ -71,7 +73,7 @@ export function createScheduler(config: DispatcherConfig): SchedulerState {
   return {
     config, drivers: new Map(), queue: createQueue(), queuedCount: 0, launched: new Set(), retrying: new Set(),
     finished: new Set(), retriesAwaitingRevive: new Set(), launchesByOffer: new Map(),
-    frameworkId: undefined, disconnected: false, offersWanted: undefined, revivePending: false, wakeAtMs: undefined,
+    frameworkId: undefined, disconnected: false, offersWanted: undefined, revivePending: false, largestOffer: { cpusMilli: 0, memMilli: 0 }, wakeAtMs: undefined,
   };
 }
 

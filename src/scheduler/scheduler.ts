@@ -173,6 +173,7 @@ function schedulingPass(state: SchedulerState, offers: readonly Offer[], nowMs: 
   forEachInQueueOrder(state.queue, (queued) => {
     if (queued.entry.queueEntry === queued) consider(queued.entry);
   });
+  noteLargestOffer(state, offers);
   const result = matchOffers(requests, offers);
 
   for (const { request, error } of result.constraintErrors) {
@@ -192,6 +193,8 @@ function schedulingPass(state: SchedulerState, offers: readonly Offer[], nowMs: 
     (tasksByOffer[placement.offerIndex] ??= []).push(task);
   }
 
+  tellTooLarge(state, candidates, result.placements, nowMs, out);
+
   const declined: string[] = [];
   offers.forEach((offer, i) => {
     const tasks = tasksByOffer[i];
@@ -200,6 +203,33 @@ function schedulingPass(state: SchedulerState, offers: readonly Offer[], nowMs: 
   });
   if (declined.length > 0) out.push({ type: 'DeclineOffers', offerIds: declined, refuseSeconds: state.config.rejectOfferDurationSeconds });
   compactQueue(state);
+}
+
+function noteLargestOffer(state: SchedulerState, offers: readonly Offer[]): void {
+  const sum = (pieces: Offer['cpus']): number => pieces.reduce((total, piece) => total + piece.amountMilli, 0);
+  let { cpusMilli, memMilli } = state.largestOffer;
+  for (const offer of offers) {
+    cpusMilli = Math.max(cpusMilli, sum(offer.cpus));
+    memMilli = Math.max(memMilli, sum(offer.mem));
+  }
+  if (cpusMilli !== state.largestOffer.cpusMilli || memMilli !== state.largestOffer.memMilli) state.largestOffer = { cpusMilli, memMilli };
+}
+
+/**
+ * A queued driver that did not launch and needs more cpus or memory than any one offer has had
+ * is told so (it stays queued: a larger agent may join); one that fits again is told that too.
+ */
+function tellTooLarge(state: SchedulerState, candidates: readonly DriverEntry[], placements: readonly { request: number }[], nowMs: number, out: Effect[]): void {
+  const placed = new Uint8Array(candidates.length);
+  for (const placement of placements) placed[placement.request] = 1;
+  const largest = state.largestOffer;
+  candidates.forEach((entry, i) => {
+    if (placed[i] === 1 || entry.status.phase !== 'queued' || entry.launch === undefined) return;
+    const tooLarge = entry.launch.cpusMilli > largest.cpusMilli || entry.launch.memMilli > largest.memMilli;
+    if (!tooLarge && entry.status.tooLarge === undefined) return;
+    const needs = { cpusMilli: entry.launch.cpusMilli, memMilli: entry.launch.memMilli };
+    applyEvent(state, entry, { type: 'OfferFit', tooLarge: tooLarge ? { needs, largest } : undefined }, nowMs, out);
+  });
 }
 
 /** Drops queue entries of drivers that left the queue; the order of the rest is unchanged. */

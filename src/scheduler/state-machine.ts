@@ -6,13 +6,13 @@
 
 import { retryWaitSeconds, type RetryPolicy } from './backoff.ts';
 import {
-  taskIdFor, type Attempt, type DriverStatus, type FinishReason, type Outcome, type Phase,
+  taskIdFor, type Attempt, type DriverStatus, type FinishReason, type Outcome, type Phase, type TooLarge,
 } from './driver.ts';
 import type { TaskState, TaskStatusSummary, TaskUpdate } from './task-status.ts';
 
 /** Phases that may follow each phase. `finished` is final. */
 export const LEGAL_NEXT_PHASES: Readonly<Record<Phase, readonly Phase[]>> = {
-  queued: ['launched', 'finished'],
+  queued: ['queued', 'launched', 'finished'],
   launched: ['launched', 'queued', 'retrying', 'finished'],
   retrying: ['launched', 'finished'],
   finished: [],
@@ -45,6 +45,8 @@ export const TASK_STATE_RULES: Readonly<Record<TaskState, TaskStateRule>> = {
 };
 
 export type DriverEvent =
+  /** After an offer round: whether a queued driver is larger than every offer seen, or not (undefined). */
+  | { readonly type: 'OfferFit'; readonly tooLarge: TooLarge | undefined }
   /** An offer was matched; the driver launches its next attempt on `agentId`. */
   | { readonly type: 'Launch'; readonly agentId: string }
   /** The task could not be built or placed; `message` says why. */
@@ -94,6 +96,14 @@ function next(driver: DriverFacts, status: DriverStatus, event: DriverEvent, now
         return ok({ phase: 'launched', attempts: status.attempts + 1, retries: status.retries, attempt, killRequested: false });
       }
       return unchanged('illegal');
+    }
+    case 'OfferFit': {
+      if (status.phase !== 'queued') return unchanged('noop');
+      const was = status.tooLarge?.largest;
+      const now = event.tooLarge;
+      if (was?.cpusMilli === now?.largest.cpusMilli && was?.memMilli === now?.largest.memMilli) return unchanged('noop');
+      const { tooLarge: _dropped, ...rest } = status;
+      return ok(now === undefined ? rest : { ...rest, tooLarge: now });
     }
     case 'LaunchFailed':
       if (status.phase !== 'queued' && status.phase !== 'retrying') return unchanged('illegal');

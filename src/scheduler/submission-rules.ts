@@ -190,6 +190,7 @@ export const PROPERTY_RULES: readonly PropertyRule[] = [
     cel: `!v.${NOT_BLANK_CEL} || (v.split(';').all(e, e.matches(${celString(CONSTRAINT_ENTRY_RE)}))`
       + ` && ${CONSTRAINT_ATTRIBUTES}.all(a, ${CONSTRAINT_ATTRIBUTES}.filter(b, b == a).size() == 1))`,
   },
+  patternRule('spark.mesos.fetcherCache.enable', BOOLEAN_RE, 'must be true or false'),
   ...CONTAINER_RULES,
 ];
 

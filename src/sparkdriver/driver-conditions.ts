@@ -13,6 +13,8 @@ export const REASONS = {
   Accepted: 'Accepted',
   /** Queued, waiting for an offer that fits. */
   WaitingForOffers: 'WaitingForOffers',
+  /** Queued, and larger than every offer seen: no agent may be large enough. */
+  LargerThanAnyOffer: 'LargerThanAnyOffer',
   /** Queued again: the launch never reached an agent. */
   Requeued: 'Requeued',
   /** Handed to Mesos, not yet running (no status yet, STAGING or STARTING). */
@@ -78,7 +80,8 @@ export function desiredConditions(phase: DriverStatus['phase'], attempts: number
       c('Succeeded', 'Unknown'),
       c('Ready', running ? 'True' : 'False'),
       c('Reconciling', running ? 'False' : 'True'),
-      c('Stalled', 'False'),
+      // kstatus: a driver that may never fit cannot make progress, though it stays queued.
+      a.reason === REASONS.LargerThanAnyOffer ? c('Stalled', 'True') : c('Stalled', 'False'),
     ];
   }
   const succeeded = a.outcome === 'succeeded';

@@ -3,7 +3,9 @@
 // recovery. Pure: the caller brings the time, the generation and the previous status.
 
 import { taskStateName } from '../mesos/translation.ts';
-import type { DriverStatus, Outcome, Phase } from '../scheduler/driver.ts';
+import type { DriverStatus, Outcome, Phase, TooLarge } from '../scheduler/driver.ts';
+import { fromMilli } from '../scheduler/resources.ts';
+import { formatCpus, formatMiB } from '../runtime/units.ts';
 import { describe } from '../scheduler/state-machine.ts';
 import { attemptHistory, currentAttemptOf, truncate } from './attempt-history.ts';
 import {
@@ -36,6 +38,7 @@ const OUTCOME_NAMES: Readonly<Record<Outcome, SparkDriverOutcome>> = {
 export function assess(d: DriverStatus, queue: string): Assessment {
   switch (d.phase) {
     case 'queued':
+      if (d.tooLarge !== undefined) return { reason: REASONS.LargerThanAnyOffer, message: tooLargeMessage(d.tooLarge) };
       return d.message !== undefined
         ? { reason: REASONS.Requeued, message: d.message }
         : { reason: REASONS.WaitingForOffers, message: `Waiting for an offer in queue '${queue}'` };
@@ -57,6 +60,12 @@ export function assess(d: DriverStatus, queue: string): Assessment {
     case 'finished':
       return { reason: d.reason, message: d.message, outcome: d.outcome };
   }
+}
+
+function tooLargeMessage({ needs, largest }: TooLarge): string {
+  const size = (r: TooLarge['needs']): string => `${formatCpus(fromMilli(r.cpusMilli))} and ${formatMiB(fromMilli(r.memMilli))}`;
+  return `Needs ${size(needs)}, more than any offer so far (the most offered: ${size(largest)}): no agent may be large enough.`
+    + ' It stays queued in case a larger agent joins';
 }
 
 /**

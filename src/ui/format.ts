@@ -4,6 +4,9 @@
 // markup is built elsewhere. Pure.
 
 import type { DriverSizing } from '../scheduler/sizing.ts';
+import { formatCpus, formatMiB } from '../runtime/units.ts';
+
+export { formatCpus, formatMiB };
 
 /** Epoch ms of an RFC 3339 time, or undefined when absent or unparsable. */
 export function timeMs(iso: string | undefined): number | undefined {
@@ -56,17 +59,6 @@ export function formatBytes(bytes: number): string {
 /** Cores as Spark printed them (`1.0`, `0.5`, `2.25`). */
 export function formatCores(cores: number): string {
   return Number.isInteger(cores) ? cores.toFixed(1) : String(cores);
-}
-
-/** Memory with its unit: `896 MiB`, `1408 MiB`, `12.5 GiB` (GiB from 10 GiB up, where MiB stop being read). */
-export function formatMiB(mib: number): string {
-  if (mib < 10 * 1024) return `${Math.round(mib)} MiB`;
-  return `${(mib / 1024).toFixed(1).replace(/\.0$/, '')} GiB`;
-}
-
-/** `1 CPU`, `0.5 CPU`, `2 CPUs`. */
-export function formatCpus(cpus: number): string {
-  return `${cpus} CPU${cpus > 1 ? 's' : ''}`;
 }
 
 /** The task's size as the overview shows it: `1 CPU, 1408 MiB`. */

@@ -7,7 +7,7 @@ import { silentLogger } from '../../src/runtime/logger.ts';
 import { parseDispatcherConfig } from '../../src/scheduler/index.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
 import { waitFor } from '../support/wait.ts';
-import { completedTaskOutput, driverManifest, getDriver, startCluster, waitForDriver } from './harness.ts';
+import { applyPredatingRules, completedTaskOutput, driverManifest, getDriver, startCluster, waitForDriver } from './harness.ts';
 import type { Cluster } from './harness.ts';
 import type { Json } from '../devcluster/kube/support.ts';
 
@@ -68,6 +68,22 @@ test('kubectl apply: Queued → Launched → Finished/Succeeded, kubectl wait re
   const task = await completedTaskOutput(cluster, finished.status.submissionId as string);
   expect(task.state).toBe('TASK_FINISHED');
   expect(task.stdout).toMatch(/^spark-submit --name pi --master mesos:\/\/127\.0\.0\.1:\d+ .*--class org\.example\.Main .*\.\/app\.jar 100\n$/);
+});
+
+test('a driver larger than every offer says so (Stalled, a Warning Event) and stays queued; killing it still works', async () => {
+  await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'huge', { sparkProperties: { 'spark.driver.memory': '4000g' } }) });
+  const stalled = await waitForDriver(cluster, 'huge', 'Stalled', (d) => condition(d, 'Stalled')?.status === 'True');
+  expect(stalled.status.phase).toBe('Queued');
+  expect(condition(stalled, 'Stalled')).toMatchObject({ reason: 'LargerThanAnyOffer', message: expect.stringMatching(/^Needs 1 CPU and 4000(\.\d)? GiB, more than any offer so far \(the most offered: /) });
+  expect(condition(stalled, 'Reconciling')?.status).toBe('True');
+  await waitFor(async () => {
+    const events = JSON.parse((await cluster.kube.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=huge', '-o', 'json'])).stdout) as Json;
+    return (events.items as Json[]).some((e) => e.reason === 'LargerThanAnyOffer' && e.type === 'Warning');
+  }, 'the Warning Event');
+  await cluster.kube.kubectl(['patch', 'sparkdriver', 'huge', '--type=merge', '-p', '{"spec":{"kill":true}}']);
+  const killed = await waitForDriver(cluster, 'huge', 'Killed', (d) => d.status?.phase === 'Finished');
+  expect(killed.status.outcome).toBe('Killed');
+  expect(condition(killed, 'Stalled')?.status).toBe('False');
 });
 
 test('a master restart reaches the scheduler as Disconnected, then Subscribed, and drivers launch again', async () => {
@@ -139,7 +155,8 @@ test('a driver from before 0.2 keeps its finalizer until it is killed on deletio
 
 test('an unknown queue is Accepted=False with the reason, and other drivers keep scheduling', async () => {
   await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'lost-queue', { queue: 'nosuchqueue' }) });
-  await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'bad-constraint', { sparkProperties: { 'spark.mesos.driver.constraints': 'zone:a:b' } }) });
+  // From before the CRD refused it: the operator's own check refuses it.
+  await applyPredatingRules(cluster, driverManifest(cluster, 'bad-constraint', { sparkProperties: { 'spark.mesos.driver.constraints': 'zone:a:b' } }));
   await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'fine', { queue: 'urgent' }) });
   const rejected = await waitForDriver(cluster, 'lost-queue', 'rejected', (d) => condition(d, 'Accepted')?.status === 'False');
   expect(condition(rejected, 'Accepted')).toMatchObject({ reason: 'UnknownQueue', message: expect.stringContaining('nosuchqueue') });

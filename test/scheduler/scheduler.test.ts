@@ -330,3 +330,48 @@ test('an unknown task ID of any length is quoted shortened in the anomaly messag
   const anomaly = step(state, statusReceived(long, 'TASK_RUNNING'), 1).find((e) => e.type === 'ReportAnomaly');
   expect(anomaly).toMatchObject({ type: 'ReportAnomaly', message: `status TASK_RUNNING for task ${long.slice(0, 120)}… (100001 characters) of no known driver; killing it` });
 });
+
+describe('a driver larger than every offer', () => {
+  const big = makeSpec('big', { props: { 'spark.driver.memory': '64g' } });
+
+  test('is told so after an offer round, with what it needs and the most offered, and stays queued', () => {
+    const state = scheduler();
+    step(state, { type: 'Subscribed', frameworkId: 'fw' }, 0);
+    step(state, { type: 'DriverSubmitted', spec: big }, 1);
+    const effects = step(state, offersReceived([makeOffer('o1', 4, 8192), makeOffer('o2', 8, 4096)]), 2);
+    expect(types(effects)).toContain('PersistDriver');
+    expect(statusOf(state, 'big')).toMatchObject({
+      phase: 'queued',
+      tooLarge: { needs: { cpusMilli: 1000 }, largest: { cpusMilli: 8000, memMilli: 8192000 } },
+    });
+    // The same round again changes nothing: no write.
+    expect(types(step(state, offersReceived([makeOffer('o3', 4, 8192)]), 3))).not.toContain('PersistDriver');
+  });
+
+  test('a larger offer that is still too small updates the figures; one that fits launches it', () => {
+    const state = scheduler();
+    step(state, { type: 'Subscribed', frameworkId: 'fw' }, 0);
+    step(state, { type: 'DriverSubmitted', spec: big }, 1);
+    step(state, offersReceived([makeOffer('o1', 4, 8192)]), 2);
+    step(state, offersReceived([makeOffer('o2', 4, 16384)]), 3);
+    expect(statusOf(state, 'big')).toMatchObject({ phase: 'queued', tooLarge: { largest: { memMilli: 16384000 } } });
+    step(state, offersReceived([makeOffer('o3', 4, 80000)]), 4);
+    expect(statusOf(state, 'big')?.phase).toBe('launched');
+  });
+
+  test('a driver that fits the largest offer but found it taken is not flagged; a flagged one is cleared once offers grow', () => {
+    const state = scheduler();
+    step(state, { type: 'Subscribed', frameworkId: 'fw' }, 0);
+    step(state, { type: 'DriverSubmitted', spec: big }, 1);
+    step(state, offersReceived([makeOffer('o1', 4, 8192)]), 2);
+    expect(statusOf(state, 'big')).toHaveProperty('tooLarge');
+    // A larger agent appears, but its offer goes to a driver ahead in the queue.
+    step(state, { type: 'DriverSubmitted', spec: makeSpec('first', { props: { 'spark.driver.memory': '64g' }, queue: 'default' }) }, 3);
+    step(state, offersReceived([makeOffer('o2', 1, 70000)]), 4);
+    const launched = ['big', 'first'].filter((id) => statusOf(state, id)?.phase === 'launched');
+    expect(launched).toHaveLength(1);
+    const waiting = ['big', 'first'].find((id) => !launched.includes(id)) ?? '';
+    expect(statusOf(state, waiting)).toMatchObject({ phase: 'queued' });
+    expect(statusOf(state, waiting)).not.toHaveProperty('tooLarge');
+  });
+});

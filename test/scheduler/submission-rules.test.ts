@@ -40,6 +40,7 @@ const SAMPLES: Record<string, string[]> = {
     'x-spark-mesos-dispatcher/uid:x', 'spark-mesos-dispatcher/uidx:y',
   ],
   'spark.mesos.executor.docker.forcePullImage': ['true', 'False', 'yes'],
+  'spark.mesos.fetcherCache.enable': ['true', 'FALSE', '1'],
   'spark.mesos.executor.docker.portmaps': ['80:8080', '80:8080:udp, 443:443', '', ' , ', '80', '80:x', '65536:1', '00080:1', '1:2:', '1:2:tcp:x', '1:2: udp'],
   'spark.mesos.executor.docker.parameters': ['a=b', 'a=', ' a = b ,c=d', '=b', 'ab', ' =b'],
   'spark.mesos.executor.docker.volumes': ['/a', '/a:/b', '/a:/b:ro', '/a:ro', 'ro', ' rw ', 'ro:rw', '/a::ro', '/a:', '/a:/b:/c', '/a: :ro', ' /a '],

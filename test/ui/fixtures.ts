@@ -49,6 +49,11 @@ interface DriverInput {
   readonly createdAt: number;
   readonly spec?: Record<string, unknown>;
   readonly props?: Record<string, string>;
+  /**
+   * Properties the CRD now refuses, put in after parsing: the UI shows what keeps a driver from
+   * being planned (in practice a dispatcher-dependent problem, such as no Spark home).
+   */
+  readonly unplannableProps?: Record<string, string>;
   /** Core statuses in order, each with the time it was written. */
   readonly steps?: readonly (readonly [DriverStatus, number])[];
   readonly status?: (previous: SparkDriverStatus | undefined) => SparkDriverStatus;
@@ -76,7 +81,9 @@ export function makeResource(input: DriverInput): SparkDriver {
     ...(status !== undefined && { status }),
   });
   if (!parsed.ok) throw new Error(parsed.problems.join('; '));
-  return parsed.resource;
+  if (input.unplannableProps === undefined) return parsed.resource;
+  const { resource } = parsed;
+  return { ...resource, spec: { ...resource.spec, sparkProperties: { ...resource.spec.sparkProperties, ...input.unplannableProps } } };
 }
 
 const c = (attempts: number, retries = 0) => ({ attempts, retries });
@@ -117,11 +124,11 @@ export function allResources(): SparkDriver[] {
     finishedResource('killed', 'driver-20240301100720-0009', 'killed', 'KillRequested', 'TASK_KILLED'),
     lostAfterRetriesResource(),
     makeResource({
-      name: 'launch-error', id: 'driver-20240301100740-0011', createdAt: sec(460), props: { 'spark.mesos.driver.labels': 'x' },
+      name: 'launch-error', id: 'driver-20240301100740-0011', createdAt: sec(460), unplannableProps: { 'spark.mesos.driver.labels': 'x' },
       steps: [[{ phase: 'finished', ...c(0), outcome: 'error', reason: 'InvalidDriver', message: 'spark.mesos.driver.labels: Malformed label: x', finishedAtMs: sec(461) }, sec(461)]],
     }),
     makeResource({
-      name: 'rejected', id: 'driver-20240301100750-0012', createdAt: sec(470), props: { 'spark.mesos.driver.constraints': 'zone:a:b' },
+      name: 'rejected', id: 'driver-20240301100750-0012', createdAt: sec(470), unplannableProps: { 'spark.mesos.driver.constraints': 'zone:a:b' },
       status: (prev) => invalidSpecStatus(prev, ["spec.sparkProperties[spark.mesos.driver.constraints]: bad constraint string 'zone:a:b'"], { nowMs: sec(471), generation: 1, submissionId: 'driver-20240301100750-0012', frameworkId: FW }),
     }),
     hostileResource(),

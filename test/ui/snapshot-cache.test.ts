@@ -6,9 +6,10 @@ import { allResources, dispatcherConfig, FW } from './fixtures.ts';
 
 test('one UiDriver per object until the object or the framework ID changes', () => {
   const uiDrivers = cachedUiDrivers(dispatcherConfig());
+  // The two fixtures with properties put in after parsing do not parse: they are left out.
   const objects: object[] = allResources().map((r) => Object.freeze(structuredClone(r)));
   const first = uiDrivers(objects, undefined);
-  expect(first).toHaveLength(objects.length);
+  expect(first.map((d) => d.resource.metadata.name)).toEqual(allResources().map((r) => r.metadata.name).filter((n) => n !== 'launch-error' && n !== 'rejected'));
   // A driver without a status is planned under the dispatcher's framework ID, unknown so far.
   expect(first[0]?.environment?.SPARK_SUBMIT_OPTS).toContain('<framework-id>');
   const again = uiDrivers(objects, undefined);
