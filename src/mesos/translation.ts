@@ -111,30 +111,32 @@ export function acknowledgementOf(status: TaskStatus): Acknowledgement | undefin
   return { taskId: status.task_id.value, agentId: status.agent_id.value, token: status.uuid };
 }
 
+/** The master's reconciliation message for a task its registered agent does not have. */
+export const UNKNOWN_TO_THE_AGENT = 'Task is unknown to the agent';
+
 /**
  * Whether a terminal update proves that the launch never reached an agent (the core counts it
  * only as an attempt's first news). Only these answers are proof (the master generates them; a
  * task that reached an agent is known to the master until its terminal update is acknowledged,
  * which happens only once it is recorded):
  * - TASK_DROPPED: a launch that failed before it reached an agent (partition-aware frameworks);
- * - TASK_UNKNOWN: the master has never heard of the task (partition-aware reconciliation);
- * - TASK_GONE with REASON_RECONCILIATION: the task's agent is registered and does not have it;
  * - TASK_LOST with REASON_INVALID_OFFERS: the ACCEPT's offers were invalid (rescinded, reused);
- * - TASK_LOST with REASON_RECONCILIATION: the non-partition-aware answer for a task the master
- *   does not know — except "Task is unreachable": its agent is partitioned away, and the task
- *   may still run there.
- * Everything else, TASK_LOST with REASON_AGENT_REMOVED above all, may follow a task that ran.
+ * - the explicit reconciliation answer for a task whose agent is registered and does not have it:
+ *   TASK_GONE (partition-aware) or TASK_LOST, "Reconciliation: Task is unknown to the agent".
+ * Not proof: the answers for a task whose agent the master does not know (TASK_UNKNOWN, or
+ * TASK_LOST "Task is unknown"), is gone or unreachable. That agent may have been removed with
+ * the task on it, after it ran or even finished (its end unrecorded when a replica died), as
+ * Mesos says of TASK_UNKNOWN: "the task may or may not still be running". Nor is agent loss.
  */
 export function neverReachedAnAgent(status: Pick<TaskStatus, 'state' | 'reason' | 'message'>): boolean {
   switch (status.state) {
     case 'TASK_DROPPED':
-    case 'TASK_UNKNOWN':
       return true;
     case 'TASK_GONE':
       return status.reason === 'REASON_RECONCILIATION';
     case 'TASK_LOST':
       return status.reason === 'REASON_INVALID_OFFERS'
-        || (status.reason === 'REASON_RECONCILIATION' && !/unreachable/i.test(status.message ?? ''));
+        || (status.reason === 'REASON_RECONCILIATION' && (status.message ?? '').endsWith(UNKNOWN_TO_THE_AGENT));
     default:
       return false;
   }

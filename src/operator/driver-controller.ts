@@ -2,6 +2,7 @@
 // driver to the scheduler loop if it is new, apply a kill request, kill the task of a driver whose
 // resource is gone, and delete finished drivers whose TTL has passed.
 // An invalid spec gets Accepted=False with the reason; it never stops the others.
+import { schedulerRecordOf } from '../sparkdriver/scheduler-record.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { isConflict, isNotFound, KubeApiError } from '../kube/api-error.ts';
@@ -10,7 +11,7 @@ import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { KubeClient, KubeObject, ObjectRef } from '../kube/kube-client.ts';
 import type { ReconcileResult } from '../kube/reconcile-runner.ts';
-import type { DriverStatus } from '../scheduler/index.ts';
+import { compareProgress, type DriverStatus } from '../scheduler/index.ts';
 import { parseSparkDriver, SPARK_DRIVER } from '../sparkdriver/sparkdriver.ts';
 import type { SparkDriver } from '../sparkdriver/sparkdriver.ts';
 import { submissionIdOf, toDriverRecord } from '../sparkdriver/sparkdriver-submission.ts';
@@ -72,7 +73,7 @@ export class DriverController {
     if (driver.metadata.deletionTimestamp !== undefined) return this.deleting(key, raw, driver, id);
 
     const hasFinalizer = driver.metadata.finalizers?.includes(FINALIZER) ?? false;
-    if (this.o.loop.view(id) === undefined && driver.status?.scheduler === undefined) {
+    if (this.o.loop.view(id) === undefined && schedulerRecordOf(driver.status) === undefined) {
       const record = toDriverRecord(driver);
       if (!record.ok) return this.invalid(key, raw, record.problems);
       // Not awaited: submissions arriving together are admitted in one batch. (Submitting twice
@@ -87,22 +88,28 @@ export class DriverController {
     // Read after the kill: it may have finished the driver.
     const view = this.o.loop.view(id);
     const finished = view === undefined ? isFinished(driver.status) : view.status.phase === 'finished';
-    await this.observeGeneration(driver, id, view?.status);
+    await this.catchUp(driver, id, view?.status);
     // Only drivers from before 0.2 carry the finalizer; it goes once they finish.
     if (finished && hasFinalizer) await this.setFinalizers(key, raw, (driver.metadata.finalizers ?? []).filter((f) => f !== FINALIZER));
     return finished ? this.expireAfterTtl(driver) : done;
   }
 
   /**
-   * A spec edit that changes nothing for the scheduler (kill on a finished driver, a new TTL)
-   * still has to be observed, or kstatus and Flux would wait on it forever.
+   * Writes the status when the resource lags: a spec edit that changes nothing for the scheduler
+   * (kill on a finished driver, a new TTL) still has to be observed, or kstatus and Flux would
+   * wait on it forever; and a status the core is ahead of (a write that found the resource not
+   * yet in this replica's cache, as just after a failover) is written once the resource is seen.
    */
-  private async observeGeneration(driver: SparkDriver, id: string, current: DriverStatus | undefined): Promise<void> {
-    const status = current ?? fromResourceStatus(driver.status);
-    if (driver.status === undefined || status === undefined || driver.status.observedGeneration === driver.metadata.generation) return;
+  private async catchUp(driver: SparkDriver, id: string, current: DriverStatus | undefined): Promise<void> {
+    const recorded = fromResourceStatus(driver.status);
+    const status = current ?? recorded;
+    if (status === undefined || this.o.writer.pending(id) !== undefined) return;
+    const unobserved = driver.status !== undefined && driver.status.observedGeneration !== driver.metadata.generation;
+    const behind = current !== undefined && (recorded === undefined || compareProgress(current, recorded) > 0);
+    if (!unobserved && !behind) return;
     const { namespace, name, uid } = driver.metadata;
     await this.o.writer.persist([{
-      submissionId: id, resource: { namespace, name, uid }, queue: driver.status.queue ?? 'default', status, intent: false,
+      submissionId: id, resource: { namespace, name, uid }, queue: driver.status?.queue ?? this.o.loop.view(id)?.spec.queue ?? 'default', status, intent: false,
     }]);
   }
 

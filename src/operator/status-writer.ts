@@ -166,7 +166,13 @@ export class StatusWriter implements StatusSink {
       d.settled = false;
     }
     const coalesceMs = this.o.coalesceMs ?? 0;
-    if (write.intent || coalesceMs <= 0) return this.enqueue(d);
+    // An end is written at once: until it is recorded its update is not acknowledged, and a
+    // replica that dies meanwhile leaves the next one a task Mesos may have forgotten by then.
+    if (write.intent || coalesceMs <= 0 || write.status.phase === 'finished') {
+      d.cancelScheduled?.();
+      d.cancelScheduled = undefined;
+      return this.enqueue(d);
+    }
     // A change within the phase (the Mesos state of a running attempt, a kill request) waits
     // longer: a short task's RUNNING then needs no write of its own.
     const delay = write.status.phase === this.recordedPhase(write) ? coalesceMs * WITHIN_PHASE_FACTOR : coalesceMs;

@@ -1,5 +1,5 @@
 // The SparkDriver status as a function of the scheduler core's DriverStatus (and back): phase,
-// outcome, message, attempts and conditions for users and GitOps tools, `status.scheduler` for
+// outcome, message, attempts and conditions for users and GitOps tools, `status.schedulerRecord` for
 // recovery. Pure: the caller brings the time, the generation and the previous status.
 
 import { taskStateName } from '../mesos/translation.ts';
@@ -11,7 +11,7 @@ import { attemptHistory, currentAttemptOf, truncate } from './attempt-history.ts
 import {
   desiredConditions, mergeConditions, REASONS, rfc3339, type Assessment, type DesiredCondition,
 } from './driver-conditions.ts';
-import { decodeDriverStatus, encodeDriverStatus } from './scheduler-record.ts';
+import { decodeDriverStatus, encodeSchedulerRecord, schedulerRecordOf } from './scheduler-record.ts';
 import type { SparkDriverOutcome, SparkDriverPhase, SparkDriverStatus } from './sparkdriver-status.ts';
 
 export interface StatusContext {
@@ -93,7 +93,7 @@ export function toResourceStatus(previous: SparkDriverStatus | undefined, driver
     ...(driver.phase === 'retrying' && { nextRetryTime: rfc3339(driver.nextRetryAtMs) }),
     ...(driver.phase === 'finished' && { finishTime: rfc3339(driver.finishedAtMs) }),
     conditions: mergeConditions(previous?.conditions, desired, ctx.nowMs, ctx.generation),
-    scheduler: encodeDriverStatus(driver),
+    schedulerRecord: encodeSchedulerRecord(driver),
   };
 }
 
@@ -102,7 +102,7 @@ const shortened = (c: DesiredCondition): DesiredCondition => ({ ...c, message: t
 /**
  * The status of a driver whose spec failed validation (it never reaches the core): Finished,
  * outcome Rejected, `Accepted=False` and `Stalled=True` with reason InvalidSpec and the problems
- * as the message. It carries no `status.scheduler`, so recovery treats the driver as never
+ * as the message. It carries no `status.schedulerRecord`, so recovery treats the driver as never
  * admitted; a writer using merge patches must remove a previous one explicitly. The finish time
  * is kept from a previous finished status so the TTL does not restart on every reconcile.
  */
@@ -135,8 +135,7 @@ export function invalidSpecStatus(previous: SparkDriverStatus | undefined, probl
  * it; undefined when there is none (never admitted, invalid spec) or it is unreadable.
  */
 export function fromResourceStatus(status: unknown): DriverStatus | undefined {
-  if (typeof status !== 'object' || status === null) return undefined;
-  return decodeDriverStatus((status as { scheduler?: unknown }).scheduler);
+  return decodeDriverStatus(status);
 }
 
 export function isFinished(status: SparkDriverStatus | undefined): boolean {
@@ -146,7 +145,8 @@ export function isFinished(status: SparkDriverStatus | undefined): boolean {
 /** When a finished driver finished (epoch ms), for TTL clean-up; undefined while it is not finished. */
 export function finishedAtMs(status: SparkDriverStatus | undefined): number | undefined {
   if (status?.phase !== 'Finished') return undefined;
-  if (status.scheduler?.phase === 'finished' && status.scheduler.finishedAtMs !== undefined) return status.scheduler.finishedAtMs;
+  const record = schedulerRecordOf(status);
+  if (record?.phase === 'finished' && record.finishedAtMs !== undefined) return record.finishedAtMs;
   const parsed = status.finishTime === undefined ? Number.NaN : Date.parse(status.finishTime);
   return Number.isNaN(parsed) ? undefined : parsed;
 }

@@ -1,7 +1,9 @@
-// `status.scheduler`: the core's DriverStatus stored verbatim (flattened into one object, the
-// shape a structural schema allows) so recovery rebuilds exactly what the core had, whatever the
-// human-facing fields say. Task states are stored by their Mesos names (the translation's), as
-// every release has stored them. Encoding drops only values the CRD could not store. Pure.
+// `status.schedulerRecord`: the core's DriverStatus stored verbatim, as one line of compact JSON
+// (so `kubectl describe` shows one line, not a block repeating the status), so that recovery
+// rebuilds exactly what the core had, whatever the human-facing fields say. Releases before 0.3
+// stored the same record as the object `status.scheduler`; it is still read. Task states are
+// stored by their Mesos names (the translation's), as every release has stored them. Encoding
+// drops only values the CRD could not store. Pure.
 
 import { isMesosTaskReason, isMesosTaskSource, taskStateName, taskStateOfName } from '../mesos/translation.ts';
 import type { Attempt, DriverStatus } from '../scheduler/driver.ts';
@@ -38,7 +40,12 @@ function storableAttempt(a: Attempt): StoredAttempt {
   };
 }
 
-/** DriverStatus → `status.scheduler`. */
+/** DriverStatus → `status.schedulerRecord`. */
+export function encodeSchedulerRecord(d: DriverStatus): string {
+  return JSON.stringify(encodeDriverStatus(d));
+}
+
+/** DriverStatus → the record's fields. */
 export function encodeDriverStatus(d: DriverStatus): SchedulerRecord {
   const counters = { attempts: d.attempts, retries: d.retries };
   switch (d.phase) {
@@ -83,14 +90,40 @@ function attemptOf(a: StoredAttempt): Attempt {
   };
 }
 
+const recordsRead = new WeakMap<object, SchedulerRecord | null>();
+
 /**
- * `status.scheduler` → DriverStatus; undefined when it is absent, malformed, or lacks a field
- * its phase needs (the driver is then treated as never admitted and goes through admission).
+ * The record of a resource status: `schedulerRecord`, or the object `scheduler` of earlier
+ * releases; undefined when absent or malformed. Read once per status object.
  */
-export function decodeDriverStatus(stored: unknown): DriverStatus | undefined {
-  const parsed = schedulerRecordSchema.safeParse(stored);
-  if (!parsed.success) return undefined;
-  const r = parsed.data;
+export function schedulerRecordOf(status: unknown): SchedulerRecord | undefined {
+  if (typeof status !== 'object' || status === null) return undefined;
+  let record = recordsRead.get(status);
+  if (record === undefined) {
+    const { schedulerRecord, scheduler } = status as { schedulerRecord?: unknown; scheduler?: unknown };
+    const parsed = schedulerRecordSchema.safeParse(typeof schedulerRecord === 'string' ? parseJson(schedulerRecord) : scheduler);
+    record = parsed.success ? parsed.data : null;
+    recordsRead.set(status, record);
+  }
+  return record ?? undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The DriverStatus a resource status records; undefined when it has no readable record, or one
+ * lacking a field its phase needs (the driver is then treated as never admitted and goes through
+ * admission).
+ */
+export function decodeDriverStatus(status: unknown): DriverStatus | undefined {
+  const r = schedulerRecordOf(status);
+  if (r === undefined) return undefined;
   const counters = { attempts: r.attempts, retries: r.retries };
   switch (r.phase) {
     case 'queued':

@@ -102,7 +102,7 @@ export const schedulerRecordSchema = z.object({
   finishedAtMs: z.number().optional(),
   lastStatus: taskStatusSummarySchema.optional(),
   lastAttempt: attemptRecordSchema.optional(),
-}).describe('Internal: the dispatcher\'s record of this driver, read back after a restart or failover. Do not edit.');
+});
 export type SchedulerRecord = z.output<typeof schedulerRecordSchema>;
 
 export const sparkDriverStatusSchema = z.object({
@@ -121,6 +121,9 @@ export const sparkDriverStatusSchema = z.object({
   finishTime: time('When the driver finished; ttlSecondsAfterFinished counts from here.').optional(),
   conditions: z.array(conditionSchema).max(16)
     .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] }).optional(),
-  scheduler: schedulerRecordSchema.optional(),
+  schedulerRecord: z.string().max(16_384).optional()
+    .describe('Internal: the dispatcher\'s record of this driver (compact JSON), read back after a restart or failover. Do not edit.'),
+  scheduler: schedulerRecordSchema.optional()
+    .describe('Internal, written by releases before 0.3: the same record as an object. Read, then removed on the next status write.'),
 });
 export type SparkDriverStatus = z.output<typeof sparkDriverStatusSchema>;

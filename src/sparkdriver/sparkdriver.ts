@@ -229,7 +229,7 @@ const metadataSchema = z.object({
  * Reads a SparkDriver object (from the informer cache or the API) into the typed resource. The
  * metadata must be that of a stored object. The status is read field by field: one this schema
  * does not recognise (written under another CRD version, say) loses only those fields, never
- * `status.scheduler` beside them, so a running driver is not mistaken for a new one.
+ * `status.schedulerRecord` beside them, so a running driver is not mistaken for a new one.
  */
 export function parseSparkDriver(obj: unknown): ParseResult<{ resource: SparkDriver }> {
   const o = (typeof obj === 'object' && obj !== null ? obj : {}) as Record<string, unknown>;

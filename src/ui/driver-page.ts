@@ -5,6 +5,7 @@
 
 import { effectiveSparkProperties } from '../sparkdriver/sparkdriver.ts';
 import type { AttemptStatus } from '../sparkdriver/sparkdriver-status.ts';
+import { schedulerRecordOf } from '../sparkdriver/scheduler-record.ts';
 import { SUPERVISE_KEY } from '../scheduler/driver.ts';
 import {
   dataTable, historyLink, keyValueTable, logLink, mesosState, mono, NONE, outcomeBadge, phaseBadge, sandboxLink, time,
@@ -119,7 +120,7 @@ function launched(ctx: Ctx): Html | '' {
 
 function retry(ctx: Ctx): Html | '' {
   const status = ctx.driver.resource.status;
-  const record = status?.scheduler;
+  const record = schedulerRecordOf(status);
   if (status === undefined || (phaseOf(ctx.driver) !== 'Retrying' && (status.retries ?? 0) === 0)) return '';
   const last = phaseOf(ctx.driver) === 'Retrying' ? currentAttemptOf(ctx.driver) : undefined;
   return section('retry-state', 'Retry state', keyValueTable('retry-state-table', [

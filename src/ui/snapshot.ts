@@ -6,6 +6,7 @@
 import { parseSparkDriver, type SparkDriver } from '../sparkdriver/sparkdriver.ts';
 import type { ScheduledSparkDriver } from '../scheduled/scheduled-spark-driver.ts';
 import { propertyProblem, submissionIdOf, toSubmission } from '../sparkdriver/sparkdriver-submission.ts';
+import { schedulerRecordOf } from '../sparkdriver/scheduler-record.ts';
 import { resolveRetryPolicy, type RetryPolicy } from '../scheduler/backoff.ts';
 import type { DispatcherConfig } from '../scheduler/config.ts';
 import { specFromSubmission, taskIdFor } from '../scheduler/driver.ts';
@@ -69,7 +70,7 @@ function plannedTaskId(resource: SparkDriver): string {
   const id = submissionIdOfResource(resource);
   const phase = status?.phase ?? 'Queued';
   if ((phase === 'Launched' || phase === 'Finished') && status?.currentAttempt !== undefined) return status.currentAttempt.taskId;
-  return taskIdFor(id, status?.scheduler?.attempts ?? status?.attempts?.length ?? 0);
+  return taskIdFor(id, schedulerRecordOf(status)?.attempts ?? status?.attempts?.length ?? 0);
 }
 
 /**

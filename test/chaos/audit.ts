@@ -1,5 +1,6 @@
 // The chaos run's verdict: the master's record of every task it ever launched, checked against
 // every SparkDriver and against what each user was told. Pure: it reads its inputs and counts.
+import { schedulerRecordOf } from '../../src/sparkdriver/scheduler-record.ts';
 import type { TaskHistoryEntry } from '../../src/devcluster/mesos/index.ts';
 import { TERMINAL_TASK_STATES } from '../../src/mesos/types.ts';
 import type { TaskState } from '../../src/mesos/types.ts';
@@ -103,7 +104,7 @@ export function audit(tasks: readonly TaskHistoryEntry[], drivers: readonly Audi
     const id = submissionIdOf(d);
     const own = (tasksOf.get(id) ?? []).sort((a, b) => a.launchedAtMs - b.launchedAtMs);
     const name = d.metadata.name;
-    const recordedAttempts = d.status?.scheduler?.attempts ?? 0;
+    const recordedAttempts = schedulerRecordOf(d.status)?.attempts ?? 0;
     for (const t of own) {
       if (attemptIndex(id, t.taskId) >= recordedAttempts) {
         f.duplicateLaunches += 1;

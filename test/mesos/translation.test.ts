@@ -44,7 +44,7 @@ describe('status updates', () => {
 
   test('a master-generated answer carries no uuid and asks for no ACK', () => {
     const { uuid: _omitted, ...answer } = status;
-    const update = taskUpdateOf({ ...answer, state: 'TASK_LOST', reason: 'REASON_RECONCILIATION', source: 'SOURCE_MASTER' });
+    const update = taskUpdateOf({ ...answer, state: 'TASK_LOST', reason: 'REASON_RECONCILIATION', message: 'Reconciliation: Task is unknown to the agent', source: 'SOURCE_MASTER' });
     expect(update?.acknowledgement).toBeUndefined();
     expect(update?.neverReachedAnAgent).toBe(true);
   });

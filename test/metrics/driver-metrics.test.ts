@@ -45,7 +45,7 @@ describe('a scripted run through the scheduler core', () => {
     run(statusReceived('a', 'TASK_RUNNING'), 13_500); // a repeat: no-op
     run(statusReceived('b', 'TASK_RUNNING'), 12_000);
     // d's launch never reached an agent: requeued, then relaunched, then it errors.
-    run(statusReceived('d', 'TASK_LOST', { reason: 'REASON_RECONCILIATION' }), 14_000);
+    run(statusReceived('d', 'TASK_LOST', { reason: 'REASON_RECONCILIATION', message: 'Reconciliation: Task is unknown to the agent' }), 14_000);
     run(offersReceived([offer('o6')]), 15_000);
     run(statusReceived('d-retry-1', 'TASK_ERROR', { reason: 'REASON_TASK_INVALID' }), 16_000);
     run(statusReceived('ghost', 'TASK_RUNNING'), 17_000);

@@ -1,6 +1,7 @@
 // The operator, in process on the emulators, when its Mesos calls fail: an ACCEPT refused,
 // dropped or whose answer was lost, a KILL or RECONCILE that fails. Each driver still runs once
 // and ends as asked, and every task Mesos launched belongs to an attempt its status records.
+import { schedulerRecordOf } from '../../src/sparkdriver/scheduler-record.ts';
 import type { Operator } from '../../src/operator/operator.ts';
 import type { CallFault } from '../../src/devcluster/mesos/index.ts';
 import { waitFor } from '../support/wait.ts';
@@ -36,8 +37,8 @@ async function apply(name: string, spec: Json = {}): Promise<void> {
 function expectLaunchedOnce(driver: Json): string[] {
   const ids = cluster.mesos.taskHistory().map((t) => t.taskId);
   expect(new Set(ids).size).toBe(ids.length);
-  const { submissionId, scheduler } = driver.status as { submissionId: string; scheduler: { attempts: number } };
-  const recorded = Array.from({ length: scheduler.attempts }, (_, i) => (i === 0 ? submissionId : `${submissionId}-retry-${i}`));
+  const { submissionId } = driver.status as { submissionId: string };
+  const recorded = Array.from({ length: schedulerRecordOf(driver.status)?.attempts ?? 0 }, (_, i) => (i === 0 ? submissionId : `${submissionId}-retry-${i}`));
   for (const id of ids) expect(recorded).toContain(id);
   return ids;
 }

@@ -86,6 +86,17 @@ test('a driver larger than every offer says so (Stalled, a Warning Event) and st
   expect(condition(killed, 'Stalled')?.status).toBe('False');
 });
 
+test('a queued driver killed while no leader ran ends Killed under the next leader', async () => {
+  await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'parked', { sparkProperties: { 'spark.driver.memory': '4000g' } }) });
+  await waitForDriver(cluster, 'parked', 'Queued', (d) => d.status?.phase === 'Queued');
+  await operator.stop();
+  await cluster.kube.kubectl(['patch', 'sparkdriver', 'parked', '--type=merge', '-p', '{"spec":{"kill":true}}']);
+  operator = newOperator();
+  await operator.start();
+  const killed = await waitForDriver(cluster, 'parked', 'Killed', (d) => d.status?.phase === 'Finished');
+  expect(killed.status).toMatchObject({ outcome: 'Killed', observedGeneration: 2 });
+});
+
 test('a master restart reaches the scheduler as Disconnected, then Subscribed, and drivers launch again', async () => {
   await waitFor(() => operator.mesosClient?.state === 'subscribed', 'the subscription');
   const loop = operator.schedulerLoop!;

@@ -88,7 +88,7 @@ test('an intent write that does not take withholds the launch, declines the offe
   // Mesos answers the reconciliation with "unknown": the core requeues d1 under a new task ID.
   ports.rejectWrites.clear();
   ports.calls.length = 0;
-  await loop.submit(statusReceived('d1', 'TASK_LOST', { reason: 'REASON_RECONCILIATION' }));
+  await loop.submit(statusReceived('d1', 'TASK_LOST', { reason: 'REASON_RECONCILIATION', message: 'Reconciliation: Task is unknown to the agent' }));
   expect(loop.view('d1')?.status.phase).toBe('queued');
   await loop.submit(offersReceived([makeOffer('o2', 4, 8192)]));
   expect(ports.calls).toContain('accept o2 d1-retry-1');
@@ -115,7 +115,7 @@ test('the rescind of an offer whose ACCEPT failed requeues its launch at once; t
   ports.calls.length = 0;
   await loop.submit({ type: 'OfferRescinded', offerId: 'o1' });
   expect(ports.calls).toEqual(['persist d1 queued', 'revive']);
-  await loop.submit(statusReceived('d1', 'TASK_LOST', { reason: 'REASON_RECONCILIATION' }));
+  await loop.submit(statusReceived('d1', 'TASK_LOST', { reason: 'REASON_RECONCILIATION', message: 'Reconciliation: Task is unknown to the agent' }));
   expect(loop.view('d1')?.status).toMatchObject({ phase: 'queued', attempts: 1 });
   await loop.submit(offersReceived([makeOffer('o2', 4, 8192)]));
   expect(ports.calls).toContain('accept o2 d1-retry-1');

@@ -1,6 +1,7 @@
 // A new leader whose cache is behind the API server (its watch was cut and cannot come back yet)
 // must not act on the old statuses it holds: a driver that finished under the previous leader,
 // its task already acknowledged and forgotten by Mesos, is not launched again.
+import { schedulerRecordOf } from '../../src/sparkdriver/scheduler-record.ts';
 import type { Operator } from '../../src/operator/operator.ts';
 import { parseSparkDriver } from '../../src/sparkdriver/sparkdriver.ts';
 import type { SparkDriver } from '../../src/sparkdriver/sparkdriver.ts';
@@ -90,7 +91,7 @@ test('a driver the new leader knows from the API server but not yet from its cac
   await second.schedulerLoop!.idle();
   const launched = cluster.mesos.taskHistory();
   const status = (await getDriver(cluster, 'unseen'))?.status;
-  const recorded = (status?.scheduler?.attempts as number | undefined) ?? 0;
+  const recorded = schedulerRecordOf(status)?.attempts ?? 0;
   expect(launched.length).toBeLessThanOrEqual(recorded);
   cluster.kube.server.faults.clear();
 });

@@ -20,7 +20,9 @@ const finished = (finishedAtMs: number): DriverStatus => ({
 });
 const record = (id: string, status: DriverStatus | undefined, spec: Parameters<typeof makeSpec>[1] = {}): DriverRecord =>
   (status === undefined ? { spec: makeSpec(id, spec) } : { spec: makeSpec(id, spec), status });
-const reconciled = (taskId: string, state: Parameters<typeof taskStatus>[1]) => statusReceived(taskId, state, { reason: 'REASON_RECONCILIATION' });
+/** The master's answer for a task its registered agent does not have (or its latest state). */
+const reconciled = (taskId: string, state: Parameters<typeof taskStatus>[1]) =>
+  statusReceived(taskId, state, { reason: 'REASON_RECONCILIATION', message: 'Reconciliation: Task is unknown to the agent' });
 
 describe('restoreScheduler', () => {
   test('places every driver as recorded, emitting nothing until subscribed', () => {
@@ -55,7 +57,8 @@ describe('restoreScheduler', () => {
     ['running task lost, supervised: retried', true, true, 'TASK_LOST', { phase: 'retrying', retries: 1 }],
     ['running task lost, not supervised: finished lost', true, false, 'TASK_LOST', { phase: 'finished', outcome: 'lost' }],
     ['about-to-launch task unknown to Mesos: queued again, not failed', false, false, 'TASK_LOST', { phase: 'queued', attempts: 1, retries: 0 }],
-    ['about-to-launch task unknown (partition-aware answer): queued again', false, true, 'TASK_UNKNOWN', { phase: 'queued' }],
+    ['about-to-launch task gone from its registered agent (partition-aware answer): queued again', false, true, 'TASK_GONE', { phase: 'queued', retries: 0 }],
+    ['about-to-launch task on an agent the master no longer knows: it may have run, so lost', false, true, 'TASK_UNKNOWN', { phase: 'finished', outcome: 'lost' }],
     ['finished while we were away', true, false, 'TASK_FINISHED', { phase: 'finished', outcome: 'succeeded' }],
   ])('reconciliation answer: %s', (_name, confirmed, supervise, answer, expected) => {
     const { state } = restoreScheduler(makeConfig(), [record('d', launched('d', confirmed), { supervise })], 1_000);

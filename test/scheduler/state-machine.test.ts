@@ -85,7 +85,8 @@ const F = (outcome: string) => `ok→finished:${outcome}`;
 const Q = 'ok→queued';
 const R = 'ok→retrying';
 //                 STAGING STARTING RUNNING KILLING FINISHED        FAILED       KILLED        ERROR       LOST       DROPPED    UNREACHABLE GONE         GONE_BY_OP   UNKNOWN
-const UNCONFIRMED = [L, L, L, L, F('succeeded'), F('failed'), F('killed'), F('error'), F('lost'), Q, F('lost'), F('failed'), F('failed'), Q];
+// UNKNOWN: the master does not know the task's agent; the task may have run there (no proof).
+const UNCONFIRMED = [L, L, L, L, F('succeeded'), F('failed'), F('killed'), F('error'), F('lost'), Q, F('lost'), F('failed'), F('failed'), F('lost')];
 const RUNNING = [L, L, N, L, F('succeeded'), F('failed'), F('killed'), F('error'), F('lost'), F('lost'), F('lost'), F('failed'), F('failed'), F('lost')];
 const RUNNING_SUPERVISED = [L, L, N, L, F('succeeded'), R, F('killed'), F('error'), R, F('lost'), F('lost'), F('failed'), F('failed'), F('lost')];
 const KILLING = [L, L, N, L, F('succeeded'), F('killed'), F('killed'), F('killed'), F('killed'), F('killed'), F('killed'), F('killed'), F('killed'), F('killed')];
@@ -142,12 +143,14 @@ describe('progress order: a recorded status is never replaced by one behind it',
 });
 
 describe('what proves a launch never reached an agent (first update of the attempt only)', () => {
-  // [state, reason, message, proof?]: the master's answers for tasks it does not know, a launch
-  // on invalid offers, and the partition-aware states that say so. Agent loss is no proof.
+  // [state, reason, message, proof?]: the master's answers for tasks a registered agent does not
+  // have, a launch on invalid offers, TASK_DROPPED. Agent loss and unknown agents are no proof.
   test.each<[TaskState, TaskStatusReason | undefined, string | undefined, boolean]>([
-    ['TASK_LOST', 'REASON_RECONCILIATION', 'Reconciliation: Task is unknown', true],
+    // Its agent is unknown to the master (removed, perhaps with the task that ran there): no proof.
+    ['TASK_LOST', 'REASON_RECONCILIATION', 'Reconciliation: Task is unknown', false],
     ['TASK_LOST', 'REASON_RECONCILIATION', 'Reconciliation: Task is unknown to the agent', true],
-    ['TASK_LOST', 'REASON_RECONCILIATION', 'Reconciliation: Task is gone', true],
+    ['TASK_LOST', 'REASON_RECONCILIATION', 'Reconciliation: Task is gone', false],
+    ['TASK_LOST', 'REASON_RECONCILIATION', undefined, false],
     ['TASK_LOST', 'REASON_RECONCILIATION', 'Reconciliation: Task is unreachable', false],
     ['TASK_LOST', 'REASON_INVALID_OFFERS', 'Task launched with invalid offers: Offer o1 is no longer valid', true],
     ['TASK_LOST', 'REASON_AGENT_REMOVED', 'Agent agent-1 removed', false],
@@ -156,7 +159,7 @@ describe('what proves a launch never reached an agent (first update of the attem
     ['TASK_LOST', undefined, undefined, false],
     ['TASK_DROPPED', 'REASON_INVALID_OFFERS', undefined, true],
     ['TASK_DROPPED', 'REASON_AGENT_RESTARTED', undefined, true],
-    ['TASK_UNKNOWN', 'REASON_RECONCILIATION', 'Reconciliation: Task is unknown', true],
+    ['TASK_UNKNOWN', 'REASON_RECONCILIATION', 'Reconciliation: Task is unknown', false],
     ['TASK_GONE', 'REASON_RECONCILIATION', 'Reconciliation: Task is unknown to the agent', true],
     ['TASK_GONE', 'REASON_AGENT_REMOVED', undefined, false],
     ['TASK_GONE_BY_OPERATOR', 'REASON_RECONCILIATION', 'Reconciliation: Task is gone', false],
@@ -217,7 +220,7 @@ describe('state machine details', () => {
   });
 
   test('a never-started launch goes back to the queue without counting a failure', () => {
-    const unknown = updateOf(CURRENT, 'TASK_LOST', { reason: 'REASON_RECONCILIATION', message: 'Reconciliation: Task is unknown' });
+    const unknown = updateOf(CURRENT, 'TASK_LOST', { reason: 'REASON_RECONCILIATION', message: 'Reconciliation: Task is unknown to the agent' });
     expect(transition(supervised, launched(undefined), { type: 'StatusUpdate', update: unknown }, NOW).status).toEqual({
       phase: 'queued', attempts: 2, retries: 1,
       message: 'Launch of task d-retry-1 never reached an agent (TASK_LOST, REASON_RECONCILIATION); queued again',

@@ -2,6 +2,7 @@
 // conditions of every state (kstatus polarity), lastTransitionTime, the attempt ring, invalid
 // specs, and the helpers the TTL clean-up uses.
 
+import { replacingMergePatch } from '../../src/operator/merge-patch.ts';
 import { taskStateOfName, taskUpdateOf } from '../../src/mesos/translation.ts';
 import type { TaskState, TaskStatusReason } from '../../src/mesos/types.ts';
 import type { Attempt, DriverStatus, FinishReason, Outcome } from '../../src/scheduler/driver.ts';
@@ -44,7 +45,7 @@ describe('phases', () => {
     const s = toResourceStatus(undefined, queued, ctx(T0));
     expect(s).toMatchObject({
       observedGeneration: 1, phase: 'Queued', submissionId: 'driver-1', queue: 'default', retries: 0, attempts: [],
-      message: "Waiting for an offer in queue 'default'", scheduler: queued,
+      message: "Waiting for an offer in queue 'default'", schedulerRecord: JSON.stringify(queued),
     });
     expect(s.outcome).toBeUndefined();
     expect(conditionTable(s)).toEqual({
@@ -235,5 +236,30 @@ describe('helpers and storage', () => {
     expect(fromResourceStatus({ scheduler: { phase: 'lost', attempts: 1, retries: 0 } })).toBeUndefined();
     expect(fromResourceStatus(undefined)).toBeUndefined();
     expect(fromResourceStatus({ scheduler: { phase: 'queued', attempts: 2, retries: 1 } })).toStrictEqual({ phase: 'queued', attempts: 2, retries: 1 });
+  });
+});
+
+describe('the scheduler record', () => {
+  test('is one line of compact JSON (kubectl describe shows one line), read back exactly', () => {
+    const launched: DriverStatus = {
+      phase: 'launched', attempts: 1, retries: 0, killRequested: false,
+      attempt: { taskId: 'driver-1', agentId: 'S1', launchedAtMs: 1_796_594_947_072, lastStatus: { taskId: 'driver-1', state: 'running', timestamp: 1_796_594_947.5 } },
+    };
+    const status = toResourceStatus(undefined, launched, ctx(T0));
+    expect(status.schedulerRecord).toMatch(/^\{"phase":"launched",[^\n]*"launchedAtMs":1796594947072[^\n]*\}$/);
+    expect(status).not.toHaveProperty('scheduler');
+    expect(fromResourceStatus(status)).toStrictEqual(launched);
+  });
+
+  test('the object form earlier releases wrote is still read, and the next write removes it', () => {
+    const legacy = { phase: 'Queued', scheduler: { phase: 'queued', attempts: 2, retries: 1 } };
+    expect(fromResourceStatus(legacy)).toStrictEqual({ phase: 'queued', attempts: 2, retries: 1 });
+    const next = toResourceStatus(legacy as never, { phase: 'queued', attempts: 2, retries: 1 }, ctx(T0));
+    expect(replacingMergePatch([legacy], next)).toMatchObject({ scheduler: null, schedulerRecord: expect.any(String) });
+  });
+
+  test('an unreadable record reads as none', () => {
+    expect(fromResourceStatus({ schedulerRecord: '{"phase":' })).toBeUndefined();
+    expect(fromResourceStatus({ schedulerRecord: '{"phase":"lost","attempts":1,"retries":0}' })).toBeUndefined();
   });
 });
