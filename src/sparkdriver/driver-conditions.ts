@@ -65,7 +65,8 @@ export function isFailure(outcome: Outcome, reason: ConditionReason): boolean {
  * Launched: the driver has been handed to Mesos and is not back in the queue. Succeeded: the
  * terminal summary (Unknown until finished). Ready: running, succeeded, or killed on request (the
  * desired state was reached, so kstatus reads it as Current rather than forever in progress). Reconciling: queued,
- * launching, killing or backing off. Stalled: finished without success, unless killed on request.
+ * launching, killing or backing off. Stalled: finished without success, unless killed on request,
+ * or queued and larger than any offer so far.
  */
 export function desiredConditions(phase: DriverStatus['phase'], attempts: number, a: Assessment, queue: string): DesiredCondition[] {
   const c = (type: ConditionType, status: ConditionStatus, reason: ConditionReason = a.reason, message = a.message): DesiredCondition =>
@@ -75,13 +76,15 @@ export function desiredConditions(phase: DriverStatus['phase'], attempts: number
   const launched = c('Launched', attempts > 0 && phase !== 'queued' ? 'True' : 'False');
   if (phase !== 'finished' || a.outcome === undefined) {
     const running = a.reason === REASONS.Running;
+    // kstatus: a driver that may never fit cannot make progress (Stalled, not Reconciling),
+    // though it stays queued and recovers should a larger agent join.
+    const stuck = a.reason === REASONS.LargerThanAnyOffer;
     return [
       accepted, launched,
       c('Succeeded', 'Unknown'),
       c('Ready', running ? 'True' : 'False'),
-      c('Reconciling', running ? 'False' : 'True'),
-      // kstatus: a driver that may never fit cannot make progress, though it stays queued.
-      a.reason === REASONS.LargerThanAnyOffer ? c('Stalled', 'True') : c('Stalled', 'False'),
+      c('Reconciling', running || stuck ? 'False' : 'True'),
+      c('Stalled', stuck ? 'True' : 'False'),
     ];
   }
   const succeeded = a.outcome === 'succeeded';

@@ -57,6 +57,10 @@ const STATES = {
   running: launched(summary('TASK_RUNNING')),
   killing: launched(summary('TASK_RUNNING'), true),
   mesosKilling: launched(summary('TASK_KILLING')),
+  tooLarge: {
+    phase: 'queued', attempts: 0, retries: 0,
+    tooLarge: { needs: { cpusMilli: 1000, memMilli: 4_096_000_000 }, largest: { cpusMilli: 8000, memMilli: 32_768_000 } },
+  },
   retrying: {
     phase: 'retrying', attempts: 1, retries: 1, waitSeconds: 1, failedAtMs: T0 + 9_000, nextRetryAtMs: T0 + 10_000,
     lastFailure: summary('TASK_FAILED', { reason: 'REASON_COMMAND_EXECUTOR_FAILED', message: 'exit 1' }),
@@ -105,6 +109,7 @@ const of = (driver: DriverStatus, shape: Shape = {}): Record<string, unknown> =>
 export const ROWS = {
   noStatus: 'Created, no status yet',
   queued: 'Queued',
+  tooLarge: 'Queued, larger than any offer so far',
   launching: 'Launched, task not running yet',
   running: 'Launched and running',
   killing: 'Launched, being killed',
@@ -125,6 +130,7 @@ export const CASES: readonly GitOpsCase[] = [
   { name: 'empty status', row: ROWS.noStatus, resource: { ...sparkDriver(undefined), status: {} }, argocd: 'Progressing', kstatus: 'Current', flux: 'InProgress' },
   { name: 'queued', row: ROWS.queued, resource: of(STATES.queued), argocd: 'Progressing', kstatus: 'InProgress', flux: 'InProgress' },
   { name: 'queued again', row: ROWS.queued, resource: of(STATES.requeued), argocd: 'Progressing', kstatus: 'InProgress', flux: 'InProgress' },
+  { name: 'queued, larger than any offer', row: ROWS.tooLarge, resource: of(STATES.tooLarge), argocd: 'Degraded', kstatus: 'Failed', flux: 'Failed' },
   { name: 'launched, no update yet', row: ROWS.launching, resource: of(STATES.launching), argocd: 'Progressing', kstatus: 'InProgress', flux: 'InProgress' },
   { name: 'launched, TASK_STAGING', row: ROWS.launching, resource: of(STATES.staging), argocd: 'Progressing', kstatus: 'InProgress', flux: 'InProgress' },
   { name: 'launched, TASK_STARTING', row: ROWS.launching, resource: of(STATES.starting), argocd: 'Progressing', kstatus: 'InProgress', flux: 'InProgress' },

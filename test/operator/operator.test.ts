@@ -75,7 +75,7 @@ test('a driver larger than every offer says so (Stalled, a Warning Event) and st
   const stalled = await waitForDriver(cluster, 'huge', 'Stalled', (d) => condition(d, 'Stalled')?.status === 'True');
   expect(stalled.status.phase).toBe('Queued');
   expect(condition(stalled, 'Stalled')).toMatchObject({ reason: 'LargerThanAnyOffer', message: expect.stringMatching(/^Needs 1 CPU and 4000(\.\d)? GiB, more than any offer so far \(the most offered: /) });
-  expect(condition(stalled, 'Reconciling')?.status).toBe('True');
+  expect(condition(stalled, 'Reconciling')?.status).toBe('False');
   await waitFor(async () => {
     const events = JSON.parse((await cluster.kube.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=huge', '-o', 'json'])).stdout) as Json;
     return (events.items as Json[]).some((e) => e.reason === 'LargerThanAnyOffer' && e.type === 'Warning');
