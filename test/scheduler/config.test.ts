@@ -11,8 +11,27 @@ describe('parseDispatcherConfig', () => {
         queues: new Map([['default', 0]]), maxDrivers: 200, retainedDrivers: 200, rejectOfferDurationSeconds: 120,
         fetcherCacheEnable: false, uris: [], driverDefaults: {},
         retryPolicy: { maxWaitSeconds: 60, maxRetries: undefined, resetAfterMs: undefined },
+        defaultBackend: 'mesos', kubernetes: { enabled: false, master: 'https://kubernetes.default.svc' },
       },
     });
+  });
+
+  test('the kubernetes backend: enabled on its own, or as the default; its API server as drivers reach it', () => {
+    const config = (props: Record<string, string>) => {
+      const result = parseDispatcherConfig({ 'spark.master': 'm:5050', ...props });
+      return result.ok ? { defaultBackend: result.config.defaultBackend, kubernetes: result.config.kubernetes } : result.errors;
+    };
+    expect(config({ 'spark.mesos.dispatcher.kubernetes.enabled': 'true' }))
+      .toEqual({ defaultBackend: 'mesos', kubernetes: { enabled: true, master: 'https://kubernetes.default.svc' } });
+    expect(config({ 'spark.mesos.dispatcher.backend': 'kubernetes', 'spark.mesos.dispatcher.kubernetes.master': 'k8s://https://api:6443' }))
+      .toEqual({ defaultBackend: 'kubernetes', kubernetes: { enabled: true, master: 'https://api:6443' } });
+    expect(config({ 'spark.mesos.dispatcher.backend': 'yarn', 'spark.mesos.dispatcher.kubernetes.master': 'api' })).toEqual([
+      "spark.mesos.dispatcher.backend: 'yarn' is not mesos or kubernetes",
+      "spark.mesos.dispatcher.kubernetes.master: 'api' is not an http(s) URL of the Kubernetes API server",
+    ]);
+    expect(config({ 'spark.mesos.dispatcher.backend': 'kubernetes', 'spark.mesos.dispatcher.kubernetes.enabled': 'false' })).toEqual([
+      'spark.mesos.dispatcher.kubernetes.enabled: false, but spark.mesos.dispatcher.backend makes kubernetes the default backend',
+    ]);
   });
 
   test('reads queues, driver defaults, uris and limits', () => {
