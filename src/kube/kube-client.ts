@@ -96,6 +96,8 @@ export interface WriteOptions {
 export interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  /** Graceful deletion (pods): seconds the object is given to end; 0 removes it at once. */
+  gracePeriodSeconds?: number;
 }
 
 /**

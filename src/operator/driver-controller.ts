@@ -102,7 +102,7 @@ export class DriverController {
     if (driver.status === undefined || status === undefined || driver.status.observedGeneration === driver.metadata.generation) return;
     const { namespace, name, uid } = driver.metadata;
     await this.o.writer.persist([{
-      submissionId: id, resource: { namespace, name, uid }, queue: driver.status.queue ?? 'default', status, intent: false,
+      submissionId: id, resource: { namespace, name, uid }, queue: driver.status.queue ?? 'default', backend: driver.status.backend, status, intent: false,
     }]);
   }
 

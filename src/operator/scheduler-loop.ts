@@ -233,7 +233,7 @@ export class SchedulerLoop {
     const { submissionId, status } = effect;
     const intent = status.phase === 'launched' && this.recordedTaskId.get(submissionId) !== status.attempt.taskId;
     const spec = driverView(this.options.state, submissionId)?.spec;
-    return { submissionId, resource: spec?.resource, queue: spec?.queue ?? 'default', status, intent };
+    return { submissionId, resource: spec?.resource, queue: spec?.queue ?? 'default', backend: spec?.backend, status, intent };
   }
 
   /** The tasks are planned here, as their offer is accepted, not in the scheduling pass. */
@@ -273,7 +273,7 @@ export class SchedulerLoop {
     if (resource === undefined) throw new Error(`task ${effect.taskId} has no SparkDriver to own its pod`);
     const planned = plannedTask(this.options.state.config, { agentId: effect.agentId, frameworkId: '' }, { ...effect, resources: [] });
     if (!planned.ok) throw new Error(`task ${effect.taskId} no longer plans: ${planned.problems.join('; ')}`);
-    await pods.start(planned.task, resource);
+    await pods.create(planned.task, resource);
     this.options.atCrashPoint?.('after-accept');
   }
 

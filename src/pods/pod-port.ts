@@ -8,7 +8,7 @@ export interface PodPort {
    * Creates the attempt's pod (`task.agentId` names it) beside `resource`, which owns it. A pod
    * of that name that belongs to the attempt is adopted; a failure is reported as the task's news.
    */
-  start(task: PlannedTask, resource: DriverResourceRef): Promise<void>;
+  create(task: PlannedTask, resource: DriverResourceRef): Promise<void>;
   /** Deletes the task's pod with a grace period, then forcibly if it is still there. */
   kill(taskId: string, podName: string | undefined): Promise<void>;
   /** Reports each task's pod as it is now; a pod that is gone is reported lost. */

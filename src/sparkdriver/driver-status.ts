@@ -3,7 +3,7 @@
 // recovery. Pure: the caller brings the time, the generation and the previous status.
 
 import { taskStateName } from '../mesos/translation.ts';
-import type { DriverStatus, Outcome, Phase } from '../scheduler/driver.ts';
+import type { Backend, DriverStatus, Outcome, Phase } from '../scheduler/driver.ts';
 import { describe } from '../scheduler/state-machine.ts';
 import { attemptHistory, currentAttemptOf, truncate } from './attempt-history.ts';
 import {
@@ -21,6 +21,8 @@ export interface StatusContext {
   readonly queue: string;
   /** The dispatcher's Mesos framework ID; the previous one is kept when absent. */
   readonly frameworkId?: string;
+  /** Where the driver runs; recorded for kubernetes only (a status without it is a Mesos driver's). */
+  readonly backend?: Backend;
 }
 
 export type InvalidSpecContext = Omit<StatusContext, 'submissionId' | 'queue'> & { readonly submissionId?: string; readonly queue?: string };
@@ -76,6 +78,7 @@ export function toResourceStatus(previous: SparkDriverStatus | undefined, driver
     ...(driver.phase === 'finished' && { outcome: OUTCOME_NAMES[driver.outcome] }),
     submissionId: ctx.submissionId,
     queue: ctx.queue,
+    ...(ctx.backend === 'kubernetes' && { backend: ctx.backend }),
     ...(frameworkId !== undefined && { frameworkId }),
     message: truncate(a.message),
     ...(current !== undefined && { currentAttempt: current }),

@@ -226,8 +226,9 @@ export class Kubelet {
 
   private exited(run: PodRun, container: ContainerRun, exit: ContainerExit, startedAt: number): void {
     container.process = undefined;
-    // A SIGKILL the kubelet did not send is the kernel's OOM killer's.
-    const oom = container.oomKill || (exit.signal === 'SIGKILL' && !run.stopping);
+    // A SIGKILL the kubelet did not send is the kernel's OOM killer's; so is exit code 137 (128 +
+    // SIGKILL), which a shell reports when the OOM killer ended the process it ran.
+    const oom = container.oomKill || (!run.stopping && (exit.signal === 'SIGKILL' || exit.exitCode === 137));
     container.oomKill = false;
     container.state = {
       kind: 'terminated', exitCode: exit.exitCode, reason: terminationReason(exit, oom), startedAt, finishedAt: this.c.clock.now(),
