@@ -10,6 +10,8 @@ import {
 
 export const QUEUE_PREFIX = 'spark.mesos.dispatcher.queue.';
 export const DRIVER_DEFAULT_PREFIX = 'spark.mesos.dispatcher.driverDefault.';
+/** `spark.mesos.dispatcher.backend.<queue>`: the backend of the queue's drivers that name none. */
+export const QUEUE_BACKEND_PREFIX = `${BACKEND_KEY}.`;
 export const KUBERNETES_ENABLED_KEY = 'spark.mesos.dispatcher.kubernetes.enabled';
 export const KUBERNETES_MASTER_KEY = 'spark.mesos.dispatcher.kubernetes.master';
 /** The API server as a pod in the cluster reaches it (Spark's `k8s://https://kubernetes.default.svc`). */
@@ -38,6 +40,8 @@ export interface DispatcherConfig {
   readonly retryPolicy: RetryPolicy;
   /** The backend of a driver that names none (`spark.mesos.dispatcher.backend`; default mesos). */
   readonly defaultBackend: Backend;
+  /** Per queue, the backend of its drivers that name none (overrides `defaultBackend`). */
+  readonly queueBackends: ReadonlyMap<string, Backend>;
   readonly kubernetes: {
     /** Drivers may run as pods (the operator watches and creates them); off, they are rejected. */
     readonly enabled: boolean;
@@ -93,9 +97,18 @@ export function parseDispatcherConfig(
   const backendText = props[BACKEND_KEY] ?? 'mesos';
   if (!isBackend(backendText)) errors.push(`${BACKEND_KEY}: '${backendText}' is not ${BACKENDS.join(' or ')}`);
   const defaultBackend: Backend = isBackend(backendText) ? backendText : 'mesos';
-  const kubernetesEnabled = read(KUBERNETES_ENABLED_KEY, defaultBackend === 'kubernetes', parseBoolean);
-  if (defaultBackend === 'kubernetes' && !kubernetesEnabled) {
-    errors.push(`${KUBERNETES_ENABLED_KEY}: false, but ${BACKEND_KEY} makes kubernetes the default backend`);
+  const queueBackends = new Map<string, Backend>();
+  for (const [key, value] of Object.entries(props)) {
+    if (!key.startsWith(QUEUE_BACKEND_PREFIX)) continue;
+    const queue = key.slice(QUEUE_BACKEND_PREFIX.length);
+    if (!isBackend(value)) errors.push(`${key}: '${value}' is not ${BACKENDS.join(' or ')}`);
+    else if (!queues.has(queue)) errors.push(`${key}: queue '${queue}' is not declared (declare it with ${QUEUE_PREFIX}${queue}=<priority>)`);
+    else queueBackends.set(queue, value);
+  }
+  const kubernetesDefault = defaultBackend === 'kubernetes' || [...queueBackends.values()].includes('kubernetes');
+  const kubernetesEnabled = read(KUBERNETES_ENABLED_KEY, kubernetesDefault, parseBoolean);
+  if (kubernetesDefault && !kubernetesEnabled) {
+    errors.push(`${KUBERNETES_ENABLED_KEY}: false, but ${BACKEND_KEY} (or ${QUEUE_BACKEND_PREFIX}<queue>) makes kubernetes a default backend`);
   }
   const kubernetesMaster = (props[KUBERNETES_MASTER_KEY] ?? DEFAULT_KUBERNETES_MASTER).replace(/^k8s:\/\//, '');
   if (!/^https?:\/\/\S+$/.test(kubernetesMaster)) {
@@ -115,6 +128,7 @@ export function parseDispatcherConfig(
     driverDefaults,
     retryPolicy: resolveRetryPolicy(SPARK_RETRY_POLICY, retry.overrides),
     defaultBackend,
+    queueBackends,
     kubernetes: { enabled: kubernetesEnabled, master: kubernetesMaster },
   };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config, warnings };

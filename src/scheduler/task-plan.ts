@@ -56,9 +56,9 @@ export type PlanResult = { ok: true; plan: TaskPlan } | { ok: false; problems: s
 
 const STAND_IN_SIZING: DriverSizing = { cpus: 1, driverMemoryMiB: 1, overheadMiB: 0, containerMemoryMiB: 1 };
 
-/** The backend a driver runs on: its own choice, else the dispatcher's default. */
+/** The backend a driver runs on: its own choice, else its queue's default, else the dispatcher's. */
 export function backendOf(spec: DriverSpec, config: DispatcherConfig): Backend {
-  return spec.backend ?? config.defaultBackend;
+  return spec.backend ?? config.queueBackends.get(spec.queue) ?? config.defaultBackend;
 }
 
 /** Dispatcher driver defaults overlaid by the driver's own properties. */

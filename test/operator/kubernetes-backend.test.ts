@@ -3,7 +3,11 @@
 // lifecycle as on Mesos: queued, launched, retried, killed, adopted after a failover, expired
 // after their TTL; their logs read with the real `kubectl logs`; and every way a pod can end
 // badly (OOM kill, eviction, deleted under the operator, refused by the API server).
+import { DriverLogs, findAttempt } from '../../src/logs/driver-logs.ts';
+import { SandboxFiles } from '../../src/mesos/sandbox-files.ts';
 import type { Operator } from '../../src/operator/operator.ts';
+import { PodLogs } from '../../src/pods/pod-logs.ts';
+import { parseSparkDriver } from '../../src/sparkdriver/sparkdriver.ts';
 import type { Clock } from '../../src/runtime/clock.ts';
 import { parseDispatcherConfig } from '../../src/scheduler/index.ts';
 import type { Json } from '../devcluster/kube/support.ts';
@@ -76,6 +80,18 @@ test('the same SparkDriver, with only its backend changed, runs to Succeeded on 
   expect(logs.stdout).toMatch(/^spark-submit --name on-pods --master k8s:\/\/https:\/\/kubernetes\.default\.svc --deploy-mode client .*--class org\.example\.Main /);
   expect(logs.stdout).toContain('--conf spark.kubernetes.driver.pod.name=on-pods-driver --conf spark.kubernetes.namespace=default');
   expect(logs.stdout).toMatch(/ file:\/\/\S+\/app\.jar 100\n$/);
+
+  // The dispatcher's log pages and `kubectl sparkdriver logs` read the same log, with the agent's offsets.
+  const driverLogs = new DriverLogs(new SandboxFiles({ masters: () => [] }), new PodLogs(cluster.client));
+  const parsed = parseSparkDriver(pods);
+  if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+  const attempt = findAttempt(parsed.resource);
+  if ('problem' in attempt) throw new Error(attempt.problem);
+  expect(attempt).toMatchObject({ number: 1, finished: true, pod: { namespace: 'default', name: 'on-pods-driver' } });
+  const size = Buffer.byteLength(logs.stdout);
+  expect(await driverLogs.read(attempt, 'stdout', -1)).toMatchObject({ ok: true, offset: size, data: '' });
+  expect(await driverLogs.read(attempt, 'stdout', 0, 12)).toMatchObject({ ok: true, offset: 0, data: 'spark-submit' });
+  expect(await driverLogs.read(attempt, 'stderr', 0)).toMatchObject({ ok: false, status: 404, message: expect.stringContaining('stdout and stderr together') });
 });
 
 test('supervised: a failed pod is replaced after the backoff until retryPolicy says stop', async () => {

@@ -11,7 +11,7 @@ describe('parseDispatcherConfig', () => {
         queues: new Map([['default', 0]]), maxDrivers: 200, retainedDrivers: 200, rejectOfferDurationSeconds: 120,
         fetcherCacheEnable: false, uris: [], driverDefaults: {},
         retryPolicy: { maxWaitSeconds: 60, maxRetries: undefined, resetAfterMs: undefined },
-        defaultBackend: 'mesos', kubernetes: { enabled: false, master: 'https://kubernetes.default.svc' },
+        defaultBackend: 'mesos', queueBackends: new Map(), kubernetes: { enabled: false, master: 'https://kubernetes.default.svc' },
       },
     });
   });
@@ -30,8 +30,22 @@ describe('parseDispatcherConfig', () => {
       "spark.mesos.dispatcher.kubernetes.master: 'api' is not an http(s) URL of the Kubernetes API server",
     ]);
     expect(config({ 'spark.mesos.dispatcher.backend': 'kubernetes', 'spark.mesos.dispatcher.kubernetes.enabled': 'false' })).toEqual([
-      'spark.mesos.dispatcher.kubernetes.enabled: false, but spark.mesos.dispatcher.backend makes kubernetes the default backend',
+      'spark.mesos.dispatcher.kubernetes.enabled: false, but spark.mesos.dispatcher.backend (or spark.mesos.dispatcher.backend.<queue>) makes kubernetes a default backend',
     ]);
+  });
+
+  test('a queue\'s backend: spark.mesos.dispatcher.backend.<queue>, for a declared queue; it enables kubernetes', () => {
+    const result = parseDispatcherConfig({
+      'spark.master': 'm:5050', 'spark.mesos.dispatcher.queue.pods': '1', 'spark.mesos.dispatcher.backend.pods': 'kubernetes',
+    });
+    expect(result.ok && [result.config.queueBackends, result.config.kubernetes.enabled]).toEqual([new Map([['pods', 'kubernetes']]), true]);
+    expect(parseDispatcherConfig({ 'spark.master': 'm:5050', 'spark.mesos.dispatcher.backend.typo': 'kubernetes', 'spark.mesos.dispatcher.backend.default': 'k8s' })).toEqual({
+      ok: false,
+      errors: [
+        "spark.mesos.dispatcher.backend.typo: queue 'typo' is not declared (declare it with spark.mesos.dispatcher.queue.typo=<priority>)",
+        "spark.mesos.dispatcher.backend.default: 'k8s' is not mesos or kubernetes",
+      ],
+    });
   });
 
   test('reads queues, driver defaults, uris and limits', () => {

@@ -102,6 +102,15 @@ describe('starting without offers', () => {
     expect(starts(step(state, { type: 'DriverSubmitted', spec: unnamed }, 1))).toEqual(['d']);
     expect(driverView(state, 'd')?.spec.backend).toBe('kubernetes');
   });
+
+  test('a queue\'s backend applies to its drivers that name none; a driver\'s own choice wins', () => {
+    const state = scheduler({ 'spark.mesos.dispatcher.queue.pods': '1', 'spark.mesos.dispatcher.backend.pods': 'kubernetes' });
+    const { backend: _, ...unnamed } = podSpec('q', { queue: 'pods' });
+    expect(starts(step(state, { type: 'DriverSubmitted', spec: unnamed }, 1))).toEqual(['q']);
+    const own = step(state, { type: 'DriverSubmitted', spec: podSpec('m', { queue: 'pods', backend: 'mesos' }) }, 2);
+    expect(types(own)).toEqual(['PersistDriver', 'ReviveOffers']);
+    expect(driverView(state, 'm')?.spec.backend).toBe('mesos');
+  });
 });
 
 describe('the lifecycle on kubernetes', () => {
