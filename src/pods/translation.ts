@@ -99,7 +99,8 @@ export function podOf(task: PlannedTask, resource: DriverResourceRef): PodManife
         name: DRIVER_CONTAINER,
         image: pod.image,
         ...(pod.imagePullPolicy !== undefined && { imagePullPolicy: pod.imagePullPolicy }),
-        command: ['/bin/sh', '-c', plan.command],
+        // exec: spark-submit becomes the container's main process, which gets its SIGTERM.
+        command: ['/bin/sh', '-c', `exec ${plan.command}`],
         env,
         resources: { requests: { cpu: String(plan.sizing.cpus), memory }, limits: { memory } },
         ...(volumes.length > 0 && { volumeMounts: pod.secretVolumes.map((v, i) => ({ name: `secret-${i}`, mountPath: v.mountPath, readOnly: true })) }),
