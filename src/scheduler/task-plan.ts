@@ -262,7 +262,9 @@ export function attemptEnvironment(task: PlannedTask): TaskVariable[] {
 export function submissionProblems(input: SubmissionInput, config: DispatcherConfig): string[] {
   const built = specFromSubmission(input);
   if (!built.ok) return built.problems;
-  const plan = planDriverTask(built.spec, config);
+  // A submission checked before its SparkDriver exists (the REST API's) will have one.
+  const spec = built.spec.resource !== undefined ? built.spec : { ...built.spec, resource: { namespace: '', name: built.spec.submissionId, uid: '' } };
+  const plan = planDriverTask(spec, config);
   const queue = undeclaredQueueProblem(built.spec.queue, config);
   return [...(plan.ok ? [] : plan.problems), ...(queue === undefined ? [] : [queue])];
 }

@@ -33,7 +33,7 @@ export interface Cluster {
 }
 
 /** The image whose pods run the stub spark-submit. */
-export const SPARK_IMAGE = 'spark:test';
+export const SPARK_IMAGE = 'apache/spark:3.5.1';
 
 const STUB = `#!/bin/sh
 echo "spark-submit $*"
