@@ -239,8 +239,12 @@ export function plannedTask(
 /** An environment variable of the task: a plain value or a secret. */
 export type TaskVariable = { readonly name: string; readonly value: string } | SecretVariable;
 
-/** The task's environment for one attempt: the plan's, the driver's framework ID added, secrets last. */
+/**
+ * The task's environment for one attempt: the plan's, the driver's framework ID added (Mesos;
+ * a pod's own facts come from the downward API instead), secrets last.
+ */
 export function attemptEnvironment(task: PlannedTask): TaskVariable[] {
+  if (task.plan.pod !== undefined) return [...task.plan.environment].map(([name, value]) => ({ name, value }));
   // The driver registers its own framework under this ID (Spark's SPARK_SUBMIT_OPTS trick).
   const frameworkIdOption = ` -Dspark.mesos.driver.frameworkId=${task.frameworkId}-${task.taskId}`;
   const variables: TaskVariable[] = [];
