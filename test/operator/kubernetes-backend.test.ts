@@ -5,7 +5,7 @@
 // badly (OOM kill, eviction, deleted under the operator, refused by the API server).
 import { DriverLogs, findAttempt } from '../../src/logs/driver-logs.ts';
 import { SandboxFiles } from '../../src/mesos/sandbox-files.ts';
-import type { Operator } from '../../src/operator/operator.ts';
+import type { Operator, OperatorOptions } from '../../src/operator/operator.ts';
 import { PodLogs } from '../../src/pods/pod-logs.ts';
 import { parseSparkDriver } from '../../src/sparkdriver/sparkdriver.ts';
 import type { Clock } from '../../src/runtime/clock.ts';
@@ -20,13 +20,13 @@ let cluster: Cluster;
 const operators: Operator[] = [];
 
 /** An operator with the kubernetes backend; a FakeClock drives its backoffs where a test waits for one. */
-function podOperator(identity: string, clock?: Clock): Operator {
+function podOperator(identity: string, clock?: Clock, extra: Partial<OperatorOptions> = {}): Operator {
   const parsed = parseDispatcherConfig({
     'spark.master': `mesos://${new URL(cluster.mesos.url).host}`, 'spark.home': cluster.sparkHome,
     'spark.mesos.dispatcher.kubernetes.enabled': 'true',
   });
   if (!parsed.ok) throw new Error(parsed.errors.join('; '));
-  const operator = inProcessOperator(cluster, identity, { dispatcher: parsed.config, pods: { forceDeleteAfterGraceMs: 0 }, ...(clock !== undefined && { clock }) });
+  const operator = inProcessOperator(cluster, identity, { dispatcher: parsed.config, pods: { forceDeleteAfterGraceMs: 0 }, ...(clock !== undefined && { clock }), ...extra });
   operators.push(operator);
   return operator;
 }
@@ -134,6 +134,25 @@ test('a failover adopts the running pod instead of starting another; the new lea
   expect((await pod('survivor-driver'))?.metadata.uid).toBe(podUid);
   await cluster.kube.kubectl(['patch', 'sparkdriver', 'survivor', '--type=merge', '-p', '{"spec":{"kill":true}}']);
   expect((await finished('survivor')).status).toMatchObject({ outcome: 'Killed', retries: 0 });
+});
+
+test('a crash between the launch intent and the pod: the next leader creates that same pod, once', async () => {
+  // The first leader records the launch, then dies before it creates the pod.
+  const crashed = podOperator('a', undefined, {
+    atCrashPoint: (point) => {
+      if (point === 'after-intent') throw new Error('crashed after the intent');
+    },
+  });
+  await crashed.start();
+  await apply(manifest('interrupted', 'kubernetes'));
+  const intent = await waitForDriver(cluster, 'interrupted', 'the launch recorded', (d) => d.status?.phase === 'Launched');
+  expect(intent.status.currentAttempt).toMatchObject({ agentId: 'interrupted-driver' });
+  await crashed.stop();
+  expect(await pod('interrupted-driver')).toBeUndefined();
+  await podOperator('b').start();
+  const done = await finished('interrupted');
+  expect(done.status).toMatchObject({ outcome: 'Succeeded', retries: 0, currentAttempt: { taskId: intent.status.currentAttempt.taskId, agentId: 'interrupted-driver' } });
+  expect(cluster.kube.server.requests().filter((r) => r.verb === 'create' && r.resource === 'pods').map((r) => r.code)).toEqual([201]);
 });
 
 test('ttlSecondsAfterFinished deletes the SparkDriver, and its pod goes with it', async () => {
