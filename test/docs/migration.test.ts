@@ -98,10 +98,12 @@ test('Move one driver with spark-submit: the property the REST API reads; refuse
   const body = JSON.parse(JVM_CREATE_REQUEST) as Json;
   body.sparkProperties = { ...body.sparkProperties, ...confs };
   body.environmentVariables = {};
+  let restUrl = '';
   const create = async (config: DispatcherConfig, operator: Operator): Promise<Json> => {
     const store = new KubeSubmissionStore({ kube: cluster!.client, informer: operator.informer, namespace: 'default', clock: systemClock, maxDrivers: 200, dispatcher: config });
     const rest = await startRestServer({ store, host: '127.0.0.1', port: 0 });
     closers.push(() => rest.close());
+    restUrl = rest.url;
     const response = await request(`${rest.url}/v1/submissions/create`, { method: 'POST', headers: CLIENT_POST_HEADERS, body: JSON.stringify(body) });
     return await response.body.json() as Json;
   };
@@ -110,6 +112,9 @@ test('Move one driver with spark-submit: the property the REST API reads; refuse
   expect(created).toMatchObject({ success: true });
   const done = await finished(on.cluster, created.submissionId as string);
   expect(done.status).toMatchObject({ outcome: 'Succeeded', backend: 'kubernetes' });
+  // spark-submit --status reads it as it reads a Mesos driver's.
+  const status = await request(`${restUrl}/v1/submissions/status/${created.submissionId as string}`, { headers: CLIENT_POST_HEADERS });
+  expect(await status.body.json()).toMatchObject({ success: true, driverState: 'FINISHED' });
   const off = parseDispatcherConfig({ 'spark.master': 'm:5050', 'spark.home': '/spark' });
   if (!off.ok) throw new Error(off.errors.join());
   expect(await create(off.config, on.operator)).toMatchObject({ success: false, message: expect.stringContaining('kubernetes is not enabled on this dispatcher') });

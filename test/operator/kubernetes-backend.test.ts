@@ -4,6 +4,7 @@
 // after their TTL; their logs read with the real `kubectl logs`; and every way a pod can end
 // badly (OOM kill, eviction, deleted under the operator, refused by the API server).
 import { DriverLogs, findAttempt } from '../../src/logs/driver-logs.ts';
+import { createMetrics } from '../../src/metrics/index.ts';
 import { SandboxFiles } from '../../src/mesos/sandbox-files.ts';
 import type { Operator, OperatorOptions } from '../../src/operator/operator.ts';
 import { PodLogs } from '../../src/pods/pod-logs.ts';
@@ -58,7 +59,8 @@ afterEach(async () => {
 });
 
 test('the same SparkDriver, with only its backend changed, runs to Succeeded on Mesos and as a pod; kubectl logs reads the pod', async () => {
-  await podOperator('a').start();
+  const metrics = createMetrics({ processMetrics: false });
+  await podOperator('a', undefined, { metrics }).start();
   await apply(manifest('on-mesos', 'mesos', { arguments: ['100'] }));
   await apply(manifest('on-pods', 'kubernetes', { arguments: ['100'] }));
   const waiting = cluster.kube.spawnKubectl(['wait', '--for=condition=Succeeded', 'sparkdriver/on-pods', '--timeout=30s']);
@@ -92,6 +94,11 @@ test('the same SparkDriver, with only its backend changed, runs to Succeeded on 
   expect(await driverLogs.read(attempt, 'stdout', -1)).toMatchObject({ ok: true, offset: size, data: '' });
   expect(await driverLogs.read(attempt, 'stdout', 0, 12)).toMatchObject({ ok: true, offset: 0, data: 'spark-submit' });
   expect(await driverLogs.read(attempt, 'stderr', 0)).toMatchObject({ ok: false, status: 404, message: expect.stringContaining('stdout and stderr together') });
+
+  // The metrics count both drivers alike.
+  const text = await metrics.registry.metrics();
+  expect(text).toContain('sparkdispatcher_launches_total{attempt="first"} 2');
+  expect(text).toMatch(/sparkdispatcher_finished_total\{outcome="succeeded",mesos_state="TASK_FINISHED"\} 2/);
 });
 
 test('supervised: a failed pod is replaced after the backoff until retryPolicy says stop', async () => {
