@@ -14,7 +14,7 @@ import type { KubeClient, ObjectRef } from '../kube/kube-client.ts';
 import type { DriverResourceRef, PlannedTask, TaskRef, TaskUpdate } from '../scheduler/index.ts';
 import type { PodPort } from './pod-port.ts';
 import {
-  DRIVER_POD_SELECTOR, isPodOf, podGoneUpdate, podNeverCreatedUpdate, podOf, podRefusedUpdate, PODS, taskIdOfPod, taskUpdateOfPod,
+  DRIVER_POD_SELECTOR, isPodOf, podCacheTransform, podGoneUpdate, podNeverCreatedUpdate, podOf, podRefusedUpdate, PODS, taskIdOfPod, taskUpdateOfPod,
   type Pod, type PodManifest,
 } from './translation.ts';
 
@@ -43,12 +43,15 @@ export class PodBackend implements PodPort {
   private readonly keyOfTask = new Map<string, string>();
   private readonly taskOfKey = new Map<string, string>();
   private readonly lastNews = new Map<string, { state: string; message: string | undefined; terminal: boolean }>();
+  /** Tasks whose create is being tried again, and those of them killed meanwhile (their pod must not come). */
+  private readonly retrying = new Set<string>();
+  private readonly killedWhileRetrying = new Set<string>();
   private stopped = false;
 
   constructor(options: PodBackendOptions) {
     this.o = options;
     this.informer = new Informer<Pod>({
-      client: options.kube, resource: PODS, labelSelector: DRIVER_POD_SELECTOR,
+      client: options.kube, resource: PODS, labelSelector: DRIVER_POD_SELECTOR, transform: podCacheTransform,
       ...(options.namespaces !== undefined && { namespaces: options.namespaces }),
       clock: options.clock, random: options.random, logger: options.log.child({ component: 'pod-informer' }),
     });
@@ -71,13 +74,22 @@ export class PodBackend implements PodPort {
     const manifest = podOf(task, resource);
     this.remember(task.taskId, objectKey(manifest));
     const retry = await this.tryCreate(task, resource, manifest, 0);
-    if (retry !== undefined) void this.retryCreate(task, resource, manifest, retry);
+    if (retry === undefined) return;
+    this.retrying.add(task.taskId);
+    void this.retryCreate(task, resource, manifest, retry).finally(() => {
+      this.retrying.delete(task.taskId);
+      this.killedWhileRetrying.delete(task.taskId);
+    });
   }
 
   private async retryCreate(task: PlannedTask, resource: DriverResourceRef, manifest: PodManifest, from: number): Promise<void> {
     for (let attempt = from; attempt !== undefined && !this.stopped;) {
       await this.sleep(backoffDelayMs(attempt - 1, this.o.createBackoff ?? { initialMs: 1000, maxMs: 15_000 }, this.o.random));
       if (this.stopped) return;
+      if (this.killedWhileRetrying.has(task.taskId)) {
+        this.feed(podNeverCreatedUpdate(task.taskId, manifest.metadata.name, 'killed before its pod could be created'), true);
+        return;
+      }
       const next = await this.tryCreate(task, resource, manifest, attempt);
       if (next === undefined) return;
       attempt = next;
@@ -132,6 +144,8 @@ export class PodBackend implements PodPort {
   }
 
   async kill(taskId: string, podName: string | undefined): Promise<void> {
+    // A create still being tried must not bring the pod after its kill.
+    if (this.retrying.has(taskId)) this.killedWhileRetrying.add(taskId);
     const key = this.keyOfTask.get(taskId);
     if (key === undefined) {
       this.o.log.info({ taskId, pod: podName }, 'kill of a task whose pod is not known here: nothing to delete');

@@ -110,6 +110,24 @@ export function podOf(task: PlannedTask, resource: DriverResourceRef): PodManife
   };
 }
 
+/**
+ * What the pod backend caches of a driver pod: what `taskUpdateOfPod` and a kill read (metadata,
+ * the node, the grace period, the status), not the container spec with its long command line.
+ */
+export function podCacheTransform(obj: KubeObject): KubeObject {
+  const pod = obj as Pod & { spec?: { terminationGracePeriodSeconds?: number } };
+  const spec = pod.spec ?? {};
+  return {
+    ...(pod.apiVersion !== undefined && { apiVersion: pod.apiVersion }), ...(pod.kind !== undefined && { kind: pod.kind }),
+    ...(pod.metadata !== undefined && { metadata: pod.metadata }),
+    spec: {
+      ...(spec.nodeName !== undefined && { nodeName: spec.nodeName }),
+      ...(spec.terminationGracePeriodSeconds !== undefined && { terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds }),
+    },
+    ...(pod.status !== undefined && { status: pod.status }),
+  } as KubeObject;
+}
+
 /** The task a driver pod runs, from its annotation; undefined for a pod that is not one. */
 export function taskIdOfPod(pod: Pod): string | undefined {
   return pod.metadata?.annotations?.[TASK_ID_ANNOTATION];

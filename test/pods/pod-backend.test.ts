@@ -136,3 +136,23 @@ test('a kill deletes the pod with its grace period, then forcibly once that is o
   const deletes = kube.server.requests().filter((r) => r.verb === 'delete' && r.resource === 'pods');
   expect(deletes).toHaveLength(2);
 });
+
+test('a kill while the create is being tried again: the pod never comes', async () => {
+  kube.server.faults.failNext({ verb: 'create', resource: 'pods', code: 503 });
+  await backend.create(task(0, ['sleep']), resource);
+  await backend.kill('driver-1', 'pi-driver');
+  const given = updates.take(news('driver-1', 'dropped'), 'the launch given back');
+  clock.advance(15_000);
+  expect(await given).toMatchObject({ neverReachedAnAgent: true, status: { message: 'pod pi-driver was not created: killed before its pod could be created' } });
+  expect(kube.server.requests().filter((r) => r.verb === 'create' && r.resource === 'pods').map((r) => r.code)).toEqual([503]);
+  expect(await pod('pi-driver')).toBeUndefined();
+});
+
+test('the cache keeps what the backend reads of a pod, not its container spec', async () => {
+  await backend.create(task(0, ['sleep']), resource);
+  await updates.take(news('driver-1', 'running'), 'the pod to run');
+  const cached = backend.informer.get('default/pi-driver') as Json;
+  expect(cached.spec).toEqual({ nodeName: 'emulated-node', terminationGracePeriodSeconds: 30 });
+  expect(cached.metadata.annotations).toEqual({ 'sparkmesos.io/task-id': 'driver-1' });
+  expect(cached.status.phase).toBe('Running');
+});
