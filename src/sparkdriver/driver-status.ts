@@ -34,20 +34,21 @@ const OUTCOME_NAMES: Readonly<Record<Outcome, SparkDriverOutcome>> = {
   succeeded: 'Succeeded', failed: 'Failed', killed: 'Killed', lost: 'Lost', error: 'Error', rejected: 'Rejected',
 };
 
-/** One reason and one sentence for where the driver is. */
-export function assess(d: DriverStatus, queue: string): Assessment {
+/** One reason and one sentence for where the driver is (a driver pod's attempt is in its pod). */
+export function assess(d: DriverStatus, queue: string, backend?: Backend): Assessment {
   switch (d.phase) {
     case 'queued':
       return d.message !== undefined
         ? { reason: REASONS.Requeued, message: d.message }
         : { reason: REASONS.WaitingForOffers, message: `Waiting for an offer in queue '${queue}'` };
     case 'launched': {
-      const where = `task ${d.attempt.taskId} on agent ${d.attempt.agentId}`;
+      const onPod = backend === 'kubernetes';
+      const where = `task ${d.attempt.taskId} ${onPod ? 'in pod' : 'on agent'} ${d.attempt.agentId}`;
       const state = d.attempt.lastStatus?.state;
       if (d.killRequested) return { reason: REASONS.Killing, message: `Kill requested; waiting for ${where} to end` };
       switch (state) {
         case 'running': return { reason: REASONS.Running, message: `Running as ${where}` };
-        case 'killing': return { reason: REASONS.Killing, message: `Mesos is killing ${where}` };
+        case 'killing': return { reason: REASONS.Killing, message: `${onPod ? 'Kubernetes' : 'Mesos'} is killing ${where}` };
         default: return { reason: REASONS.Launching, message: `Launched as ${where}${state === undefined ? '' : ` (${taskStateName(state)})`}` };
       }
     }
@@ -68,7 +69,7 @@ export function assess(d: DriverStatus, queue: string): Assessment {
  * lastTransitionTime while their status holds; the attempt ring keeps the last 10 attempts.
  */
 export function toResourceStatus(previous: SparkDriverStatus | undefined, driver: DriverStatus, ctx: StatusContext): SparkDriverStatus {
-  const a = assess(driver, ctx.queue);
+  const a = assess(driver, ctx.queue, ctx.backend);
   const current = currentAttemptOf(previous, driver, ctx.nowMs);
   const frameworkId = ctx.frameworkId ?? previous?.frameworkId;
   const desired = desiredConditions(driver.phase, driver.attempts, a, ctx.queue).map(shortened);

@@ -119,7 +119,7 @@ test('supervised: a failed pod is replaced after the backoff until retryPolicy s
 test('a kill deletes the pod; the driver finishes Killed', async () => {
   await podOperator('a').start();
   await apply(manifest('long', 'kubernetes', { arguments: ['sleep'] }));
-  await running('long');
+  expect((await running('long')).status.message).toMatch(/^Running as task driver-\S+ in pod long-driver$/);
   await cluster.kube.kubectl(['patch', 'sparkdriver', 'long', '--type=merge', '-p', '{"spec":{"kill":true}}']);
   const done = await finished('long');
   expect(done.status).toMatchObject({ outcome: 'Killed' });
