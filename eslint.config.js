@@ -1,5 +1,6 @@
-// Lint rules: typescript-eslint's type-checked set, plus two boundaries: the scheduler core is
-// pure, and only src/mesos knows the Mesos protobuf shapes, only its translation the enum names.
+// Lint rules: typescript-eslint's type-checked set, plus the boundaries: the scheduler core is
+// pure, only src/mesos knows the Mesos protobuf shapes, only its translation the enum names, and
+// only src/pods knows Pod shapes (its translation.ts).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -28,6 +29,18 @@ export default tseslint.config(
     },
   },
   {
+    // The Pod boundary too: Pod shapes stay in src/pods (the emulator's kubelet has its own).
+    // (It overrides the block above where both apply, so it repeats the Mesos patterns.)
+    files: ['src/**/*.ts'],
+    ignores: ['src/pods/**', 'src/mesos/**', 'src/devcluster/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/mesos/types.ts', '**/mesos/calls.ts'], message: 'Mesos protobuf shapes stay in src/mesos: use the core\'s words, or src/mesos/translation.ts.' },
+        { group: ['**/pods/translation.ts'], message: 'Pod shapes stay in src/pods: use the core\'s words, or the pod backend and its port.' },
+      ] }],
+    },
+  },
+  {
     // Only the translation (and the protobuf shapes it maps from) names Mesos task states, reasons and sources.
     files: ['src/**/*.ts'],
     ignores: ['src/mesos/translation.ts', 'src/mesos/types.ts', 'src/devcluster/**'],
@@ -42,7 +55,7 @@ export default tseslint.config(
     files: ['src/scheduler/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['node:*', 'undici', 'prom-client', '@kubernetes/*', 'pino', '../mesos/*', '../kube/*', '../sparkdriver/*', '../devcluster/*'], message: 'src/scheduler is the pure core in its own words: no I/O, adapter or Mesos imports.' },
+        { group: ['node:*', 'undici', 'prom-client', '@kubernetes/*', 'pino', '../mesos/*', '../pods/*', '../kube/*', '../sparkdriver/*', '../devcluster/*'], message: 'src/scheduler is the pure core in its own words: no I/O, adapter or Mesos imports.' },
       ] }],
       'no-restricted-properties': ['error',
         { object: 'Date', property: 'now', message: 'Time comes in as an argument.' },

@@ -20,6 +20,7 @@ import { startRestServer } from './rest/index.ts';
 import { createAuthenticator, type RestAuth } from './rest/auth.ts';
 import { DriverLogs } from './logs/driver-logs.ts';
 import { SandboxFiles } from './mesos/sandbox-files.ts';
+import { PodLogs } from './pods/pod-logs.ts';
 import type { CrashPoint } from './operator/scheduler-loop.ts';
 import { systemClock, systemRandom } from './runtime/clock.ts';
 import { REDACTED_PATHS } from './runtime/logger.ts';
@@ -158,7 +159,10 @@ async function main(): Promise<number> {
   const mesosCredentials = mesos.principal !== undefined && mesos.secret !== undefined ? { principal: mesos.principal, secret: mesos.secret } : undefined;
   const ui = await startUiServer({
     source: { snapshot }, host: config.network.bindAddress, port: config.ui.port, log: log.child({ component: 'ui' }),
-    logs: new DriverLogs(new SandboxFiles({ masters: () => logMasters(), credentials: mesosCredentials })),
+    logs: new DriverLogs(
+      new SandboxFiles({ masters: () => logMasters(), credentials: mesosCredentials }),
+      config.dispatcher.kubernetes.enabled ? new PodLogs(kube) : undefined,
+    ),
     kill: {
       request: (namespace, name) => kube.patchMerge({ ...SPARK_DRIVER, namespace, name }, { spec: { kill: true } })
         .then(() => true, (error: unknown) => (isNotFound(error) ? false : Promise.reject(error as Error))),

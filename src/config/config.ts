@@ -133,7 +133,7 @@ export function loadConfig(
     verbose: cl.verbose,
     propertiesFile: spark.file,
     sparkProperties: props,
-    dispatcher: { ...dispatcher.config, queues: readOnlyMap(dispatcher.config.queues) },
+    dispatcher: { ...dispatcher.config, queues: readOnlyMap(dispatcher.config.queues), queueBackends: readOnlyMap(dispatcher.config.queueBackends) },
     mesos: {
       master: cl.master.master,
       masterLocation: cl.master.location,

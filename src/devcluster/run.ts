@@ -1,10 +1,11 @@
 // `make run`: the whole dispatcher on one machine. Claims .devcluster/ (one instance per work
 // directory; fixed ports free) before touching anything, then starts the Kubernetes API emulator
-// (kubeconfig at .devcluster/kubeconfig) with the SparkDriver CRD, the Mesos master emulator
-// with three agents (each serving its sandboxes' files), the stub Spark artifacts the examples
-// download, and the dispatcher itself as a child process; submits an example SparkDriver whose
-// stub spark-submit runs as a real process and the example ScheduledSparkDriver (every minute
-// here), and prints where to look. Ctrl-C stops everything. `make run ZK=1` (DEVCLUSTER_ZK=1)
+// (kubeconfig at .devcluster/kubeconfig) with the SparkDriver CRD and an emulated kubelet (the
+// image apache/spark:3.5.1 is the stub Spark distribution), the Mesos master emulator with three
+// agents (each serving its sandboxes' files), the stub Spark artifacts the examples download,
+// and the dispatcher itself as a child process, with the kubernetes backend on; submits an
+// example SparkDriver on each backend, whose stub spark-submit runs as a real process, and the
+// example ScheduledSparkDriver (every minute here), and prints where to look. Ctrl-C stops everything. `make run ZK=1` (DEVCLUSTER_ZK=1)
 // starts a real ZooKeeper instead of one master: three emulated masters contend for leadership
 // there and the dispatcher finds the leader through it.
 import { spawn } from 'node:child_process';
@@ -30,6 +31,8 @@ const KUBECONFIG = path.join(WORK, 'kubeconfig');
 const HOST = '127.0.0.1';
 /** Fixed, because the examples and the kubectl plugin's default name them. */
 const PORTS = { rest: 7077, ui: 8081, metrics: 8080, artifacts: 8090 } as const;
+/** The image examples/sparkdriver-kubernetes.yaml names; the kubelet runs the stub distribution for it. */
+const SPARK_IMAGE = 'apache/spark:3.5.1';
 
 /** A path as a shell word. */
 const quoted = (text: string): string => (/^[\w./:=@%+-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`);
@@ -100,7 +103,9 @@ async function main(): Promise<void> {
   rmSync(path.join(WORK, 'mesos'), { recursive: true, force: true });
   const { sparkHome, files } = buildArtifacts(path.join(WORK, 'artifacts'));
   const artifacts = await serveArtifacts(files, HOST, PORTS.artifacts);
-  const kubeApi = await startKubeApiServer({});
+  const kubeApi = await startKubeApiServer({
+    kubelet: { workDir: path.join(WORK, 'kubelet'), images: { [SPARK_IMAGE]: { root: sparkHome, env: { SPARK_HOME: sparkHome } } } },
+  });
   await kubeApi.writeKubeconfig(KUBECONFIG);
   const kube = createKubeClient({ kubeConfig: { from: 'file', path: KUBECONFIG } });
   for (const crd of [sparkDriverCrd(), scheduledCrd()]) {
@@ -112,7 +117,8 @@ async function main(): Promise<void> {
     '--disable-warning=ExperimentalWarning', path.join(ROOT, 'src', 'main.ts'),
     '--master', mesos.master, '--kubeconfig', KUBECONFIG, '--host', HOST, '--bind-address', HOST,
     '--port', String(PORTS.rest), '--webui-port', String(PORTS.ui), '--metrics-port', String(PORTS.metrics),
-    '--conf', `spark.home=${sparkHome}`, '--name', 'Spark Cluster (devcluster)', '--no-leader-election', '--log-level', 'info', '--log-format', 'pretty',
+    '--conf', `spark.home=${sparkHome}`, '--conf', 'spark.mesos.dispatcher.kubernetes.enabled=true',
+    '--conf', `spark.mesos.dispatcher.kubernetes.master=${kubeApi.url}`, '--name', 'Spark Cluster (devcluster)', '--no-leader-election', '--log-level', 'info', '--log-format', 'pretty',
   ], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, KUBECONFIG } });
 
   let stopping = false;
@@ -138,13 +144,17 @@ async function main(): Promise<void> {
     }
   });
 
-  await kube.create(SPARK_DRIVER, 'default', {
-    apiVersion: SPARK_DRIVER_API_VERSION, kind: SPARK_DRIVER.kind, metadata: { name: 'spark-pi', namespace: 'default' },
-    spec: {
-      appResource: `http://${HOST}:${PORTS.artifacts}/${EXAMPLES_JAR}`, mainClass: 'org.apache.spark.examples.SparkPi', arguments: ['100'],
-      sparkProperties: { 'spark.app.name': 'SparkPi', 'spark.driver.memory': '512m', 'spark.driver.cores': '1' },
-    },
-  });
+  // The same driver on each backend: only `backend` (and the image a pod runs) differ.
+  const sparkPi = {
+    appResource: `http://${HOST}:${PORTS.artifacts}/${EXAMPLES_JAR}`, mainClass: 'org.apache.spark.examples.SparkPi', arguments: ['100'],
+    sparkProperties: { 'spark.app.name': 'SparkPi', 'spark.driver.memory': '512m', 'spark.driver.cores': '1' },
+  };
+  for (const [name, spec] of [
+    ['spark-pi', sparkPi],
+    ['spark-pi-on-pods', { ...sparkPi, backend: 'kubernetes', sparkProperties: { ...sparkPi.sparkProperties, 'spark.kubernetes.container.image': SPARK_IMAGE } }],
+  ] as const) {
+    await kube.create(SPARK_DRIVER, 'default', { apiVersion: SPARK_DRIVER_API_VERSION, kind: SPARK_DRIVER.kind, metadata: { name, namespace: 'default' }, spec } as KubeObject);
+  }
 
   // The example schedule, every minute instead of nightly.
   const scheduled = parse(readFileSync(path.join(ROOT, 'examples/scheduledsparkdriver.yaml'), 'utf8')) as KubeObject & { spec: { schedule: string } };
@@ -162,14 +172,16 @@ async function main(): Promise<void> {
     `  REST API (spark-submit)    mesos://${HOST}:${PORTS.rest}   (http://${HOST}:${PORTS.rest}/v1/submissions/...)`,
     `  Metrics and health         http://${HOST}:${PORTS.metrics}/metrics   /healthz   /readyz`,
     '',
-    'An example driver, spark-pi, was submitted. In another terminal, try:',
+    'Two example drivers were submitted: spark-pi on Mesos, and the same on Kubernetes (a pod), spark-pi-on-pods. In another terminal, try:',
     `  cd ${quoted(ROOT)}`,
     `  export KUBECONFIG=${quoted(KUBECONFIG)} PATH=${quoted(path.join(ROOT, '.tools'))}:"$PATH"`,
     '  kubectl get sparkdrivers',
     '  kubectl get ssd',
     '  kubectl wait --for=condition=Succeeded sd/spark-pi --timeout=60s',
     '  kubectl sparkdriver logs spark-pi',
-    '  kubectl apply -f examples/sparkdriver.yaml -f examples/sparkdriver-python.yaml',
+    '  kubectl wait --for=condition=Succeeded sd/spark-pi-on-pods --timeout=60s',
+    '  kubectl logs spark-pi-on-pods-driver',
+    '  kubectl apply -f examples/sparkdriver.yaml -f examples/sparkdriver-python.yaml -f examples/sparkdriver-kubernetes.yaml',
     '  kubectl sparkdriver logs -f spark-pi-supervised',
     '  kubectl wait --for=condition=Succeeded sd/spark-pi-supervised sd/pi-python --timeout=60s',
     '  sh examples/submit-with-curl.sh',

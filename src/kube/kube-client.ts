@@ -1,5 +1,5 @@
 // The narrow Kubernetes API port the operator runtime uses (get, list, create, replace, merge
-// patches of objects and of their status, delete, raw watch), for any resource named by
+// patches of objects and of their status, delete, a text subresource such as a pod's log, raw watch), for any resource named by
 // group/version/plural, and its implementation over HTTP (cluster-access.ts). No resource schemas.
 
 import { loadClusterAccess, type KubeConfigSource } from './cluster-access.ts';
@@ -96,6 +96,8 @@ export interface WriteOptions {
 export interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  /** Graceful deletion (pods): seconds the object is given to end; 0 removes it at once. */
+  gracePeriodSeconds?: number;
 }
 
 /**
@@ -114,6 +116,8 @@ export interface KubeClient {
   /** JSON merge patch of the status subresource. */
   patchStatus<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: object, options?: WriteOptions): Promise<T>;
   delete(ref: ObjectRef, options?: DeleteOptions): Promise<void>;
+  /** GET of a subresource that answers text, not an object (a pod's `log`). */
+  getText(ref: ObjectRef, subresource: string, query?: Query): Promise<string>;
   /**
    * Opens a watch on a collection path (see `collectionPath`). `onDone` runs once, with undefined
    * when the server ends the stream cleanly or with the error (an ERROR event included: a 410 is
@@ -181,6 +185,10 @@ export class HttpKubeClient implements KubeClient {
 
   patchStatus<T extends KubeObject>(ref: ObjectRef, patch: object, options?: WriteOptions): Promise<T> {
     return this.http.request<T>('PATCH', objectPath(ref, 'status'), { body: withResourceVersion(patch, options), contentType: MERGE_PATCH });
+  }
+
+  getText(ref: ObjectRef, subresource: string, query: Query = {}): Promise<string> {
+    return this.http.requestText('GET', objectPath(ref, subresource), { query }, 'text/plain, */*');
   }
 
   async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<void> {

@@ -1,5 +1,5 @@
 // HTTP to the API server, authenticated and TLS-configured by a ClusterAccess: JSON requests
-// with explicit Content-Types, and watch streams read line by line. It owns request timeouts (on
+// with explicit Content-Types, plain-text reads (a pod's log), and watch streams read line by line. It owns request timeouts (on
 // the injected Clock) and turns every failure into a KubeApiError; it knows no resource shapes.
 
 import { Agent, fetch } from 'undici';
@@ -60,6 +60,12 @@ export class KubeTransport {
 
   /** One JSON request; resolves with the parsed body (undefined when empty). */
   async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+    const text = await this.requestText(method, path, options, 'application/json');
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** One request whose answer is read as text (`accept` names what it is: a log is text/plain). */
+  async requestText(method: Method, path: string, options: RequestOptions, accept: string): Promise<string> {
     const what = `${method} ${path}`;
     const controller = new AbortController();
     let timedOut = false;
@@ -67,13 +73,13 @@ export class KubeTransport {
       ? this.clock.setTimer(this.timeoutMs, () => { timedOut = true; controller.abort(); })
       : () => undefined;
     try {
-      const response = await this.send(this.requests, method, path, options, controller.signal);
+      const response = await this.send(this.requests, method, path, options, controller.signal, accept);
       const text = await response.text();
       this.observe(method, response.status);
       if (response.status < 200 || response.status > 299) {
         throw KubeApiError.fromResponse(response.status, text, response.headers.get('retry-after'), what);
       }
-      return (text ? JSON.parse(text) : undefined) as T;
+      return text;
     } catch (err) {
       if (err instanceof KubeApiError) throw err;
       this.observe(method, 0);
@@ -154,11 +160,11 @@ export class KubeTransport {
     if (typeof event.type === 'string') onEvent({ type: event.type, object: event.object });
   }
 
-  private async send(dispatcher: Dispatcher, method: Method, path: string, options: RequestOptions, signal: AbortSignal): Promise<Response> {
+  private async send(dispatcher: Dispatcher, method: Method, path: string, options: RequestOptions, signal: AbortSignal, accept = 'application/json'): Promise<Response> {
     const url = new URL(this.access.server + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     // Authentication runs per request: tokens from files and exec plugins rotate.
-    const headers: Record<string, string> = { ...(await this.access.headers()), Accept: 'application/json', 'User-Agent': this.userAgent };
+    const headers: Record<string, string> = { ...(await this.access.headers()), Accept: accept, 'User-Agent': this.userAgent };
     let body: string | undefined;
     if (options.body !== undefined) {
       body = JSON.stringify(options.body);

@@ -1,10 +1,12 @@
 // A driver's logs: which attempts it had (numbered 1, 2, ... by their task IDs, so numbers stay
 // put when the status's ring drops old ones), where each one's sandbox is, and reading its
-// stdout or stderr there through the agent's files API. Every way it can fail is a sentence a
-// person can act on: not launched yet, an attempt no longer in the history, a sandbox Mesos
-// has removed, an agent that is gone or does not answer.
+// stdout or stderr there through the agent's files API; on the kubernetes backend, its pod's log
+// through the API server. Every way it can fail is a sentence a person can act on: not launched
+// yet, an attempt no longer in the history, a sandbox Mesos has removed, an agent that is gone
+// or does not answer, a pod that is gone or not started.
 
 import type { SandboxReader } from '../mesos/sandbox-files.ts';
+import type { PodLogReader, PodRef } from '../pods/pod-logs.ts';
 import { isTerminalTaskStateName } from '../mesos/translation.ts';
 import type { SparkDriver } from '../sparkdriver/sparkdriver.ts';
 import type { AttemptStatus } from '../sparkdriver/sparkdriver-status.ts';
@@ -24,6 +26,8 @@ export interface AttemptLocation {
   readonly frameworkId: string | undefined;
   /** The task has ended: its logs will not grow. */
   readonly finished: boolean;
+  /** On the kubernetes backend: the attempt's pod (its agent ID is the pod's name). */
+  readonly pod?: PodRef;
 }
 
 export type LogRead =
@@ -44,6 +48,7 @@ function location(resource: SparkDriver, attempt: AttemptStatus): AttemptLocatio
     agentId: attempt.agentId,
     frameworkId: resource.status?.frameworkId,
     finished: attempt.finishTime !== undefined || (attempt.mesos !== undefined && isTerminalTaskStateName(attempt.mesos.state)),
+    ...(resource.status?.backend === 'kubernetes' && attempt.agentId !== undefined && { pod: { namespace: resource.metadata.namespace, name: attempt.agentId } }),
   };
 }
 
@@ -73,14 +78,17 @@ export function findAttempt(resource: SparkDriver, number?: number): AttemptLoca
 
 export class DriverLogs {
   private readonly files: SandboxReader;
+  private readonly pods: PodLogReader | undefined;
 
-  constructor(files: SandboxReader) {
+  constructor(files: SandboxReader, pods?: PodLogReader) {
     this.files = files;
+    this.pods = pods;
   }
 
   /** One read of the attempt's file, with the agent's offset semantics (-1: the size). */
   async read(attempt: AttemptLocation, file: LogFile, offset: number, length?: number): Promise<LogRead> {
     const which = `the ${file} of attempt ${attempt.number} (task ${attempt.taskId})`;
+    if (attempt.pod !== undefined) return this.readPod(attempt, attempt.pod, file, offset, length);
     if (attempt.agentId === undefined || attempt.frameworkId === undefined) {
       return { ok: false, status: 404, pending: !attempt.finished, message: `Mesos has not placed attempt ${attempt.number} on an agent yet, so it has no logs.` };
     }
@@ -100,6 +108,29 @@ export class DriverLogs {
         return { ok: false, status: 404, pending: false, message: `Agent ${attempt.agentId}, where attempt ${attempt.number} ran, is no longer registered with the Mesos master, so ${which} can no longer be read.` };
       case 'unreachable':
         return { ok: false, status: 502, pending: false, message: `Cannot read ${which}: ${result.message}.` };
+    }
+  }
+
+  private async readPod(attempt: AttemptLocation, pod: PodRef, file: LogFile, offset: number, length?: number): Promise<LogRead> {
+    const name = `pod ${pod.namespace}/${pod.name}`;
+    if (file === 'stderr') {
+      return { ok: false, status: 404, pending: false, message: `Attempt ${attempt.number} ran as ${name}, whose log holds stdout and stderr together: read its stdout.` };
+    }
+    if (this.pods === undefined) return { ok: false, status: 404, pending: false, message: `This dispatcher does not run the kubernetes backend, so it cannot read the log of ${name}.` };
+    const result = await this.pods.read(pod, offset, length);
+    switch (result.kind) {
+      case 'read':
+        return { ok: true, attempt, offset: result.offset, data: result.data };
+      case 'missing':
+        return {
+          ok: false, status: 404, pending: !attempt.finished,
+          message: attempt.finished ? `${name}, where attempt ${attempt.number} ran, no longer exists, so its log can no longer be read.`
+            : `${name} of attempt ${attempt.number} does not exist (yet): it may still be being created.`,
+        };
+      case 'waiting':
+        return { ok: false, status: 404, pending: true, message: `${name} has not started yet: ${result.message}` };
+      case 'unreachable':
+        return { ok: false, status: 502, pending: false, message: `Cannot read the log of ${name}: ${result.message}.` };
     }
   }
 }

@@ -10,8 +10,8 @@ type Of<T extends Effect['type']> = Extract<Effect, { type: T }>;
 export interface BatchPlan {
   /** The newest status of each driver the batch changed, in the order they first changed. */
   readonly persists: readonly Of<'PersistDriver'>[];
-  /** KILL, ACCEPT and RECONCILE calls, and anomalies to report, in the order of the steps. */
-  readonly calls: readonly Of<'KillTask' | 'LaunchTasks' | 'ReconcileTasks' | 'ReportAnomaly'>[];
+  /** KILL, ACCEPT and RECONCILE calls, pod creations, and anomalies to report, in the order of the steps. */
+  readonly calls: readonly Of<'KillTask' | 'LaunchTasks' | 'StartTask' | 'ReconcileTasks' | 'ReportAnomaly'>[];
   /** Offer IDs to decline, by refuse filter (seconds). */
   readonly declines: ReadonlyMap<number, readonly string[]>;
   /** Whether the round ends wanting offers (REVIVE) or not (SUPPRESS); absent: no change. */
@@ -24,7 +24,7 @@ export interface BatchPlan {
 /** The plan for the effects of consecutive steps, each list as one step returned it. */
 export function planBatch(steps: readonly (readonly Effect[])[]): BatchPlan {
   const persists = new Map<string, Of<'PersistDriver'>>();
-  const calls: Of<'KillTask' | 'LaunchTasks' | 'ReconcileTasks' | 'ReportAnomaly'>[] = [];
+  const calls: Of<'KillTask' | 'LaunchTasks' | 'StartTask' | 'ReconcileTasks' | 'ReportAnomaly'>[] = [];
   const declines = new Map<number, string[]>();
   const acknowledgements: Of<'Acknowledge'>[] = [];
   const forgets: Of<'ForgetDriver'>[] = [];
@@ -41,6 +41,7 @@ export function planBatch(steps: readonly (readonly Effect[])[]): BatchPlan {
           break;
         case 'KillTask':
         case 'LaunchTasks':
+        case 'StartTask':
         case 'ReconcileTasks':
         case 'ReportAnomaly':
           calls.push(effect);

@@ -109,7 +109,8 @@ export class DriverController {
     if (!unobserved && !behind) return;
     const { namespace, name, uid } = driver.metadata;
     await this.o.writer.persist([{
-      submissionId: id, resource: { namespace, name, uid }, queue: driver.status?.queue ?? this.o.loop.view(id)?.spec.queue ?? 'default', status, intent: false,
+      submissionId: id, resource: { namespace, name, uid }, queue: driver.status?.queue ?? this.o.loop.view(id)?.spec.queue ?? 'default',
+      backend: driver.status?.backend, status, intent: false,
     }]);
   }
 

@@ -1,7 +1,8 @@
 // The operator as one object: a SparkDriver informer on every replica (warm caches), and, on the
 // replica holding the Lease, the leader-only work: the scheduler core rebuilt from the resources,
 // the Mesos subscription under the framework ID kept in the dispatcher-state ConfigMap, the
-// scheduler loop, and the reconcile workers. Losing the lease is fatal: the caller exits.
+// driver pods of the kubernetes backend (when enabled), the scheduler loop, and the reconcile
+// workers. Losing the lease is fatal: the caller exits.
 import type { Clock, Random } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { EventRecorder } from '../kube/event-recorder.ts';
@@ -16,6 +17,7 @@ import { StateStore } from '../kube/state-store.ts';
 import { WorkQueue } from '../kube/work-queue.ts';
 import type { MesosSchedulerClient } from '../mesos/scheduler-client.ts';
 import { SchedulerPort } from '../mesos/scheduler-port.ts';
+import { PodBackend } from '../pods/pod-backend.ts';
 import type { FrameworkSettings } from '../mesos/translation.ts';
 import type { WireFormat } from '../mesos/codec.ts';
 import { restoreScheduler } from '../scheduler/index.ts';
@@ -74,6 +76,8 @@ export interface OperatorOptions {
   random: Random;
   log: Logger;
   atCrashPoint?: (point: CrashPoint) => void;
+  /** Settings of the kubernetes backend's pod handling (tests shorten them). */
+  pods?: { forceDeleteAfterGraceMs?: number; createTries?: number };
   /** Called once when this replica can no longer lead (lease lost, framework taken over). */
   onFatal?: (reason: string) => void;
   /** Called once this replica leads and reconciles SparkDrivers: starts other leader-only work (ScheduledSparkDrivers). */
@@ -91,6 +95,7 @@ export class Operator {
   private elector: LeaderElector | undefined;
   private runner: ReconcileRunner | undefined;
   private port: SchedulerPort | undefined;
+  private pods: PodBackend | undefined;
   private loop: SchedulerLoop | undefined;
   private leading = false;
   private stopped = false;
@@ -137,6 +142,11 @@ export class Operator {
     return this.port?.client;
   }
 
+  /** The kubernetes backend, while this replica leads and the dispatcher enables it. */
+  get podBackend(): PodBackend | undefined {
+    return this.pods;
+  }
+
   /** Starts the cache; leads at once without leader election, else when the Lease is won. */
   async start(): Promise<void> {
     this.informer.onChange((key) => {
@@ -170,6 +180,7 @@ export class Operator {
     this.leading = false;
     await this.runner?.stop();
     await this.loop?.stop();
+    this.pods?.stop();
     await this.port?.client.stop();
     await this.elector?.release().catch(() => undefined);
     await this.elector?.stop();
@@ -214,13 +225,21 @@ export class Operator {
         this.onMesosEvent(event);
       },
     });
+    const pods = this.o.dispatcher.kubernetes.enabled ? new PodBackend({
+      kube: this.o.kube, ...(this.o.namespaces !== undefined && { namespaces: this.o.namespaces }),
+      ...this.o.pods,
+      onUpdate: (update) => void loop.submit({ type: 'TaskStatusReceived', update }),
+      clock: this.o.clock, random: this.o.random, log: log.child({ component: 'pods' }),
+    }) : undefined;
     const loop: SchedulerLoop = new SchedulerLoop({
       state: restored.state, sink: writer, mesos: metrics ? metrics.instrumentMesos(port) : port,
+      ...(pods !== undefined && { pods }),
       clock: this.o.clock, log: log.child({ component: 'scheduler' }), recordedTaskIds: recorded, mayAct: () => this.mayUseMesos(),
       ...(this.o.atCrashPoint !== undefined && { atCrashPoint: this.o.atCrashPoint }),
       ...(metrics !== undefined && { onEffects: (effects) => metrics.observeEffects(effects, (id) => loop.view(id)?.spec) }),
     });
     this.port = port;
+    this.pods = pods;
     this.loop = loop;
     this.leading = true;
     log.info({ drivers: records.length, frameworkId: this.frameworkId }, 'leading: scheduler restored from the SparkDriver resources');
@@ -238,6 +257,8 @@ export class Operator {
     for (const raw of this.informer.list()) this.queue.add(`${raw.metadata?.namespace ?? ''}/${raw.metadata?.name ?? ''}`);
     this.o.onLeading?.();
     port.client.start();
+    // Every driver pod's news first (the listing), then the core may start and reconcile pods.
+    void pods?.start().then((synced) => (synced ? loop.submit({ type: 'KubernetesSynced' }) : undefined));
   }
 
   /**
@@ -310,6 +331,7 @@ export class Operator {
     this.o.log.error({}, reason);
     // Off Mesos at once (the caller's orderly stop comes after): no further offer reaches us.
     void this.port?.client.stop();
+    this.pods?.stop();
     this.o.onFatal?.(reason);
   }
 }

@@ -3,11 +3,13 @@
 // the batch's effects are carried out together (batch.ts). Launch intents are written to the
 // Kubernetes API before the offer is accepted; a launch whose intent did not take is withheld
 // and its task reconciled, so the core requeues it (Mesos answers "unknown") and nothing runs twice.
+// Tasks on the kubernetes backend go to the pod port instead: created, deleted and reconciled there.
 import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { backoffDelayMs, type BackoffPolicy } from '../runtime/backoff.ts';
 import { MesosApiError } from '../mesos/api-errors.ts';
 import type { MesosPort } from '../mesos/mesos-port.ts';
+import type { PodPort } from '../pods/pod-port.ts';
 import { driverView, plannedTask, step } from '../scheduler/index.ts';
 import { planBatch, type BatchPlan } from './batch.ts';
 import type { StatusSink, StatusWrite } from './status-writer.ts';
@@ -27,6 +29,8 @@ export interface SchedulerLoopOptions {
   state: SchedulerState;
   sink: StatusSink;
   mesos: MesosPort;
+  /** The kubernetes backend, when the dispatcher enables it. */
+  pods?: PodPort;
   clock: Clock;
   log: Logger;
   /** Task IDs already recorded as launched (from the restored records). */
@@ -173,10 +177,14 @@ export class SchedulerLoop {
     const { mesos, log } = this.options;
     switch (effect.type) {
       case 'KillTask':
+        if (effect.backend === 'kubernetes') return this.podsFor(effect.taskId)?.kill(effect.taskId, effect.agentId);
         return this.withRetries('KILL', () => mesos.kill(effect.taskId, effect.agentId));
       case 'LaunchTasks':
         return this.launch(effect, withheld, toReconcile);
+      case 'StartTask':
+        return this.start(effect, withheld);
       case 'ReconcileTasks':
+        if (effect.backend === 'kubernetes') return this.podsFor(effect.tasks[0]?.taskId ?? '')?.reconcile(effect.tasks);
         return this.withRetries('RECONCILE', () => mesos.reconcile(effect.tasks));
       case 'ReportAnomaly':
         log.warn({ submissionId: effect.submissionId }, effect.message);
@@ -225,7 +233,7 @@ export class SchedulerLoop {
     const { submissionId, status } = effect;
     const intent = status.phase === 'launched' && this.recordedTaskId.get(submissionId) !== status.attempt.taskId;
     const spec = driverView(this.options.state, submissionId)?.spec;
-    return { submissionId, resource: spec?.resource, queue: spec?.queue ?? 'default', status, intent };
+    return { submissionId, resource: spec?.resource, queue: spec?.queue ?? 'default', backend: spec?.backend, status, intent };
   }
 
   /** The tasks are planned here, as their offer is accepted, not in the scheduling pass. */
@@ -251,6 +259,27 @@ export class SchedulerLoop {
       return;
     }
     this.options.atCrashPoint?.('after-accept');
+  }
+
+  /** A pod is created once its intent is recorded; a withheld one is reported as never created, so the core requeues it. */
+  private async start(effect: Extract<Effect, { type: 'StartTask' }>, withheld: ReadonlySet<string>): Promise<void> {
+    const pods = this.podsFor(effect.taskId);
+    if (pods === undefined) return;
+    if (withheld.has(effect.taskId)) {
+      pods.withheld(effect.taskId, effect.agentId);
+      return;
+    }
+    const resource = effect.spec.resource;
+    if (resource === undefined) throw new Error(`task ${effect.taskId} has no SparkDriver to own its pod`);
+    const planned = plannedTask(this.options.state.config, { agentId: effect.agentId, frameworkId: '' }, { ...effect, resources: [] });
+    if (!planned.ok) throw new Error(`task ${effect.taskId} no longer plans: ${planned.problems.join('; ')}`);
+    await pods.create(planned.task, resource);
+    this.options.atCrashPoint?.('after-accept');
+  }
+
+  private podsFor(taskId: string): PodPort | undefined {
+    if (this.options.pods === undefined) this.options.log.error({ taskId }, 'a task on the kubernetes backend, which this dispatcher does not run');
+    return this.options.pods;
   }
 
   private plan(launch: Extract<Effect, { type: 'LaunchTasks' }>, task: TaskLaunch): PlannedTask {

@@ -16,7 +16,7 @@ import type { KubeClient, KubeObject, ObjectRef } from '../kube/kube-client.ts';
 import { readStatus, SPARK_DRIVER } from '../sparkdriver/sparkdriver.ts';
 import type { SparkDriverStatus } from '../sparkdriver/sparkdriver-status.ts';
 import type { StringTable } from '../sparkdriver/cache-transform.ts';
-import { compareProgress, type DriverResourceRef, type DriverStatus } from '../scheduler/index.ts';
+import { compareProgress, type Backend, type DriverResourceRef, type DriverStatus } from '../scheduler/index.ts';
 import { newerResourceVersion, replacingMergePatch } from './merge-patch.ts';
 
 /** One status write; `intent` writes record a new attempt and must not be blind. */
@@ -24,6 +24,8 @@ export interface StatusWrite {
   submissionId: string;
   resource: DriverResourceRef | undefined;
   queue: string;
+  /** Absent: mesos. */
+  backend?: Backend | undefined;
   status: DriverStatus;
   intent: boolean;
 }
@@ -277,6 +279,7 @@ export class StatusWriter implements StatusSink {
     const desired = toResourceStatus(previous, write.status, {
       nowMs: this.o.clock.now(), generation: raw.metadata?.generation ?? 0, submissionId: write.submissionId, queue: write.queue,
       ...(frameworkId !== undefined && { frameworkId }),
+      ...(write.backend !== undefined && { backend: write.backend }),
     });
     const patch = { status: replacingMergePatch([cachedStatus, mine?.status], desired) };
     const target: ObjectRef = { ...SPARK_DRIVER, namespace: ref.namespace, name: ref.name };

@@ -1,10 +1,14 @@
 // The driver task's shell command: `<spark-submit> <options> <primary resource> <app args>`,
 // built as Spark's MesosClusterScheduler builds it (same options, order, filtered and sorted
 // `--conf`s, sandbox paths), except that every user-supplied word is quoted (see shell-escape).
+// One builder for both backends: on Kubernetes the same line runs in the driver pod, as Spark's
+// own Kubernetes cluster mode runs it (`--master k8s://…`, `--deploy-mode client`, resources
+// by their URLs since no fetcher ran, and the pod's own facts from the downward API).
 
 import { LIMITS } from './submission-rules.ts';
 import type { DispatcherConfig } from './config.ts';
-import type { DriverSpec } from './driver.ts';
+import type { Backend, DriverSpec } from './driver.ts';
+import { POD_FACTS } from './pod-plan.ts';
 import { escapeInsideDoubleQuotes, shellEscape } from './shell-escape.ts';
 import type { DriverSizing } from './sizing.ts';
 import { isBlank, javaDoubleString, splitCommaList } from './spark-values.ts';
@@ -22,12 +26,26 @@ export const UNFORWARDED_CONF_KEYS: ReadonlySet<string> = new Set([
   'spark.jars', 'spark.submit.deployMode', 'spark.master', 'spark.mesos.driver.secret.values',
 ]);
 
+/**
+ * Keys a driver pod's spark-submit gets from the dispatcher, never from the submission: each
+ * names a fact of the pod (its name, namespace and address, the attempt's application ID).
+ */
+export const POD_DECIDED_CONF_KEYS: readonly (readonly [key: string, variable: string])[] = [
+  ['spark.app.id', POD_FACTS.applicationId],
+  ['spark.driver.host', POD_FACTS.host],
+  ['spark.kubernetes.driver.pod.name', POD_FACTS.podName],
+  ['spark.kubernetes.namespace', POD_FACTS.namespace],
+];
+const POD_DECIDED_KEYS: ReadonlySet<string> = new Set(POD_DECIDED_CONF_KEYS.map(([key]) => key));
+
 export interface CommandLineInput {
   /** Effective driver properties: dispatcher driver defaults overlaid by the driver's own. */
   readonly conf: Readonly<Record<string, string>>;
   readonly spec: DriverSpec;
   readonly config: DispatcherConfig;
   readonly sizing: DriverSizing;
+  /** Where the line runs: a Mesos sandbox, or a driver pod. */
+  readonly backend: Backend;
 }
 
 export type CommandLineResult = { ok: true; command: string } | { ok: false; problems: string[] };
@@ -68,8 +86,8 @@ export function buildCommandLine(input: CommandLineInput): CommandLineResult {
   if (!launcher.ok) problems.push(launcher.problem);
   if (problems.length > 0 || !launcher.ok) return { ok: false, problems };
 
-  const primaryResource = isContainerLocalAppJar(conf, spec.appResource)
-    ? shellEscape(javaFilePath(spec.appResource.slice('local://'.length)))
+  const primaryResource = launcher.sandbox === undefined ? shellEscape(spec.appResource)
+    : isContainerLocalAppJar(conf, spec.appResource) ? shellEscape(javaFilePath(spec.appResource.slice('local://'.length)))
     : inSandbox(launcher.sandbox, lastPathSegment(spec.appResource));
   const parts = [launcher.executable, ...commandOptions(input, launcher.sandbox), primaryResource, ...spec.appArgs.map(shellEscape)];
   const command = parts.join(' ');
@@ -82,10 +100,13 @@ export function buildCommandLine(input: CommandLineInput): CommandLineResult {
   return { ok: true, command };
 }
 
-type Launcher = { ok: true; executable: string; sandbox: string } | { ok: false; problem: string };
+/** `sandbox` undefined: nothing was fetched, files are named by their URLs (a driver pod). */
+type Launcher = { ok: true; executable: string; sandbox: string | undefined } | { ok: false; problem: string };
 
 /** How to reach spark-submit, and where the fetched files are relative to where it runs. */
-function sparkSubmitLauncher({ conf, spec, config }: CommandLineInput): Launcher {
+function sparkSubmitLauncher({ conf, spec, config, backend }: CommandLineInput): Launcher {
+  // Spark's images set SPARK_HOME (/opt/spark), as their entrypoint relies on it.
+  if (backend === 'kubernetes') return { ok: true, executable: '"$SPARK_HOME"/bin/spark-submit', sandbox: undefined };
   const image = conf[DOCKER_IMAGE_KEY];
   if (image !== undefined) {
     if (isBlank(image)) return { ok: false, problem: `${DOCKER_IMAGE_KEY}: set but empty (name the image that contains Spark)` };
@@ -117,10 +138,12 @@ function sparkSubmitLauncher({ conf, spec, config }: CommandLineInput): Launcher
   return { ok: true, executable: shellEscape(`${sparkHome.replace(/(.)\/+$/, '$1')}/./bin/spark-submit`), sandbox: '.' };
 }
 
-function commandOptions({ conf, spec, config, sizing }: CommandLineInput, sandbox: string): string[] {
+function commandOptions({ conf, spec, config, sizing, backend }: CommandLineInput, sandbox: string | undefined): string[] {
+  const master = backend === 'kubernetes' ? ['--master', shellEscape(`k8s://${config.kubernetes.master}`), '--deploy-mode', 'client']
+    : ['--master', shellEscape(`mesos://${config.master}`)];
   const options: string[] = [
     '--name', shellEscape(conf['spark.app.name'] ?? ''),
-    '--master', shellEscape(`mesos://${config.master}`),
+    ...master,
     '--driver-cores', shellEscape(javaDoubleString(sizing.cpus)),
     '--driver-memory', shellEscape(`${sizing.driverMemoryMiB}M`),
   ];
@@ -130,13 +153,18 @@ function commandOptions({ conf, spec, config, sizing }: CommandLineInput, sandbo
   const coresMax = conf['spark.cores.max'];
   if (coresMax !== undefined) options.push('--total-executor-cores', shellEscape(coresMax));
   const pyFiles = splitCommaList(conf['spark.submit.pyFiles']);
-  if (pyFiles.length > 0) {
+  if (pyFiles.length > 0 && sandbox === undefined) {
+    options.push('--py-files', shellEscape(pyFiles.join(',')));
+  } else if (pyFiles.length > 0 && sandbox !== undefined) {
     // Built from sandbox paths rather than escaped whole: Spark's quoting of this token turned
     // $MESOS_SANDBOX into a literal, breaking Python drivers in Docker.
     const fileName = (uri: string): string => lastPathSegment(uri.replace(/[?#].*$/, ''));
     options.push('--py-files', pyFiles.map((uri) => inSandbox(sandbox, fileName(uri))).join(','));
   }
-  const forwarded = Object.keys(conf).filter((key) => !UNFORWARDED_CONF_KEYS.has(key)).sort();
+  const onPod = backend === 'kubernetes';
+  const forwarded = Object.keys(conf).filter((key) => !UNFORWARDED_CONF_KEYS.has(key) && !(onPod && POD_DECIDED_KEYS.has(key))).sort();
   for (const key of forwarded) options.push('--conf', shellEscape(`${key}=${conf[key]}`));
+  // Our own literals: the shell expands the pod's facts, which the pod's environment carries.
+  if (onPod) for (const [key, variable] of POD_DECIDED_CONF_KEYS) options.push('--conf', `${key}="$${variable}"`);
   return options;
 }

@@ -3,13 +3,19 @@
 // is reported at once; a non-numeric queue weight is a start-up error, as in Spark.
 
 import { readRetryOverrides, resolveRetryPolicy, SPARK_RETRY_POLICY, type RetryPolicy } from './backoff.ts';
-import { DEFAULT_QUEUE } from './driver.ts';
+import { BACKEND_KEY, BACKENDS, DEFAULT_QUEUE, isBackend, type Backend } from './driver.ts';
 import {
   parseBoolean, parseDurationMs, parseInteger, parseNumber, splitCommaList, type Parsed,
 } from './spark-values.ts';
 
 export const QUEUE_PREFIX = 'spark.mesos.dispatcher.queue.';
 export const DRIVER_DEFAULT_PREFIX = 'spark.mesos.dispatcher.driverDefault.';
+/** `spark.mesos.dispatcher.backend.<queue>`: the backend of the queue's drivers that name none. */
+export const QUEUE_BACKEND_PREFIX = `${BACKEND_KEY}.`;
+export const KUBERNETES_ENABLED_KEY = 'spark.mesos.dispatcher.kubernetes.enabled';
+export const KUBERNETES_MASTER_KEY = 'spark.mesos.dispatcher.kubernetes.master';
+/** The API server as a pod in the cluster reaches it (Spark's `k8s://https://kubernetes.default.svc`). */
+export const DEFAULT_KUBERNETES_MASTER = 'https://kubernetes.default.svc';
 
 export interface DispatcherConfig {
   /** Mesos master as drivers should reach it, without `mesos://` (e.g. `zk://zk:2181/mesos`). */
@@ -32,6 +38,16 @@ export interface DispatcherConfig {
   /** Properties every driver gets unless it sets them itself. */
   readonly driverDefaults: Readonly<Record<string, string>>;
   readonly retryPolicy: RetryPolicy;
+  /** The backend of a driver that names none (`spark.mesos.dispatcher.backend`; default mesos). */
+  readonly defaultBackend: Backend;
+  /** Per queue, the backend of its drivers that name none (overrides `defaultBackend`). */
+  readonly queueBackends: ReadonlyMap<string, Backend>;
+  readonly kubernetes: {
+    /** Drivers may run as pods (the operator watches and creates them); off, they are rejected. */
+    readonly enabled: boolean;
+    /** The API server drivers' spark-submit talks to, without `k8s://`. */
+    readonly master: string;
+  };
 }
 
 export type ConfigResult =
@@ -78,6 +94,27 @@ export function parseDispatcherConfig(
   const retry = readRetryOverrides(props);
   errors.push(...retry.problems);
 
+  const backendText = props[BACKEND_KEY] ?? 'mesos';
+  if (!isBackend(backendText)) errors.push(`${BACKEND_KEY}: '${backendText}' is not ${BACKENDS.join(' or ')}`);
+  const defaultBackend: Backend = isBackend(backendText) ? backendText : 'mesos';
+  const queueBackends = new Map<string, Backend>();
+  for (const [key, value] of Object.entries(props)) {
+    if (!key.startsWith(QUEUE_BACKEND_PREFIX)) continue;
+    const queue = key.slice(QUEUE_BACKEND_PREFIX.length);
+    if (!isBackend(value)) errors.push(`${key}: '${value}' is not ${BACKENDS.join(' or ')}`);
+    else if (!queues.has(queue)) errors.push(`${key}: queue '${queue}' is not declared (declare it with ${QUEUE_PREFIX}${queue}=<priority>)`);
+    else queueBackends.set(queue, value);
+  }
+  const kubernetesDefault = defaultBackend === 'kubernetes' || [...queueBackends.values()].includes('kubernetes');
+  const kubernetesEnabled = read(KUBERNETES_ENABLED_KEY, kubernetesDefault, parseBoolean);
+  if (kubernetesDefault && !kubernetesEnabled) {
+    errors.push(`${KUBERNETES_ENABLED_KEY}: false, but ${BACKEND_KEY} (or ${QUEUE_BACKEND_PREFIX}<queue>) makes kubernetes a default backend`);
+  }
+  const kubernetesMaster = (props[KUBERNETES_MASTER_KEY] ?? DEFAULT_KUBERNETES_MASTER).replace(/^k8s:\/\//, '');
+  if (!/^https?:\/\/\S+$/.test(kubernetesMaster)) {
+    errors.push(`${KUBERNETES_MASTER_KEY}: '${kubernetesMaster}' is not an http(s) URL of the Kubernetes API server`);
+  }
+
   const config: DispatcherConfig = {
     master,
     sparkHome: props['spark.home'] ?? env['SPARK_HOME'],
@@ -90,6 +127,9 @@ export function parseDispatcherConfig(
     uris: splitCommaList(props['spark.mesos.uris']),
     driverDefaults,
     retryPolicy: resolveRetryPolicy(SPARK_RETRY_POLICY, retry.overrides),
+    defaultBackend,
+    queueBackends,
+    kubernetes: { enabled: kubernetesEnabled, master: kubernetesMaster },
   };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config, warnings };
 }

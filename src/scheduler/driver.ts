@@ -9,6 +9,14 @@ import type { TaskStatusSummary } from './task-status.ts';
 export const SUPERVISE_KEY = 'spark.driver.supervise';
 export const QUEUE_KEY = 'spark.mesos.dispatcher.queue';
 export const DEFAULT_QUEUE = 'default';
+/** The backend a driver runs on: `mesos` (an offer, a Mesos task) or `kubernetes` (a pod). */
+export const BACKEND_KEY = 'spark.mesos.dispatcher.backend';
+export const BACKENDS = ['mesos', 'kubernetes'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+export function isBackend(value: string): value is Backend {
+  return (BACKENDS as readonly string[]).includes(value);
+}
 
 /** The Kubernetes object a driver came from; put on the task as labels so it can be adopted. */
 export interface DriverResourceRef {
@@ -42,6 +50,11 @@ export interface DriverSpec extends SubmissionInput {
   readonly retryPolicy?: RetryPolicyOverrides;
   /** Level-triggered kill intent; survives restarts because it is part of the spec. */
   readonly killRequested?: boolean;
+  /**
+   * Where the driver runs. Absent: the dispatcher's default, which admission resolves once; the
+   * status records the result, so a later change of the default never moves an admitted driver.
+   */
+  readonly backend?: Backend;
 }
 
 export type Phase = 'queued' | 'launched' | 'retrying' | 'finished';
@@ -135,8 +148,9 @@ export function submissionIdProblem(id: string): string | undefined {
 }
 
 /**
- * Builds a spec from a Spark-style submission, reading supervise, queue and retry settings from
- * its properties (`spark.driver.supervise`, `spark.mesos.dispatcher.queue`, retry keys).
+ * Builds a spec from a Spark-style submission, reading supervise, queue, retry and backend
+ * settings from its properties (`spark.driver.supervise`, `spark.mesos.dispatcher.queue`, retry
+ * keys, `spark.mesos.dispatcher.backend`).
  */
 export function specFromSubmission(input: SubmissionInput): { ok: true; spec: DriverSpec } | { ok: false; problems: string[] } {
   const props = input.sparkProperties;
@@ -149,12 +163,15 @@ export function specFromSubmission(input: SubmissionInput): { ok: true; spec: Dr
   }
   const retry = readRetryOverrides(props);
   problems.push(...retry.problems);
+  const backend = props[BACKEND_KEY];
+  if (backend !== undefined && !isBackend(backend)) problems.push(`${BACKEND_KEY}: '${backend}' is not ${BACKENDS.join(' or ')}`);
   if (problems.length > 0) return { ok: false, problems };
   const spec: DriverSpec = {
     ...input,
     supervise,
     queue: props[QUEUE_KEY] ?? DEFAULT_QUEUE,
     ...(Object.keys(retry.overrides).length > 0 && { retryPolicy: retry.overrides }),
+    ...(backend !== undefined && isBackend(backend) && { backend }),
   };
   return { ok: true, spec };
 }

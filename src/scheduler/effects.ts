@@ -29,15 +29,29 @@ export type Effect =
    * phase it left; absent for a driver that had none yet (admission) or was restored.
    */
   | { readonly type: 'PersistDriver'; readonly submissionId: string; readonly status: DriverStatus; readonly from?: Phase }
-  | { readonly type: 'KillTask'; readonly taskId: string; readonly agentId?: string }
+  /** Kill a task (Mesos: KILL; kubernetes: delete the pod, after a grace period forcibly). */
+  | { readonly type: 'KillTask'; readonly taskId: string; readonly agentId?: string; readonly backend?: 'kubernetes' }
   /** Accept one offer with these tasks (Mesos: an ACCEPT with one LAUNCH operation), for the framework. */
   | {
     readonly type: 'LaunchTasks'; readonly offerId: string; readonly agentId: string; readonly frameworkId: string;
     readonly tasks: readonly TaskLaunch[];
   }
+  /**
+   * Start the attempt's task on the kubernetes backend, which places its tasks itself (no offer).
+   * Idempotent per task ID: the task's name is deterministic, and one that already exists is adopted.
+   */
+  | {
+    readonly type: 'StartTask'; readonly backend: 'kubernetes'; readonly taskId: string;
+    /** Where the task runs, as the attempt records it (kubernetes: the pod's name). */
+    readonly agentId: string;
+    readonly spec: DriverSpec; readonly prepared: PlanReuse;
+  }
   | { readonly type: 'DeclineOffers'; readonly offerIds: readonly string[]; readonly refuseSeconds: number }
-  /** Reconciliation of these tasks, or of every task when none is given; answers arrive as TaskStatusReceived. */
-  | { readonly type: 'ReconcileTasks'; readonly tasks: readonly TaskRef[] }
+  /**
+   * Reconciliation of these tasks, or (Mesos) of every task when none is given; answers arrive as
+   * TaskStatusReceived. On kubernetes, a task whose pod is gone is reported lost.
+   */
+  | { readonly type: 'ReconcileTasks'; readonly tasks: readonly TaskRef[]; readonly backend?: 'kubernetes' }
   | { readonly type: 'ReviveOffers' }
   | { readonly type: 'SuppressOffers' }
   /**
@@ -67,6 +81,7 @@ export const EFFECT_ORDER = {
   PersistDriver: 0,
   KillTask: 1,
   LaunchTasks: 2,
+  StartTask: 2,
   DeclineOffers: 3,
   ReconcileTasks: 4,
   ReviveOffers: 5,

@@ -6,8 +6,8 @@
 export { parseDispatcherConfig, type ConfigResult, type DispatcherConfig } from './config.ts';
 export type { ContainerPlan, PortMapping, Parameter, VolumePlan } from './container.ts';
 export {
-  specFromSubmission, taskIdFor, DEFAULT_QUEUE,
-  type Attempt, type DriverRecord, type DriverResourceRef, type DriverSpec, type DriverStatus,
+  specFromSubmission, taskIdFor, DEFAULT_QUEUE, BACKEND_KEY, BACKENDS, isBackend,
+  type Attempt, type Backend, type DriverRecord, type DriverResourceRef, type DriverSpec, type DriverStatus,
   type FinishReason, type Outcome, type Phase, type SubmissionInput,
 } from './driver.ts';
 export type { RetryPolicy, RetryPolicyOverrides } from './backoff.ts';
@@ -24,4 +24,5 @@ export {
   attemptEnvironment, planDriverTask, plannedTask, submissionProblems,
   type FetchUri, type PlannedTask, type TaskPlan, type TaskVariable,
 } from './task-plan.ts';
+export { driverPodName, POD_FACTS, type PodPlan } from './pod-plan.ts';
 export { TASK_STATES, type Acknowledgement, type TaskState, type TaskStatusSummary, type TaskUpdate } from './task-status.ts';

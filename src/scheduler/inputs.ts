@@ -1,6 +1,7 @@
 // What the scheduler core can be told: past-tense facts from the Kubernetes layer (driver
-// submitted, kill requested, driver removed), from the backend (subscribed, offers, an offer
-// rescinded, a task's status, disconnected), in the core's own words, and from the shell's timer.
+// submitted, kill requested, driver removed), from the backends (Mesos: subscribed, offers, an
+// offer rescinded, disconnected; kubernetes: its pods listed; both: a task's status), in the
+// core's own words, and from the shell's timer.
 // Each is fed to `step` together with the current time.
 
 import type { DriverSpec } from './driver.ts';
@@ -23,5 +24,11 @@ export type SchedulerInput =
   | { readonly type: 'TaskStatusReceived'; readonly update: TaskUpdate }
   /** The subscription is gone: its offers are void, and nothing is launched until the next Subscribed. */
   | { readonly type: 'Disconnected' }
+  /**
+   * The kubernetes backend listed its tasks (pods); until then it starts none. Its launched
+   * attempts are reconciled: one without news is started again (idempotent: its pod may exist),
+   * the others are asked about, so that a pod gone meanwhile is reported.
+   */
+  | { readonly type: 'KubernetesSynced' }
   /** A `ScheduleWake` came due: retries whose backoff has passed become eligible. */
   | { readonly type: 'TimerFired' };

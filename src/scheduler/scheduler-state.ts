@@ -1,18 +1,19 @@
 // The scheduler core's memory: every driver with its spec, status and cached matching needs,
-// indexed by phase, plus the pending queue, the launches still waiting for news (by offer), and
-// what we last told the master about offers. Also admission (a new submission becomes queued,
+// indexed by phase, plus the pending queues (one waiting for offers, one for the kubernetes
+// backend), the launches still waiting for news (by offer), and what we last told the master
+// about offers. Also admission (a new submission becomes queued,
 // or finishes as rejected/error) and the one place where a driver changes phase. Mutating
 // helpers are prefixed `unsafe`.
 
 import { resolveRetryPolicy, type RetryPolicy } from './backoff.ts';
 import type { DispatcherConfig } from './config.ts';
 import { CONSTRAINTS_KEY } from './constraints.ts';
-import type { DriverSpec, DriverStatus, FinishReason, LargestOffer, Outcome } from './driver.ts';
+import type { Backend, DriverSpec, DriverStatus, FinishReason, LargestOffer, Outcome } from './driver.ts';
 import type { Effect } from './effects.ts';
 import type { MatchRequest } from './offer-matcher.ts';
 import { createQueue, unsafeEnqueue, type PriorityQueue, type QueueEntry } from './queue.ts';
 import { toMilli } from './resources.ts';
-import { effectiveConf, planDriverTask, undeclaredQueueProblem, type PlanReuse, type TaskPlan } from './task-plan.ts';
+import { backendOf, effectiveConf, planDriverTask, undeclaredQueueProblem, type PlanReuse, type TaskPlan } from './task-plan.ts';
 
 /**
  * What the scheduling pass needs of a driver, computed once at admission: its request, and the
@@ -27,7 +28,9 @@ export interface QueuedDriver extends QueueEntry {
 }
 
 export interface DriverEntry {
-  readonly spec: DriverSpec;
+  /** With its backend resolved (the dispatcher's default applied once, at admission or restore). */
+  readonly spec: DriverSpec & { readonly backend: Backend };
+  readonly backend: Backend;
   status: DriverStatus;
   readonly policy: RetryPolicy;
   /** Undefined when the driver's task cannot be planned (it then finishes with `error`). */
@@ -41,10 +44,15 @@ export interface DriverEntry {
 export interface SchedulerState {
   readonly config: DispatcherConfig;
   readonly drivers: Map<string, DriverEntry>;
-  /** Queued drivers in priority order; may hold stale entries (see DriverEntry.queueEntry). */
+  /** Queued Mesos drivers in priority order; may hold stale entries (see DriverEntry.queueEntry). */
   readonly queue: PriorityQueue<QueuedDriver>;
-  /** Number of queued drivers (their order lives in `queue`). */
+  /** Number of queued Mesos drivers (their order lives in `queue`). */
   queuedCount: number;
+  /** Queued kubernetes drivers, which need no offer: started in this order as `maxDrivers` allows. */
+  readonly podQueue: PriorityQueue<QueuedDriver>;
+  podQueuedCount: number;
+  /** The kubernetes backend has listed its pods (KubernetesSynced): it may start tasks. */
+  kubernetesSynced: boolean;
   readonly launched: Set<string>;
   /** In the order drivers started retrying (Spark's retry list order). */
   readonly retrying: Set<string>;
@@ -71,7 +79,8 @@ export interface SchedulerState {
 
 export function createScheduler(config: DispatcherConfig): SchedulerState {
   return {
-    config, drivers: new Map(), queue: createQueue(), queuedCount: 0, launched: new Set(), retrying: new Set(),
+    config, drivers: new Map(), queue: createQueue(), queuedCount: 0, podQueue: createQueue(), podQueuedCount: 0, kubernetesSynced: false,
+    launched: new Set(), retrying: new Set(),
     finished: new Set(), retriesAwaitingRevive: new Set(), launchesByOffer: new Map(),
     frameworkId: undefined, disconnected: false, offersWanted: undefined, revivePending: false, largestOffer: { cpusMilli: 0, memMilli: 0 }, wakeAtMs: undefined,
   };
@@ -80,9 +89,14 @@ export function createScheduler(config: DispatcherConfig): SchedulerState {
 /** A fresh entry for `spec` with the given status, plus the plan problems if it cannot run. */
 export function newEntry(state: SchedulerState, spec: DriverSpec, status: DriverStatus): { entry: DriverEntry; problems: string[] } {
   const policy = resolveRetryPolicy(state.config.retryPolicy, spec.retryPolicy);
-  const plan = planDriverTask(spec, state.config);
+  const backend = backendOf(spec, state.config);
+  const resolved = spec.backend === backend ? spec as DriverEntry['spec'] : { ...spec, backend };
+  const plan = planDriverTask(resolved, state.config);
   const launch = plan.ok ? launchCacheOf(plan.plan, effectiveConf(spec, state.config)[CONSTRAINTS_KEY] ?? '') : undefined;
-  return { entry: { spec, status, policy, launch, queueEntry: undefined, launchOffer: undefined }, problems: plan.ok ? [] : plan.problems };
+  return {
+    entry: { spec: resolved, backend, status, policy, launch, queueEntry: undefined, launchOffer: undefined },
+    problems: plan.ok ? [] : plan.problems,
+  };
 }
 
 function launchCacheOf(plan: TaskPlan, constraintText: string): LaunchCache {
@@ -104,7 +118,7 @@ export function driverView(state: SchedulerState, submissionId: string): { spec:
 
 /** Counts per phase (Spark's waitingDrivers, launchedDrivers, retryDrivers gauges, plus finished). */
 export function driverCounts(state: SchedulerState): Record<'queued' | 'launched' | 'retrying' | 'finished', number> {
-  return { queued: state.queuedCount, launched: state.launched.size, retrying: state.retrying.size, finished: state.finished.size };
+  return { queued: state.queuedCount + state.podQueuedCount, launched: state.launched.size, retrying: state.retrying.size, finished: state.finished.size };
 }
 
 export function finishedStatus(
@@ -173,9 +187,10 @@ function unsafeEnterPhase(state: SchedulerState, entry: DriverEntry, out: Effect
   const id = entry.spec.submissionId;
   switch (entry.status.phase) {
     case 'queued':
-      state.queuedCount++;
+      if (entry.backend === 'kubernetes') state.podQueuedCount++;
+      else state.queuedCount++;
       entry.queueEntry = queueEntryOf(state, entry);
-      if (entry.queueEntry !== undefined) unsafeEnqueue(state.queue, entry.queueEntry);
+      if (entry.queueEntry !== undefined) unsafeEnqueue(entry.backend === 'kubernetes' ? state.podQueue : state.queue, entry.queueEntry);
       break;
     case 'launched':
       state.launched.add(id);
@@ -195,7 +210,8 @@ function unsafeLeavePhase(state: SchedulerState, entry: DriverEntry): void {
   const id = entry.spec.submissionId;
   switch (entry.status.phase) {
     case 'queued':
-      state.queuedCount--;
+      if (entry.backend === 'kubernetes') state.podQueuedCount--;
+      else state.queuedCount--;
       // Its array entry goes stale and is compacted away later.
       entry.queueEntry = undefined;
       break;

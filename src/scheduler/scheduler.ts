@@ -15,6 +15,7 @@ import {
   type DriverEntry, type SchedulerState,
 } from './scheduler-state.ts';
 import { TASK_STATE_RULES, transition, type DriverEvent } from './state-machine.ts';
+import { driverPodName } from './pod-plan.ts';
 import { planDriverTask } from './task-plan.ts';
 import type { TaskUpdate } from './task-status.ts';
 
@@ -59,9 +60,13 @@ export function step(state: SchedulerState, input: SchedulerInput, nowMs: number
       state.offersWanted = undefined;
       unsafeForgetLaunchOffers(state);
       break;
+    case 'KubernetesSynced':
+      kubernetesSynced(state, out);
+      break;
     case 'TimerFired':
       break;
   }
+  startWithoutOffers(state, nowMs, out);
   settleOfferInterest(state, nowMs, newlyEligible, out);
   return inExecutionOrder(out);
 }
@@ -70,7 +75,7 @@ export function step(state: SchedulerState, input: SchedulerInput, nowMs: number
 export function applyEvent(state: SchedulerState, entry: DriverEntry, event: DriverEvent, nowMs: number, out: Effect[]): DriverStatus {
   const id = entry.spec.submissionId;
   const result = transition({ submissionId: id, supervise: entry.spec.supervise, retryPolicy: entry.policy }, entry.status, event, nowMs);
-  if (result.kill !== undefined) out.push({ type: 'KillTask', ...result.kill });
+  if (result.kill !== undefined) out.push({ type: 'KillTask', ...result.kill, ...onBackend(entry.backend) });
   if (result.kind === 'illegal') {
     out.push({ type: 'ReportAnomaly', submissionId: id, message: `illegal ${event.type} for driver ${id} in phase ${entry.status.phase}` });
   }
@@ -78,11 +83,15 @@ export function applyEvent(state: SchedulerState, entry: DriverEntry, event: Dri
   return result.status;
 }
 
+/** The `backend` field of an effect for a task on `backend` (absent for Mesos). */
+const onBackend = (backend: 'mesos' | 'kubernetes' | undefined): { backend?: 'kubernetes' } =>
+  (backend === 'kubernetes' ? { backend } : {});
+
 function removeDriver(state: SchedulerState, id: string, out: Effect[]): void {
   const entry = state.drivers.get(id);
   if (entry === undefined) return;
   if (entry.status.phase === 'launched') {
-    out.push({ type: 'KillTask', taskId: entry.status.attempt.taskId, agentId: entry.status.attempt.agentId });
+    out.push({ type: 'KillTask', taskId: entry.status.attempt.taskId, agentId: entry.status.attempt.agentId, ...onBackend(entry.backend) });
   }
   unsafeUnregister(state, entry);
 }
@@ -93,8 +102,9 @@ function subscribed(state: SchedulerState, frameworkId: string, out: Effect[]): 
   unsafeForgetLaunchOffers(state);
   const tasks = [];
   for (const id of state.launched) {
-    const status = state.drivers.get(id)?.status;
-    if (status?.phase !== 'launched') continue;
+    const entry = state.drivers.get(id);
+    const status = entry?.status;
+    if (status?.phase !== 'launched' || entry?.backend !== 'mesos') continue;
     tasks.push({ taskId: status.attempt.taskId, agentId: status.attempt.agentId });
     // A kill sent before a failover may never have reached the master.
     if (status.killRequested) out.push({ type: 'KillTask', taskId: status.attempt.taskId, agentId: status.attempt.agentId });
@@ -108,6 +118,65 @@ function subscribed(state: SchedulerState, frameworkId: string, out: Effect[]): 
   state.revivePending = false;
 }
 
+/**
+ * The kubernetes backend's counterpart of a subscription: its launched attempts are reconciled
+ * against the pods it listed. A launch without news may not have been made (a crash between its
+ * intent and the create): it is made again, which adopts a pod that does exist.
+ */
+function kubernetesSynced(state: SchedulerState, out: Effect[]): void {
+  state.kubernetesSynced = true;
+  const tasks = [];
+  for (const id of state.launched) {
+    const entry = state.drivers.get(id);
+    const status = entry?.status;
+    if (entry?.backend !== 'kubernetes' || status?.phase !== 'launched') continue;
+    const { taskId, agentId } = status.attempt;
+    if (status.killRequested) out.push({ type: 'KillTask', taskId, agentId, backend: 'kubernetes' });
+    if (status.attempt.lastStatus === undefined && !status.killRequested && entry.launch !== undefined) {
+      out.push({ type: 'StartTask', backend: 'kubernetes', taskId, agentId, spec: entry.spec, prepared: entry.launch });
+    } else {
+      tasks.push({ taskId, agentId });
+    }
+  }
+  if (tasks.length > 0) out.push({ type: 'ReconcileTasks', tasks, backend: 'kubernetes' });
+}
+
+/**
+ * Starts kubernetes drivers, which need no offer: due retries first (in the order they failed),
+ * then the queue in priority order, while fewer than `spark.mesos.maxDrivers` drivers are
+ * launched (on either backend): for them the dispatcher's limit is what holds them back.
+ */
+function startWithoutOffers(state: SchedulerState, nowMs: number, out: Effect[]): void {
+  if (!state.kubernetesSynced) return;
+  let capacity = state.config.maxDrivers - state.launched.size;
+  if (capacity <= 0) return;
+  const start = (entry: DriverEntry): void => {
+    if (capacity <= 0) return;
+    const resource = entry.spec.resource;
+    if (entry.launch === undefined || resource === undefined) {
+      const plan = planDriverTask(entry.spec, state.config);
+      applyEvent(state, entry, { type: 'LaunchFailed', message: plan.ok ? 'task could not be planned' : plan.problems.join('; ') }, nowMs, out);
+      return;
+    }
+    const podName = driverPodName(resource.name, entry.status.attempts);
+    const launched = applyEvent(state, entry, { type: 'Launch', agentId: podName }, nowMs, out);
+    if (launched.phase !== 'launched') return;
+    capacity--;
+    out.push({ type: 'StartTask', backend: 'kubernetes', taskId: launched.attempt.taskId, agentId: podName, spec: entry.spec, prepared: entry.launch });
+  };
+  const dueRetries: DriverEntry[] = [];
+  for (const id of state.retrying) {
+    const entry = state.drivers.get(id);
+    if (entry?.backend === 'kubernetes' && entry.status.phase === 'retrying' && entry.status.nextRetryAtMs <= nowMs) dueRetries.push(entry);
+  }
+  for (const entry of dueRetries) start(entry);
+  if (state.podQueuedCount === 0 || capacity <= 0) return;
+  forEachInQueueOrder(state.podQueue, (queued) => {
+    if (queued.entry.queueEntry === queued) start(queued.entry);
+  });
+  if (queueLength(state.podQueue) !== state.podQueuedCount) unsafeCompact(state.podQueue, (queued) => queued.entry.queueEntry === queued);
+}
+
 function statusReceived(state: SchedulerState, update: TaskUpdate, nowMs: number, out: Effect[]): boolean {
   const summary = update.status;
   const entry = submissionIdCandidates(summary.taskId).map((id) => state.drivers.get(id)).find((e) => e !== undefined);
@@ -116,7 +185,7 @@ function statusReceived(state: SchedulerState, update: TaskUpdate, nowMs: number
     // A task still alive whose driver is gone is killed and reported; an update of one that
     // ended is news of a driver no longer tracked (deleted, or forgotten after it finished).
     if (!TASK_STATE_RULES[summary.state].terminal) {
-      out.push({ type: 'KillTask', taskId: summary.taskId, ...(summary.agentId !== undefined && { agentId: summary.agentId }) });
+      out.push({ type: 'KillTask', taskId: summary.taskId, ...(summary.agentId !== undefined && { agentId: summary.agentId }), ...onBackend(update.backend) });
       out.push({ type: 'ReportAnomaly', message: `status ${update.stateName} for task ${shortened(summary.taskId)} of no known driver; killing it` });
     }
   } else {
@@ -168,7 +237,7 @@ function schedulingPass(state: SchedulerState, offers: readonly Offer[], nowMs: 
   };
   for (const id of state.retrying) {
     const entry = state.drivers.get(id);
-    if (entry?.status.phase === 'retrying' && entry.status.nextRetryAtMs <= nowMs) consider(entry);
+    if (entry?.backend === 'mesos' && entry.status.phase === 'retrying' && entry.status.nextRetryAtMs <= nowMs) consider(entry);
   }
   forEachInQueueOrder(state.queue, (queued) => {
     if (queued.entry.queueEntry === queued) consider(queued.entry);
@@ -248,9 +317,15 @@ function settleOfferInterest(state: SchedulerState, nowMs: number, newlyEligible
   let anyRetryDue = false;
   let nextWakeMs = Number.POSITIVE_INFINITY;
   for (const id of state.retrying) {
-    const status = state.drivers.get(id)?.status;
+    const entry = state.drivers.get(id);
+    const status = entry?.status;
     if (status?.phase !== 'retrying') continue;
     if (status.nextRetryAtMs <= nowMs) {
+      // A kubernetes retry needs no offer: one still waiting here waits for maxDrivers.
+      if (entry?.backend === 'kubernetes') {
+        state.retriesAwaitingRevive.delete(id);
+        continue;
+      }
       anyRetryDue = true;
       if (state.retriesAwaitingRevive.delete(id)) retryBecameDue = true;
     } else {

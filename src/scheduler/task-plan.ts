@@ -1,15 +1,17 @@
 // Everything about a driver's task that does not depend on the offer: sizing, constraints,
-// command line, environment, URIs, labels and container, checked together so that one pass over
-// a spec yields either a plan or every problem with it. The core's own data: the backend's
-// translation turns a plan, with the attempt's task ID, agent and resources, into its task.
+// command line, environment, URIs, labels and container (Mesos) or the pod's needs (Kubernetes),
+// checked together so that one pass over a spec yields either a plan or every problem with it.
+// The core's own data: the backend's translation turns a plan, with the attempt's task ID, agent
+// and resources, into its task (a TaskInfo, or a Pod).
 
 import { buildCommandLine, driverExecutorUri, isContainerLocalAppJar } from './command-line.ts';
 import type { DispatcherConfig } from './config.ts';
 import { CONSTRAINTS_KEY, parseConstraints, type Constraint } from './constraints.ts';
 import { driverContainer, type ContainerPlan } from './container.ts';
-import { specFromSubmission, submissionIdProblem, type DriverSpec, type SubmissionInput } from './driver.ts';
+import { BACKEND_KEY, specFromSubmission, submissionIdProblem, type Backend, type DriverSpec, type SubmissionInput } from './driver.ts';
 import { DRIVER_LABEL_KEYS, DRIVER_LABELS_KEY, parseLabels, type Label } from './labels.ts';
 import type { ClaimedResource } from './offers.ts';
+import { planPod, type PodPlan } from './pod-plan.ts';
 import { driverSecrets, type SecretVariable } from './secrets.ts';
 import { driverSizing, type DriverSizing } from './sizing.ts';
 import { parseBoolean, splitCommaList } from './spark-values.ts';
@@ -37,11 +39,18 @@ export interface TaskPlan {
   readonly container: ContainerPlan;
   readonly sizing: DriverSizing;
   readonly constraints: readonly Constraint[];
+  /** Present on the kubernetes backend (whose plan has no URIs, labels, container or constraints). */
+  readonly pod?: PodPlan;
 }
 
 export type PlanResult = { ok: true; plan: TaskPlan } | { ok: false; problems: string[] };
 
 const STAND_IN_SIZING: DriverSizing = { cpus: 1, driverMemoryMiB: 1, overheadMiB: 0, containerMemoryMiB: 1 };
+
+/** The backend a driver runs on: its own choice, else its queue's default, else the dispatcher's. */
+export function backendOf(spec: DriverSpec, config: DispatcherConfig): Backend {
+  return spec.backend ?? config.queueBackends.get(spec.queue) ?? config.defaultBackend;
+}
 
 /** Dispatcher driver defaults overlaid by the driver's own properties. */
 export function effectiveConf(spec: DriverSpec, config: DispatcherConfig): Readonly<Record<string, string>> {
@@ -57,6 +66,7 @@ export type PlanReuse = Pick<TaskPlan, 'command' | 'sizing' | 'constraints'>;
  * admission plans again identically at launch, and may pass in the costly parts of that plan.
  */
 export function planDriverTask(spec: DriverSpec, config: DispatcherConfig, reuse?: PlanReuse): PlanResult {
+  if (backendOf(spec, config) === 'kubernetes') return planPodTask(spec, config, reuse);
   const conf = effectiveConf(spec, config);
   const problems: string[] = [];
   const idProblem = submissionIdProblem(spec.submissionId);
@@ -76,7 +86,7 @@ export function planDriverTask(spec: DriverSpec, config: DispatcherConfig, reuse
   if (!uris.ok) problems.push(uris.error);
   // With bad sizing the command is still built, with stand-in sizes, to report its own problems.
   const command = reuse !== undefined ? { ok: true as const, command: reuse.command }
-    : buildCommandLine({ conf, spec, config, sizing: sizing.ok ? sizing.sizing : STAND_IN_SIZING });
+    : buildCommandLine({ conf, spec, config, sizing: sizing.ok ? sizing.sizing : STAND_IN_SIZING, backend: 'mesos' });
   if (!command.ok) problems.push(...command.problems);
 
   if (!sizing.ok || !constraints.ok || !labels.ok || !secrets.ok || !container.ok || !uris.ok || !command.ok || problems.length > 0) {
@@ -94,6 +104,42 @@ export function planDriverTask(spec: DriverSpec, config: DispatcherConfig, reuse
       container: container.container,
       sizing: sizing.sizing,
       constraints: constraints.constraints,
+    },
+  };
+}
+
+const NO_CONTAINER: ContainerPlan = { type: 'mesos', portMappings: [], parameters: [], volumes: [] };
+
+/** The kubernetes backend's plan: the same sizing, command line and environment, and a pod. */
+function planPodTask(spec: DriverSpec, config: DispatcherConfig, reuse?: PlanReuse): PlanResult {
+  const conf = effectiveConf(spec, config);
+  const problems: string[] = [];
+  if (!config.kubernetes.enabled) {
+    problems.push(`${BACKEND_KEY}: kubernetes is not enabled on this dispatcher (spark.mesos.dispatcher.kubernetes.enabled; chart value kubernetesBackend.enabled)`);
+  }
+  const idProblem = submissionIdProblem(spec.submissionId);
+  if (idProblem !== undefined) problems.push(idProblem);
+  const sizing = reuse !== undefined ? { ok: true as const, sizing: reuse.sizing } : driverSizing(conf);
+  if (!sizing.ok) problems.push(...sizing.problems);
+  const pod = planPod(spec, spec.sparkProperties, conf);
+  if (!pod.ok) problems.push(...pod.problems);
+  const command = reuse !== undefined ? { ok: true as const, command: reuse.command }
+    : buildCommandLine({ conf, spec, config, sizing: sizing.ok ? sizing.sizing : STAND_IN_SIZING, backend: 'kubernetes' });
+  if (!command.ok) problems.push(...command.problems);
+  if (!sizing.ok || !pod.ok || !command.ok || problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    plan: {
+      name: `Driver for ${conf['spark.app.name'] ?? ''}`,
+      command: command.command,
+      environment: plainEnvironment(spec, conf),
+      secretEnvironment: [],
+      uris: [],
+      labels: [],
+      container: NO_CONTAINER,
+      sizing: sizing.sizing,
+      constraints: [],
+      pod: pod.pod,
     },
   };
 }
@@ -184,8 +230,12 @@ export function plannedTask(
 /** An environment variable of the task: a plain value or a secret. */
 export type TaskVariable = { readonly name: string; readonly value: string } | SecretVariable;
 
-/** The task's environment for one attempt: the plan's, the driver's framework ID added, secrets last. */
+/**
+ * The task's environment for one attempt: the plan's, the driver's framework ID added (Mesos;
+ * a pod's own facts come from the downward API instead), secrets last.
+ */
 export function attemptEnvironment(task: PlannedTask): TaskVariable[] {
+  if (task.plan.pod !== undefined) return [...task.plan.environment].map(([name, value]) => ({ name, value }));
   // The driver registers its own framework under this ID (Spark's SPARK_SUBMIT_OPTS trick).
   const frameworkIdOption = ` -Dspark.mesos.driver.frameworkId=${task.frameworkId}-${task.taskId}`;
   const variables: TaskVariable[] = [];
@@ -207,7 +257,9 @@ export function attemptEnvironment(task: PlannedTask): TaskVariable[] {
 export function submissionProblems(input: SubmissionInput, config: DispatcherConfig): string[] {
   const built = specFromSubmission(input);
   if (!built.ok) return built.problems;
-  const plan = planDriverTask(built.spec, config);
+  // A submission checked before its SparkDriver exists (the REST API's) will have one.
+  const spec = built.spec.resource !== undefined ? built.spec : { ...built.spec, resource: { namespace: '', name: built.spec.submissionId, uid: '' } };
+  const plan = planDriverTask(spec, config);
   const queue = undeclaredQueueProblem(built.spec.queue, config);
   return [...(plan.ok ? [] : plan.problems), ...(queue === undefined ? [] : [queue])];
 }

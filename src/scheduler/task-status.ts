@@ -1,6 +1,7 @@
 // A driver task's status in the core's own words: the states a task goes through, what the core
 // keeps of a status report, and a report as it comes in. The backend's translation (Mesos:
-// src/mesos/translation.ts) maps its vocabulary onto these; the core never sees the backend's.
+// src/mesos/translation.ts; pods: src/pods/translation.ts) maps its vocabulary onto these; the
+// core never sees the backend's.
 
 /** The states of a driver task; each backend state maps onto one of them. */
 export const TASK_STATES = [
@@ -43,4 +44,6 @@ export interface TaskUpdate {
   readonly neverReachedAnAgent: boolean;
   /** To be handed back once the status it leads to is recorded; absent when none is wanted. */
   readonly acknowledgement?: Acknowledgement;
+  /** Which backend reported: absent for Mesos. */
+  readonly backend?: 'kubernetes';
 }

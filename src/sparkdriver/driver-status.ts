@@ -3,7 +3,7 @@
 // recovery. Pure: the caller brings the time, the generation and the previous status.
 
 import { taskStateName } from '../mesos/translation.ts';
-import type { DriverStatus, Outcome, Phase, TooLarge } from '../scheduler/driver.ts';
+import type { Backend, DriverStatus, Outcome, Phase, TooLarge } from '../scheduler/driver.ts';
 import { fromMilli } from '../scheduler/resources.ts';
 import { formatCpus, formatMiB } from '../runtime/units.ts';
 import { describe } from '../scheduler/state-machine.ts';
@@ -23,6 +23,8 @@ export interface StatusContext {
   readonly queue: string;
   /** The dispatcher's Mesos framework ID; the previous one is kept when absent. */
   readonly frameworkId?: string;
+  /** Where the driver runs; recorded for kubernetes only (a status without it is a Mesos driver's). */
+  readonly backend?: Backend;
 }
 
 export type InvalidSpecContext = Omit<StatusContext, 'submissionId' | 'queue'> & { readonly submissionId?: string; readonly queue?: string };
@@ -34,8 +36,8 @@ const OUTCOME_NAMES: Readonly<Record<Outcome, SparkDriverOutcome>> = {
   succeeded: 'Succeeded', failed: 'Failed', killed: 'Killed', lost: 'Lost', error: 'Error', rejected: 'Rejected',
 };
 
-/** One reason and one sentence for where the driver is. */
-export function assess(d: DriverStatus, queue: string): Assessment {
+/** One reason and one sentence for where the driver is (a driver pod's attempt is in its pod). */
+export function assess(d: DriverStatus, queue: string, backend?: Backend): Assessment {
   switch (d.phase) {
     case 'queued':
       if (d.tooLarge !== undefined) return { reason: REASONS.LargerThanAnyOffer, message: tooLargeMessage(d.tooLarge) };
@@ -43,12 +45,13 @@ export function assess(d: DriverStatus, queue: string): Assessment {
         ? { reason: REASONS.Requeued, message: d.message }
         : { reason: REASONS.WaitingForOffers, message: `Waiting for an offer in queue '${queue}'` };
     case 'launched': {
-      const where = `task ${d.attempt.taskId} on agent ${d.attempt.agentId}`;
+      const onPod = backend === 'kubernetes';
+      const where = `task ${d.attempt.taskId} ${onPod ? 'in pod' : 'on agent'} ${d.attempt.agentId}`;
       const state = d.attempt.lastStatus?.state;
       if (d.killRequested) return { reason: REASONS.Killing, message: `Kill requested; waiting for ${where} to end` };
       switch (state) {
         case 'running': return { reason: REASONS.Running, message: `Running as ${where}` };
-        case 'killing': return { reason: REASONS.Killing, message: `Mesos is killing ${where}` };
+        case 'killing': return { reason: REASONS.Killing, message: `${onPod ? 'Kubernetes' : 'Mesos'} is killing ${where}` };
         default: return { reason: REASONS.Launching, message: `Launched as ${where}${state === undefined ? '' : ` (${taskStateName(state)})`}` };
       }
     }
@@ -75,7 +78,7 @@ function tooLargeMessage({ needs, largest }: TooLarge): string {
  * lastTransitionTime while their status holds; the attempt ring keeps the last 10 attempts.
  */
 export function toResourceStatus(previous: SparkDriverStatus | undefined, driver: DriverStatus, ctx: StatusContext): SparkDriverStatus {
-  const a = assess(driver, ctx.queue);
+  const a = assess(driver, ctx.queue, ctx.backend);
   const current = currentAttemptOf(previous, driver, ctx.nowMs);
   const frameworkId = ctx.frameworkId ?? previous?.frameworkId;
   const desired = desiredConditions(driver.phase, driver.attempts, a, ctx.queue).map(shortened);
@@ -85,6 +88,7 @@ export function toResourceStatus(previous: SparkDriverStatus | undefined, driver
     ...(driver.phase === 'finished' && { outcome: OUTCOME_NAMES[driver.outcome] }),
     submissionId: ctx.submissionId,
     queue: ctx.queue,
+    ...(ctx.backend === 'kubernetes' && { backend: ctx.backend }),
     ...(frameworkId !== undefined && { frameworkId }),
     message: truncate(a.message),
     ...(current !== undefined && { currentAttempt: current }),

@@ -5,7 +5,7 @@
 
 import { z } from 'zod';
 import { isMesosTaskReason, MESOS_TASK_REASONS, MESOS_TASK_SOURCES, MESOS_TASK_STATES } from '../mesos/translation.ts';
-import type { FinishReason, Outcome, Phase } from '../scheduler/driver.ts';
+import { BACKENDS, type FinishReason, type Outcome, type Phase } from '../scheduler/driver.ts';
 
 export const PHASES = ['Queued', 'Launched', 'Retrying', 'Finished'] as const;
 export type SparkDriverPhase = (typeof PHASES)[number];
@@ -111,6 +111,7 @@ export const sparkDriverStatusSchema = z.object({
   outcome: z.enum(OUTCOMES).optional().describe('How the driver ended; set once phase is Finished.'),
   submissionId: z.string().optional(),
   queue: z.string().optional(),
+  backend: z.enum(BACKENDS).optional().describe('Where the driver runs, decided at admission; absent: mesos.'),
   frameworkId: z.string().optional().describe('The dispatcher\'s Mesos framework ID.'),
   message: z.string().optional(),
   currentAttempt: attemptStatusSchema.optional().describe('The latest attempt: running, or the one that ended last.'),

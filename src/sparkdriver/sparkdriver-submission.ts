@@ -2,7 +2,8 @@
 // SubmissionInput (explicit spec fields folded into the Spark properties they override) and the
 // DriverRecord used on recovery. Pure.
 
-import { DEFAULT_QUEUE, QUEUE_KEY, specFromSubmission, type DriverRecord, type SubmissionInput } from '../scheduler/driver.ts';
+import { schedulerRecordOf } from './scheduler-record.ts';
+import { DEFAULT_QUEUE, QUEUE_KEY, specFromSubmission, type Backend, type DriverRecord, type SubmissionInput } from '../scheduler/driver.ts';
 import { fromResourceStatus } from './driver-status.ts';
 import { effectiveSparkProperties, type ParseResult, type SparkDriver, type SparkDriverSpec } from './sparkdriver.ts';
 
@@ -64,9 +65,19 @@ export function toSubmission(resource: SparkDriver): SubmissionInput {
 export function toDriverRecord(resource: SparkDriver): ParseResult<{ record: DriverRecord }> {
   const built = specFromSubmission(toSubmission(resource));
   if (!built.ok) return { ok: false, problems: built.problems.map(propertyProblem) };
-  const spec = resource.spec.kill ? { ...built.spec, killRequested: true } : built.spec;
+  const backend = recordedBackend(resource.status);
+  const spec = { ...built.spec, ...(backend !== undefined && { backend }), ...(resource.spec.kill && { killRequested: true }) };
   const status = fromResourceStatus(resource.status);
   return { ok: true, record: status === undefined ? { spec } : { spec, status } };
+}
+
+/**
+ * The backend admission chose, as the status records it: once a driver has a status, a change of
+ * the dispatcher's default never moves it. A status from before there were two backends is Mesos's.
+ */
+export function recordedBackend(status: SparkDriver['status']): Backend | undefined {
+  if (status?.backend !== undefined) return status.backend;
+  return schedulerRecordOf(status) !== undefined ? 'mesos' : undefined;
 }
 
 /** "spark.driver.supervise: 'x' is not …" → "spec.sparkProperties[spark.driver.supervise]: 'x' is not …". */

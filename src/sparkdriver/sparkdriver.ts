@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import { MAX_RETRIES_KEY, RETRY_RESET_AFTER_KEY, RETRY_WAIT_MAX_KEY } from '../scheduler/backoff.ts';
-import { QUEUE_KEY, submissionIdProblem, SUPERVISE_KEY } from '../scheduler/driver.ts';
+import { BACKEND_KEY, BACKENDS, QUEUE_KEY, submissionIdProblem, SUPERVISE_KEY } from '../scheduler/driver.ts';
 import { LIMITS, NOT_BLANK_CEL, propertyProblems, sparkPropertiesCel, TOTAL_RULES_CEL, totalProblems } from '../scheduler/submission-rules.ts';
 import { isBlank } from '../scheduler/spark-values.ts';
 import { sparkDriverStatusSchema, type SparkDriverStatus } from './sparkdriver-status.ts';
@@ -65,7 +65,7 @@ function immutable(field: string, description: string, rules: readonly object[] 
 
 // Optional immutable fields: a field-level rule cannot see a field appear or disappear, so
 // the spec-level rule below checks presence.
-const OPTIONAL_IMMUTABLE = ['mainClass', 'supervise', 'queue', 'retryPolicy', 'submissionId'] as const;
+const OPTIONAL_IMMUTABLE = ['mainClass', 'supervise', 'queue', 'retryPolicy', 'submissionId', 'backend'] as const;
 
 const retryPolicySchema = z.object({
   maxRetries: z.int().min(-1).optional()
@@ -117,6 +117,9 @@ export const sparkDriverSpecSchema = z.object({
     .meta(immutable('queue', 'Dispatcher priority queue. Absent: spark.mesos.dispatcher.queue, else "default".')).optional(),
   retryPolicy: retryPolicySchema
     .meta(immutable('retryPolicy', 'Retry settings of a supervised driver; absent fields fall back to the Spark properties, then the dispatcher.')).optional(),
+  backend: z.enum(BACKENDS)
+    .meta(immutable('backend', 'Where the driver runs: mesos (a Mesos task, on an offer) or kubernetes (a pod, as Spark\'s Kubernetes cluster mode runs it). '
+      + 'Absent: spark.mesos.dispatcher.backend, else the dispatcher\'s default; the status records the backend chosen.')).optional(),
   kill: z.boolean()
     .meta({
       description: 'Set to true to kill the driver (its Mesos task, or its place in the queue). Cannot be undone.',
@@ -144,15 +147,16 @@ export const sparkDriverSpecSchema = z.object({
  * The Spark properties with the explicit fields written over the keys they stand for, so the
  * driver's own configuration agrees with what the dispatcher does.
  */
-export function effectiveSparkProperties(spec: Pick<SparkDriverSpec, 'sparkProperties' | 'supervise' | 'queue' | 'retryPolicy'>): Record<string, string> {
+export function effectiveSparkProperties(spec: Pick<SparkDriverSpec, 'sparkProperties' | 'supervise' | 'queue' | 'retryPolicy' | 'backend'>): Record<string, string> {
   return { ...spec.sparkProperties, ...explicitSparkProperties(spec) };
 }
 
 /** The Spark properties the explicit fields stand for, spelled as the properties would be. */
-function explicitSparkProperties(spec: Pick<SparkDriverSpec, 'supervise' | 'queue' | 'retryPolicy'>): Record<string, string> {
+function explicitSparkProperties(spec: Pick<SparkDriverSpec, 'supervise' | 'queue' | 'retryPolicy' | 'backend'>): Record<string, string> {
   const props: Record<string, string> = {};
   if (spec.supervise !== undefined) props[SUPERVISE_KEY] = String(spec.supervise);
   if (spec.queue !== undefined) props[QUEUE_KEY] = spec.queue;
+  if (spec.backend !== undefined) props[BACKEND_KEY] = spec.backend;
   const retry = spec.retryPolicy;
   if (retry?.maxRetries !== undefined) props[MAX_RETRIES_KEY] = String(retry.maxRetries);
   if (retry?.maxWaitSeconds !== undefined) props[RETRY_WAIT_MAX_KEY] = String(retry.maxWaitSeconds);

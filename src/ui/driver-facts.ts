@@ -43,7 +43,14 @@ export function resourceNameOf(driver: UiDriver): string {
 /** The attempt as its links need it, under the framework that launched it (else the dispatcher's). */
 export function attemptRef(driver: UiDriver, attempt: AttemptStatus | undefined, snapshot: UiSnapshot): AttemptRef | undefined {
   if (attempt === undefined) return undefined;
+  // A pod has no Mesos sandbox and no Mesos framework: its links are the log pages only.
+  if (onPods(driver)) return { taskId: attempt.taskId };
   return { taskId: attempt.taskId, agentId: attempt.agentId, frameworkId: driver.resource.status?.frameworkId ?? snapshot.frameworkId };
+}
+
+/** The driver runs on the kubernetes backend (its attempts are pods). */
+export function onPods(driver: UiDriver): boolean {
+  return driver.resource.status?.backend === 'kubernetes';
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   dataTable, historyLink, keyValueTable, logLink, mesosState, mono, NONE, outcomeBadge, phaseBadge, sandboxLink, time,
 } from './components.ts';
 import {
-  appNameOf, attemptRef, currentAttemptOf, idOf, mainClassOf, phaseOf, queueOf, resourceNameOf,
+  appNameOf, attemptRef, currentAttemptOf, idOf, mainClassOf, onPods, phaseOf, queueOf, resourceNameOf,
 } from './driver-facts.ts';
 import { durationBetween, formatCores, formatDuration, formatMemory, formatRetryLimit } from './format.ts';
 import { html, type Html } from './html.ts';
@@ -106,7 +106,7 @@ function launched(ctx: Ctx): Html | '' {
   const ref = attemptRef(ctx.driver, attempt, ctx.snapshot);
   return section('launched-state', 'Launched state', keyValueTable('launched-state-table', [
     ['Mesos Task ID', mono(attempt.taskId)],
-    ['Mesos Agent ID', mono(attempt.agentId)],
+    [onPods(ctx.driver) ? 'Pod' : 'Mesos Agent ID', mono(attempt.agentId)],
     ['Mesos state', mesosState(attempt.mesos)],
     ['Launch Time', time(attempt.launchTime)],
     ['Running Since', time(attempt.runningTime)],

@@ -5,7 +5,7 @@
 
 import { parseSparkDriver, type SparkDriver } from '../sparkdriver/sparkdriver.ts';
 import type { ScheduledSparkDriver } from '../scheduled/scheduled-spark-driver.ts';
-import { propertyProblem, submissionIdOf, toSubmission } from '../sparkdriver/sparkdriver-submission.ts';
+import { propertyProblem, recordedBackend, submissionIdOf, toSubmission } from '../sparkdriver/sparkdriver-submission.ts';
 import { schedulerRecordOf } from '../sparkdriver/scheduler-record.ts';
 import { resolveRetryPolicy, type RetryPolicy } from '../scheduler/backoff.ts';
 import type { DispatcherConfig } from '../scheduler/config.ts';
@@ -82,7 +82,9 @@ export function uiDriverFrom(resource: SparkDriver, config: DispatcherConfig, op
   const built = specFromSubmission(toSubmission(resource));
   if (!built.ok) return { resource, problems: built.problems.map(propertyProblem) };
   const retryPolicy = resolveRetryPolicy(config.retryPolicy, built.spec.retryPolicy);
-  const planned = planDriverTask(built.spec, config);
+  // Planned on the backend it was admitted to, whatever the default says now.
+  const backend = recordedBackend(resource.status);
+  const planned = planDriverTask(backend === undefined ? built.spec : { ...built.spec, backend }, config);
   if (!planned.ok) return { resource, retryPolicy, problems: planned.problems };
   const plan = planned.plan;
   const taskId = plannedTaskId(resource);

@@ -7,7 +7,10 @@
 // each one the dispatcher sent (told apart by its User-Agent) must be allowed by the Roles and
 // ClusterRoles the chart binds to its service account, and each thing those grant must have
 // been used. Both RBAC layouts run: all namespaces (ClusterRole) and a list of namespaces
-// (a Role per namespace). The `helm test` Pod's script runs against the live dispatcher too.
+// (a Role per namespace), the second with the kubernetes backend on: its drivers run as pods
+// (one adopting its pod name's owner check, one killed) and a pod's log is read through the
+// dispatcher, so the pod grants are proven used; the first proves none are given without it.
+// The `helm test` Pod's script runs against the live dispatcher too.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,7 +31,11 @@ import type { OperatorConfig } from '../../src/config/index.ts';
 import type { RequestRecord } from '../../src/devcluster/kube/request-log.ts';
 import { CLIENT_POST_HEADERS, JVM_CREATE_REQUEST } from '../rest/spark-client-fixtures.ts';
 import { waitFor } from '../support/wait.ts';
-import { applyPredatingRules, driverManifest, startCluster } from '../operator/harness.ts';
+import { applyPredatingRules, driverManifest, SPARK_IMAGE, startCluster } from '../operator/harness.ts';
+import { DriverLogs, findAttempt } from '../../src/logs/driver-logs.ts';
+import { SandboxFiles } from '../../src/mesos/sandbox-files.ts';
+import { PodLogs } from '../../src/pods/pod-logs.ts';
+import { parseSparkDriver } from '../../src/sparkdriver/sparkdriver.ts';
 import { FINALIZER } from '../../src/operator/driver-controller.ts';
 import type { Cluster } from '../operator/harness.ts';
 import type { Json } from '../devcluster/kube/support.ts';
@@ -45,6 +52,7 @@ const REST_TOKEN = 'rbac-test-token';
 const SPARK_DRIVERS = { group: 'sparkmesos.io', version: 'v1alpha1', plural: 'sparkdrivers' };
 const EVENTS = { group: '', version: 'v1', plural: 'events' };
 const CONFIG_MAPS = { group: '', version: 'v1', plural: 'configmaps' };
+const PODS = { group: '', version: 'v1', plural: 'pods' };
 
 interface Run {
   manifests: Manifest[];
@@ -79,8 +87,10 @@ async function exercise(manifests: Manifest[]): Promise<Run> {
       if (ns !== 'default') await kubectl(cluster, ['create', 'namespace', ns]);
     }
     const probe = createKubeClient({ kubeConfig: { from: 'file', path: cluster.kube.kubeconfigPath }, userAgent: TEST_AGENT });
-    const dispatcher = parseDispatcherConfig({ 'spark.master': `mesos://${new URL(cluster.mesos.url).host}`, 'spark.home': cluster.sparkHome });
-    if (!dispatcher.ok) throw new Error(dispatcher.errors.join('; '));
+    const parsed = parseDispatcherConfig({ 'spark.master': `mesos://${new URL(cluster.mesos.url).host}`, 'spark.home': cluster.sparkHome });
+    if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+    // The kubernetes backend as the rendered chart sets it.
+    const dispatcher = { config: { ...parsed.config, kubernetes: config.dispatcher.kubernetes } };
     /** A replica as main.ts builds it, from the rendered configuration (lease timings shortened for the test). */
     const replica = (identity: string): { operator: Operator; kube: KubeClient } => {
       const kube = createKubeClient({ kubeConfig: { from: 'file', path: cluster.kube.kubeconfigPath }, userAgent: DISPATCHER_AGENT });
@@ -128,6 +138,7 @@ async function exercise(manifests: Manifest[]): Promise<Run> {
     await Promise.all([
       ...driverNamespaces.map((ns) => driverLifecycles(cluster, probe, ns)),
       ...driverNamespaces.map((ns) => scheduledLifecycle(cluster, probe, ns)),
+      ...(config.dispatcher.kubernetes.enabled ? driverNamespaces.map((ns) => podLifecycles(cluster, probe, leader.kube, ns)) : []),
       restLifecycle(cluster, probe, rest.url, k.submissionNamespace),
     ]);
     const tokenFile = path.join(dir, 'token');
@@ -236,6 +247,37 @@ async function driverLifecycles(cluster: Cluster, probe: KubeClient, ns: string)
 }
 
 /**
+ * Drivers on the kubernetes backend in one namespace: one runs to the end and its pod's log is
+ * read through the dispatcher's client; one finds its pod's name taken (by a pod that is not its
+ * own: it is looked at, then the driver runs under the next name); one is killed.
+ */
+async function podLifecycles(cluster: Cluster, probe: KubeClient, dispatcher: KubeClient, ns: string): Promise<void> {
+  const onPods = { backend: 'kubernetes', sparkProperties: { 'spark.kubernetes.container.image': SPARK_IMAGE } };
+  await Promise.all([
+    (async () => {
+      await apply(cluster, ns, 'pod-pi', onPods);
+      await until(probe, ns, 'pod-pi', 'Succeeded', (d) => d?.status?.outcome === 'Succeeded');
+      const parsed = parseSparkDriver(await driver(probe, ns, 'pod-pi'));
+      const attempt = parsed.ok ? findAttempt(parsed.resource) : { problem: parsed.problems.join('; ') };
+      if ('problem' in attempt) throw new Error(attempt.problem);
+      const read = await new DriverLogs(new SandboxFiles({ masters: () => [] }), new PodLogs(dispatcher)).read(attempt, 'stdout', 0);
+      expect(read).toMatchObject({ ok: true, data: expect.stringContaining('spark-submit --name pod-pi') });
+    })(),
+    (async () => {
+      await probe.create(PODS, ns, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pod-taken-driver' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: SPARK_IMAGE, command: ['true'] }] } });
+      await apply(cluster, ns, 'pod-taken', onPods);
+      await until(probe, ns, 'pod-taken', 'Succeeded under the next name', (d) => d?.status?.outcome === 'Succeeded' && d.status.currentAttempt?.agentId === 'pod-taken-driver-retry-1');
+    })(),
+    (async () => {
+      await apply(cluster, ns, 'pod-long', { ...onPods, arguments: ['sleep'] });
+      await until(probe, ns, 'pod-long', 'running', (d) => d?.status?.currentAttempt?.mesos?.state === 'TASK_RUNNING');
+      await kubectl(cluster, ['patch', '-n', ns, 'sparkdriver', 'pod-long', '--type=merge', '-p', '{"spec":{"kill":true}}']);
+      await until(probe, ns, 'pod-long', 'killed', (d) => d?.status?.outcome === 'Killed');
+    })(),
+  ]);
+}
+
+/**
  * The ScheduledSparkDriver controller's clock runs a minute ahead of the API server's: a
  * schedule of every minute is due as soon as it is created (caught up), without waiting.
  */
@@ -303,6 +345,9 @@ describe.each(SCENARIOS)('%s', (scenario) => {
       'patch sparkdrivers/status', 'list scheduledsparkdrivers', 'watch scheduledsparkdrivers', 'patch scheduledsparkdrivers/status', 'create events', 'patch events', 'create leases', 'get leases', 'update leases', 'create configmaps', 'get configmaps', 'update configmaps']) {
       expect(seen).toContain(what);
     }
+    const podVerbs = ['create pods', 'get pods', 'list pods', 'watch pods', 'delete pods', 'get pods/log'];
+    if (run().config.dispatcher.kubernetes.enabled) for (const what of podVerbs) expect(seen).toContain(what);
+    else expect([...seen].filter((what) => what.includes('pods'))).toEqual([]);
     expect({ code: helmTest.code, output: helmTest.output }).toEqual({ code: 0, output: expect.stringContaining('"driverState" : "NOT_FOUND"') });
   });
 
@@ -331,6 +376,9 @@ describe.each(SCENARIOS)('%s', (scenario) => {
       expect(rule.resources).not.toContain('secrets');
       expect(rule.nonResourceURLs).toBeUndefined();
     }
+    // Pods only with the kubernetes backend.
+    const podRules = authz.bound.filter((b) => b.rule.resources?.some((r) => r.startsWith('pods')));
+    expect(podRules.length > 0).toBe(run().config.dispatcher.kubernetes.enabled);
     const clusterWide = authz.bound.filter((b) => b.scope === '*').flatMap((b) => b.rule.resources ?? []);
     const driverResources = ['sparkdrivers', 'sparkdrivers/status', 'scheduledsparkdrivers', 'scheduledsparkdrivers/status', 'events'];
     expect(clusterWide.filter((r) => !driverResources.includes(r))).toEqual([]);

@@ -75,7 +75,7 @@ afterAll(async () => {
 test('the banner\'s suggestions all work, pasted line by line into a shell', async () => {
   expect(first.output.text).toMatch(/Web UI\s+http:\/\/127\.0\.0\.1:8081\//);
   const banner = first.output.text.split('\n');
-  const start = banner.findIndex((l) => l.startsWith('An example driver, spark-pi, was submitted.'));
+  const start = banner.findIndex((l) => l.startsWith('Two example drivers were submitted:'));
   const end = banner.findIndex((l, i) => i > start && !l.startsWith('  '));
   const lines = banner.slice(start + 1, end).map((l) => l.trim());
   expect(lines[0]).toBe(`cd ${ROOT}`);
@@ -83,8 +83,10 @@ test('the banner\'s suggestions all work, pasted line by line into a shell', asy
   // One shell, as a person pastes: each line must succeed before the next.
   const shell = await exec('bash', ['-e', '-c', lines.join('\n')], { env: { ...process.env, HOME: home }, cwd: home, timeout: LONG });
   expect(shell.stdout).toMatch(/^NAME +PHASE +OUTCOME[^\n]*\nspark-pi +/);
-  expect(shell.stdout.match(/condition met/g)).toHaveLength(3);
-  expect(shell.stdout.match(/Pi is roughly 3\.14159/g)).toHaveLength(2);
+  expect(shell.stdout.match(/condition met/g)).toHaveLength(4);
+  // spark-pi's through the plugin, spark-pi-on-pods' pod log through kubectl, spark-pi-supervised's.
+  expect(shell.stdout.match(/Pi is roughly 3\.14159/g)).toHaveLength(3);
+  expect(shell.stdout).toMatch(/spark-submit --name SparkPi --master k8s:\/\/http:\/\/127\.0\.0\.1:\d+ --deploy-mode client /);
   expect(shell.stdout).toContain('"success" : true');
   // README's quick start is the same commands (its export names .devcluster/ under $PWD).
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -96,7 +98,9 @@ test('the banner\'s suggestions all work, pasted line by line into a shell', asy
 
 test('every file in examples/ succeeds as written, under a name of its own', async () => {
   const examples = readdirSync(path.join(ROOT, 'examples')).sort();
-  expect(examples).toEqual(['scheduledsparkdriver.yaml', 'spark-defaults.conf', 'sparkdriver-python.yaml', 'sparkdriver.yaml', 'submit-with-curl.sh']);
+  expect(examples).toEqual([
+    'scheduledsparkdriver.yaml', 'spark-defaults.conf', 'sparkdriver-kubernetes.yaml', 'sparkdriver-python.yaml', 'sparkdriver.yaml', 'submit-with-curl.sh',
+  ]);
   // spark-defaults.conf configures a dispatcher, not a driver: test/config/examples.test.ts loads
   // it; make run created the schedule (every minute there), the next test follows it.
   const manifests = examples.filter((f) => f.endsWith('.yaml') && f !== 'scheduledsparkdriver.yaml');

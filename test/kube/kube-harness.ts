@@ -62,6 +62,7 @@ export function withOverrides(client: KubeClient, overrides: Partial<KubeClient>
     patchMerge: client.patchMerge.bind(client),
     patchStatus: client.patchStatus.bind(client),
     delete: client.delete.bind(client),
+    getText: client.getText.bind(client),
     watch: client.watch.bind(client),
     ...overrides,
   };

@@ -1,8 +1,11 @@
 // A whole cluster for operator tests: the Kubernetes API emulator with the SparkDriver and
-// ScheduledSparkDriver CRDs installed by the real kubectl, the Mesos master emulator, and a Spark
-// home whose stub `spark-submit` runs as a real process (it fails when an argument says `fail`,
-// runs for a minute when one says `sleep`, and otherwise prints its command line and succeeds).
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+// ScheduledSparkDriver CRDs installed by the real kubectl and an emulated kubelet, the Mesos master
+// emulator, and a Spark home whose stub `spark-submit` runs as a real process, on a Mesos agent or
+// in a pod (the image SPARK_IMAGE is that Spark home). It fails when an argument says `fail`, runs
+// for a minute when one says `sleep`, is OOM-killed when one says `oom`, and otherwise prints its
+// command line and succeeds.
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createKubeClient } from '../../src/kube/kube-client.ts';
 import type { KubeClient } from '../../src/kube/kube-client.ts';
@@ -29,11 +32,15 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
+/** The image whose pods run the stub spark-submit. */
+export const SPARK_IMAGE = 'apache/spark:3.5.1';
+
 const STUB = `#!/bin/sh
 echo "spark-submit $*"
 case "$*" in
   *fail*) echo "failing as asked" >&2; exit 1 ;;
   *sleep*) exec sleep 60 ;;
+  *oom*) kill -9 $$ ;;
 esac
 exit 0
 `;
@@ -48,9 +55,12 @@ export interface ClusterOptions {
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const shared = { ...(options.clock !== undefined && { clock: options.clock }), ...(options.random !== undefined && { random: options.random }) };
-  const kube = await startEmulator(shared);
+  const image = await mkdtemp(path.join(tmpdir(), 'spark-image-'));
+  const sparkHome = path.join(image, 'spark');
+  const kube = await startEmulator({
+    ...shared, kubelet: { workDir: path.join(image, 'pods'), images: { [SPARK_IMAGE]: { root: sparkHome, env: { SPARK_HOME: sparkHome } } } },
+  });
   const mesos = await startMesosMaster({ agents: options.agents ?? 2, ...shared, ...options.mesos });
-  const sparkHome = path.join(kube.dir, 'spark');
   await mkdir(path.join(sparkHome, 'bin'), { recursive: true });
   await writeFile(path.join(sparkHome, 'bin', 'spark-submit'), STUB);
   await chmod(path.join(sparkHome, 'bin', 'spark-submit'), 0o755);
@@ -66,6 +76,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     async close() {
       await mesos.close();
       await kube.close();
+      await rm(image, { recursive: true, force: true });
     },
   };
 }

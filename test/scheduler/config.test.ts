@@ -11,7 +11,40 @@ describe('parseDispatcherConfig', () => {
         queues: new Map([['default', 0]]), maxDrivers: 200, retainedDrivers: 200, rejectOfferDurationSeconds: 120,
         fetcherCacheEnable: false, uris: [], driverDefaults: {},
         retryPolicy: { maxWaitSeconds: 60, maxRetries: undefined, resetAfterMs: undefined },
+        defaultBackend: 'mesos', queueBackends: new Map(), kubernetes: { enabled: false, master: 'https://kubernetes.default.svc' },
       },
+    });
+  });
+
+  test('the kubernetes backend: enabled on its own, or as the default; its API server as drivers reach it', () => {
+    const config = (props: Record<string, string>) => {
+      const result = parseDispatcherConfig({ 'spark.master': 'm:5050', ...props });
+      return result.ok ? { defaultBackend: result.config.defaultBackend, kubernetes: result.config.kubernetes } : result.errors;
+    };
+    expect(config({ 'spark.mesos.dispatcher.kubernetes.enabled': 'true' }))
+      .toEqual({ defaultBackend: 'mesos', kubernetes: { enabled: true, master: 'https://kubernetes.default.svc' } });
+    expect(config({ 'spark.mesos.dispatcher.backend': 'kubernetes', 'spark.mesos.dispatcher.kubernetes.master': 'k8s://https://api:6443' }))
+      .toEqual({ defaultBackend: 'kubernetes', kubernetes: { enabled: true, master: 'https://api:6443' } });
+    expect(config({ 'spark.mesos.dispatcher.backend': 'yarn', 'spark.mesos.dispatcher.kubernetes.master': 'api' })).toEqual([
+      "spark.mesos.dispatcher.backend: 'yarn' is not mesos or kubernetes",
+      "spark.mesos.dispatcher.kubernetes.master: 'api' is not an http(s) URL of the Kubernetes API server",
+    ]);
+    expect(config({ 'spark.mesos.dispatcher.backend': 'kubernetes', 'spark.mesos.dispatcher.kubernetes.enabled': 'false' })).toEqual([
+      'spark.mesos.dispatcher.kubernetes.enabled: false, but spark.mesos.dispatcher.backend (or spark.mesos.dispatcher.backend.<queue>) makes kubernetes a default backend',
+    ]);
+  });
+
+  test('a queue\'s backend: spark.mesos.dispatcher.backend.<queue>, for a declared queue; it enables kubernetes', () => {
+    const result = parseDispatcherConfig({
+      'spark.master': 'm:5050', 'spark.mesos.dispatcher.queue.pods': '1', 'spark.mesos.dispatcher.backend.pods': 'kubernetes',
+    });
+    expect(result.ok && [result.config.queueBackends, result.config.kubernetes.enabled]).toEqual([new Map([['pods', 'kubernetes']]), true]);
+    expect(parseDispatcherConfig({ 'spark.master': 'm:5050', 'spark.mesos.dispatcher.backend.typo': 'kubernetes', 'spark.mesos.dispatcher.backend.default': 'k8s' })).toEqual({
+      ok: false,
+      errors: [
+        "spark.mesos.dispatcher.backend.typo: queue 'typo' is not declared (declare it with spark.mesos.dispatcher.queue.typo=<priority>)",
+        "spark.mesos.dispatcher.backend.default: 'k8s' is not mesos or kubernetes",
+      ],
     });
   });
 

@@ -100,7 +100,10 @@ test('the submission is immutable; kill may go to true once and the TTL may chan
   const props = await emu.kubectl(['patch', 'sd', 'fixed', '--type=merge', '-p', '{"spec":{"sparkProperties":{"spark.driver.memory":"2g"}}}']);
   expect(props.stderr).toContain('spec.sparkProperties: Invalid value: "object": sparkProperties is immutable');
   const added = await emu.kubectl(['patch', 'sd', 'fixed', '--type=merge', '-p', '{"spec":{"queue":"urgent"}}']);
-  expect(added.stderr).toContain('mainClass, supervise, queue, retryPolicy, submissionId cannot be added or removed once the SparkDriver is created');
+  expect(added.stderr).toContain('mainClass, supervise, queue, retryPolicy, submissionId, backend cannot be added or removed once the SparkDriver is created');
+  // The backend too: moving a driver to Kubernetes is a new SparkDriver.
+  const backend = await emu.kubectl(['patch', 'sd', 'fixed', '--type=merge', '-p', '{"spec":{"backend":"kubernetes"}}']);
+  expect(backend.stderr).toContain('backend cannot be added or removed once the SparkDriver is created');
 
   const ttl = await emu.kubectl(['patch', 'sd', 'fixed', '--type=merge', '-p', '{"spec":{"ttlSecondsAfterFinished":60}}']);
   expect(ttl.stdout.trim()).toBe('sparkdriver.sparkmesos.io/fixed patched');

@@ -132,6 +132,9 @@ app.kubernetes.io/part-of: spark-mesos-dispatcher
 {{ include "smd.property" (dict "key" "spark.mesos.dispatcher.failoverTimeout" "value" $m.failoverTimeout) }}
 {{- end }}
 {{ include "smd.property" (dict "key" "spark.mesos.dispatcher.webui.url" "value" (include "smd.webuiUrl" .)) }}
+{{- if .Values.kubernetesBackend.enabled }}
+{{ include "smd.property" (dict "key" "spark.mesos.dispatcher.kubernetes.enabled" "value" "true") }}
+{{- end }}
 {{- range $key, $value := .Values.sparkConf }}
 {{ include "smd.property" (dict "key" $key "value" $value) }}
 {{- end }}
@@ -154,6 +157,14 @@ app.kubernetes.io/part-of: spark-mesos-dispatcher
 - apiGroups: [""]
   resources: [events]
   verbs: [create, patch]
+{{- if .Values.kubernetesBackend.enabled }}
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [create, get, list, watch, delete]
+- apiGroups: [""]
+  resources: [pods/log]
+  verbs: [get]
+{{- end }}
 {{- end }}
 
 {{/* The label that lets a pod through the NetworkPolicy to the REST API (a label name is at most 63 characters). */}}

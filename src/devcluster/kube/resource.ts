@@ -42,6 +42,11 @@ export interface KindStrategy {
   table(): TableSpec;
   /** Field-selector labels this kind supports, with their values for `obj`. */
   fieldLabels(obj: Obj): Record<string, string>;
+  /**
+   * Graceful deletion (pods): the seconds the object is kept, marked, after a DELETE asking for
+   * `requested` (undefined: the object's default); 0 removes it at once. Absent: always at once.
+   */
+  deletionGraceSeconds?(obj: Obj, requested: number | undefined): number;
   /** Converts between this version's shape and the shared storage shape (events.k8s.io). */
   toStorage?(obj: Obj): Obj;
   fromStorage?(obj: Obj): Obj;

@@ -20,7 +20,11 @@ import { crdsDef } from './kinds/crds.ts';
 import { coreEventsDef, eventsV1Def } from './kinds/events.ts';
 import { leasesDef } from './kinds/leases.ts';
 import { DEFAULT_NAMESPACES, namespacesDef } from './kinds/namespaces.ts';
+import { podsDef } from './kinds/pods.ts';
 import { secretsDef } from './kinds/secrets.ts';
+import { Kubelet } from './kubelet.ts';
+import type { KubeletOptions } from './kubelet.ts';
+import { servePodLog } from './pod-log.ts';
 import { kubeconfigYaml, writeKubeconfig } from './kubeconfig.ts';
 import type { KubeconfigOptions } from './kubeconfig.ts';
 import { handleNonResource } from './non-resource.ts';
@@ -51,6 +55,8 @@ export interface KubeApiServerOptions {
   namespaces?: string[];
   /** CRDs installed at start, as if applied. */
   crds?: Obj[];
+  /** Runs pods' containers as local processes on one emulated node; without it, pods stay Pending. */
+  kubelet?: KubeletOptions;
 }
 
 export interface EmulatedKubeApiServer {
@@ -73,6 +79,8 @@ export interface EmulatedKubeApiServer {
   compactHistory(): void;
   /** The current global resourceVersion. */
   resourceVersion(): string;
+  /** The emulated kubelet, when the server runs one (for its test hooks: OOM kills, evictions). */
+  readonly kubelet: Kubelet | undefined;
   close(): Promise<void>;
 }
 
@@ -102,7 +110,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
   const registry = new Registry();
-  for (const def of [namespacesDef(), coreEventsDef(), secretsDef(), configMapsDef(), leasesDef(), crdsDef(), eventsV1Def()]) registry.add(def);
+  for (const def of [namespacesDef(), coreEventsDef(), secretsDef(), configMapsDef(), podsDef(), leasesDef(), crdsDef(), eventsV1Def()]) registry.add(def);
   const store = new Store(options.initialResourceVersion ?? Math.floor(clock.now()), options.watchHistorySize ?? 1000);
   const cluster: ClusterState = {
     store, registry, clock, random, newUid: randomUUID,
@@ -120,6 +128,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     if (nsDef && !store.get(nsDef.storage, '', ns)) createObject(cluster, nsDef, '', { metadata: { name: ns } }, boot);
   }
   for (const crd of options.crds ?? []) if (crdDef) createObject(cluster, crdDef, '', crd, boot);
+  const kubelet = options.kubelet === undefined ? undefined : new Kubelet(cluster, options.kubelet);
+  kubelet?.start();
 
   let address = '';
   const record = (req: IncomingMessage, url: URL, info: RequestInfo, code: number): void => {
@@ -149,6 +159,11 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       if (injected) throw injected;
       const latency = faults.latencyFor(facts);
       if (latency > 0) await new Promise<void>((resolve) => clock.setTimer(latency, resolve));
+      if (info.group === '' && info.resource === 'pods' && info.subresource === 'log' && info.verb === 'get' && info.namespace !== undefined) {
+        servePodLog(cluster, kubelet, info.namespace, info.name, url.searchParams, res);
+        record(req, url, info, 200);
+        return;
+      }
       const reply: Reply | undefined = handleResource({
         cluster, bookmarkIntervalMs,
         watchOpened: (w) => watches.add(w),
@@ -200,8 +215,10 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     sendBookmarks: () => [...watches].filter((w) => w.bookmark()).length,
     compactHistory: () => store.compact(),
     resourceVersion: () => String(store.currentRv()),
+    kubelet,
     async close() {
       for (const w of [...watches]) w.close(true);
+      await kubelet?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
