@@ -81,6 +81,15 @@ export class DriverController {
       void this.o.loop.submit({ type: 'DriverSubmitted', spec: record.record.spec });
       return done;
     }
+    if (this.o.loop.view(id) === undefined) {
+      // Recorded by a leader, yet unknown here: its record landed after this leader's restore
+      // list (a write of the last leader that arrived late). It is restored as it stands, or it
+      // would stay as recorded for ever. A finished one was trimmed on purpose (retention).
+      const record = toDriverRecord(driver);
+      if (record.ok && record.record.status !== undefined && record.record.status.phase !== 'finished') {
+        await this.o.loop.submit({ type: 'DriverRestored', record: { ...record.record, status: record.record.status } });
+      }
+    }
     const before = this.o.loop.view(id);
     if (driver.spec.kill && before !== undefined && before.status.phase !== 'finished') {
       await this.o.loop.submit({ type: 'KillRequested', submissionId: id });

@@ -4,13 +4,19 @@
 // core's own words, and from the shell's timer.
 // Each is fed to `step` together with the current time.
 
-import type { DriverSpec } from './driver.ts';
+import type { DriverRecord, DriverSpec, DriverStatus } from './driver.ts';
 import type { Offer } from './offers.ts';
 import type { TaskUpdate } from './task-status.ts';
 
 export type SchedulerInput =
   /** A new driver. Admission decides: queued, or finished as rejected/error. A known ID is a no-op. */
   | { readonly type: 'DriverSubmitted'; readonly spec: DriverSpec }
+  /**
+   * A driver with a recorded status the core does not know (its record landed after this
+   * leader's restore list): placed as recorded, as on restore; a launched one is reconciled.
+   * A known ID is a no-op.
+   */
+  | { readonly type: 'DriverRestored'; readonly record: DriverRecord & { readonly status: DriverStatus } }
   /** The user asked to kill the driver (kills its task if launched). */
   | { readonly type: 'KillRequested'; readonly submissionId: string }
   /** The driver's record is gone: forget it, killing its task if one is launched. */

@@ -6,10 +6,8 @@
 import type { DispatcherConfig } from './config.ts';
 import type { DriverRecord, DriverStatus } from './driver.ts';
 import { inExecutionOrder, type Effect } from './effects.ts';
-import { applyEvent } from './scheduler.ts';
-import {
-  admit, createScheduler, finishedStatus, newEntry, unsafeRegister, type SchedulerState,
-} from './scheduler-state.ts';
+import { restoreRecord } from './scheduler.ts';
+import { admit, createScheduler, type SchedulerState } from './scheduler-state.ts';
 
 export interface RestoreResult {
   readonly state: SchedulerState;
@@ -44,19 +42,7 @@ export function restoreScheduler(config: DispatcherConfig, records: readonly Dri
     if (kept === undefined || PHASE_RANK[status.phase] > PHASE_RANK[kept.status.phase]) withStatus.set(id, { ...record, status });
   }
 
-  for (const record of [...withStatus.values()].sort(byRestoreOrder)) {
-    const { entry, problems } = newEntry(state, record.spec, record.status);
-    const waiting = record.status.phase === 'queued' || record.status.phase === 'retrying';
-    if (waiting && problems.length > 0) {
-      entry.status = finishedStatus(nowMs, 'error', 'InvalidDriver', problems.join('; '), record.status);
-    } else if (waiting && !config.queues.has(record.spec.queue)) {
-      entry.status = finishedStatus(nowMs, 'rejected', 'UnknownQueue', `queue '${record.spec.queue}' is no longer declared`, record.status);
-    }
-    if (entry.status !== record.status) out.push({ type: 'PersistDriver', submissionId: record.spec.submissionId, status: entry.status });
-    unsafeRegister(state, entry, out);
-    const stillKnown = state.drivers.has(record.spec.submissionId);
-    if (record.spec.killRequested === true && stillKnown) applyEvent(state, entry, { type: 'Kill' }, nowMs, out);
-  }
+  for (const record of [...withStatus.values()].sort(byRestoreOrder)) restoreRecord(state, record, nowMs, out);
   for (const record of [...unadmitted.values()].sort((a, b) => a.spec.submittedAtMs - b.spec.submittedAtMs)) {
     if (withStatus.has(record.spec.submissionId)) continue;
     admit(state, record.spec, nowMs, out);

@@ -4,14 +4,14 @@
 // more than the step; every driver status inside it is an immutable value, replaced on each
 // transition. No I/O, no clock: time is the `nowMs` argument.
 
-import { submissionIdCandidates, type DriverStatus } from './driver.ts';
+import { submissionIdCandidates, type DriverRecord, type DriverStatus } from './driver.ts';
 import { inExecutionOrder, type Effect, type TaskLaunch } from './effects.ts';
 import type { SchedulerInput } from './inputs.ts';
 import { matchOffers, type MatchRequest } from './offer-matcher.ts';
 import type { Offer } from './offers.ts';
 import { forEachInQueueOrder, queueLength, unsafeCompact } from './queue.ts';
 import {
-  admit, unsafeForgetLaunchOffer, unsafeForgetLaunchOffers, unsafeRecordLaunchOffer, unsafeSetStatus, unsafeUnregister,
+  admit, finishedStatus, newEntry, unsafeRegister, unsafeForgetLaunchOffer, unsafeForgetLaunchOffers, unsafeRecordLaunchOffer, unsafeSetStatus, unsafeUnregister,
   type DriverEntry, type SchedulerState,
 } from './scheduler-state.ts';
 import { TASK_STATE_RULES, transition, type DriverEvent } from './state-machine.ts';
@@ -31,6 +31,9 @@ export function step(state: SchedulerState, input: SchedulerInput, nowMs: number
   switch (input.type) {
     case 'DriverSubmitted':
       newlyEligible = admit(state, input.spec, nowMs, out);
+      break;
+    case 'DriverRestored':
+      newlyEligible = restoreLate(state, input.record, nowMs, out);
       break;
     case 'KillRequested': {
       const entry = state.drivers.get(input.submissionId);
@@ -94,6 +97,36 @@ function removeDriver(state: SchedulerState, id: string, out: Effect[]): void {
     out.push({ type: 'KillTask', taskId: entry.status.attempt.taskId, agentId: entry.status.attempt.agentId, ...onBackend(entry.backend) });
   }
   unsafeUnregister(state, entry);
+}
+
+/**
+ * Places a driver as its record says (restore, for each record with a status): a queued or
+ * retrying one that can no longer run under this configuration is finished instead; a kill
+ * the spec asks for is applied.
+ */
+export function restoreRecord(state: SchedulerState, record: DriverRecord & { status: DriverStatus }, nowMs: number, out: Effect[]): void {
+  const { entry, problems } = newEntry(state, record.spec, record.status);
+  const waiting = record.status.phase === 'queued' || record.status.phase === 'retrying';
+  if (waiting && problems.length > 0) {
+    entry.status = finishedStatus(nowMs, 'error', 'InvalidDriver', problems.join('; '), record.status);
+  } else if (waiting && !state.config.queues.has(record.spec.queue)) {
+    entry.status = finishedStatus(nowMs, 'rejected', 'UnknownQueue', `queue '${record.spec.queue}' is no longer declared`, record.status);
+  }
+  if (entry.status !== record.status) out.push({ type: 'PersistDriver', submissionId: record.spec.submissionId, status: entry.status });
+  unsafeRegister(state, entry, out);
+  if (record.spec.killRequested === true && state.drivers.has(record.spec.submissionId)) applyEvent(state, entry, { type: 'Kill' }, nowMs, out);
+}
+
+/** A record found after the restore: placed the same way; its Mesos task, if any, reconciled. */
+function restoreLate(state: SchedulerState, record: DriverRecord & { status: DriverStatus }, nowMs: number, out: Effect[]): boolean {
+  if (state.drivers.has(record.spec.submissionId)) return false;
+  restoreRecord(state, record, nowMs, out);
+  const entry = state.drivers.get(record.spec.submissionId);
+  const status = entry?.status;
+  if (status?.phase === 'launched' && entry?.backend === 'mesos' && state.frameworkId !== undefined && !state.disconnected) {
+    out.push({ type: 'ReconcileTasks', tasks: [{ taskId: status.attempt.taskId, agentId: status.attempt.agentId }] });
+  }
+  return status?.phase === 'queued' || status?.phase === 'retrying';
 }
 
 function subscribed(state: SchedulerState, frameworkId: string, out: Effect[]): void {

@@ -25,19 +25,23 @@ function resource(recorded: DriverStatus, generation: number): object {
   };
 }
 
-function controller(raw: object, core: DriverStatus, pending = false) {
+function controller(raw: object, core: DriverStatus | undefined, pending = false) {
   const persisted: StatusWrite[] = [];
   const writer = {
     pending: () => (pending ? Promise.resolve() : undefined),
     persist: jest.fn((writes: StatusWrite[]) => { persisted.push(...writes); return Promise.resolve(); }),
     forgetResource: () => undefined,
   };
-  const loop = { view: () => ({ spec: { queue: 'default' }, status: core }), submit: () => Promise.resolve() };
+  const submitted: unknown[] = [];
+  const loop = {
+    view: () => (core === undefined ? undefined : { spec: { queue: 'default' }, status: core }),
+    submit: (input: unknown) => { submitted.push(input); return Promise.resolve(); },
+  };
   const reconciler = new DriverController({
     kube: {} as KubeClient, informer: { get: () => raw } as unknown as Informer, loop: loop as unknown as SchedulerLoop,
     writer: writer as unknown as StatusWriter, events: {} as EventRecorder, clock: new FakeClock(), log: silentLogger,
   });
-  return { reconciler, persisted };
+  return { reconciler, persisted, submitted };
 }
 
 test('a resource behind the core (its generation observed) gets the core\'s status', async () => {
@@ -53,4 +57,13 @@ test('a current resource, or one whose write is on its way, is left alone', asyn
   const writing = controller(resource(queued, 2), killed, true);
   await writing.reconciler.reconcile('default/parked');
   expect(writing.persisted).toEqual([]);
+});
+
+test('a recorded driver the core does not know (its record landed after the restore) is restored; a finished one is not', async () => {
+  const unknownQueued = controller(resource(queued, 2), undefined);
+  await unknownQueued.reconciler.reconcile('default/parked');
+  expect(unknownQueued.submitted).toEqual([{ type: 'DriverRestored', record: expect.objectContaining({ status: queued }) }]);
+  const unknownFinished = controller(resource(killed, 2), undefined);
+  await unknownFinished.reconciler.reconcile('default/parked');
+  expect(unknownFinished.submitted).toEqual([]);
 });

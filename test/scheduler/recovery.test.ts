@@ -141,3 +141,28 @@ describe('restoreScheduler', () => {
     expect(launchedIds(step(state, offersReceived([makeOffer('o1', 1, 1000)]), 1_001))).toEqual(['early']);
   });
 });
+
+describe('a record found after the restore (DriverRestored)', () => {
+  const restored = (r: DriverRecord) => ({ type: 'DriverRestored' as const, record: { ...r, status: r.status! } });
+
+  test('a queued one is placed as recorded; a kill its spec asks for is applied and written', () => {
+    const { state } = restoreScheduler(makeConfig(), [], 1_000);
+    step(state, { type: 'Subscribed', frameworkId: 'fw' }, 1_000);
+    const killed = { ...record('k', queued), spec: { ...record('k', queued).spec, killRequested: true } };
+    const effects = step(state, restored(killed), 1_100);
+    expect(driverView(state, 'k')?.status).toMatchObject({ phase: 'finished', outcome: 'killed', reason: 'KillRequested' });
+    expect(effects).toContainEqual(expect.objectContaining({ type: 'PersistDriver', submissionId: 'k' }));
+    step(state, restored(record('q', queued)), 1_200);
+    expect(driverView(state, 'q')?.status.phase).toBe('queued');
+    expect(launchedIds(step(state, offersReceived([makeOffer('o1', 8, 8000)]), 1_300))).toEqual(['q']);
+  });
+
+  test('a launched one is reconciled at once; a known ID changes nothing', () => {
+    const { state } = restoreScheduler(makeConfig(), [record('known', queued)], 1_000);
+    step(state, { type: 'Subscribed', frameworkId: 'fw' }, 1_000);
+    const effects = step(state, restored(record('l', launched('l', true))), 1_100);
+    expect(effects).toContainEqual({ type: 'ReconcileTasks', tasks: [{ taskId: 'l', agentId: 'agent-1' }] });
+    expect(step(state, restored(record('known', launched('known', true))), 1_200)).toEqual([]);
+    expect(driverView(state, 'known')?.status.phase).toBe('queued');
+  });
+});
