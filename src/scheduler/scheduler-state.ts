@@ -70,8 +70,13 @@ export interface SchedulerState {
   disconnected: boolean;
   /** Last offer interest sent: true = revived, false = suppressed, undefined = unknown. */
   offersWanted: boolean | undefined;
-  /** A REVIVE was sent and no offers came since: another would change nothing. */
-  revivePending: boolean;
+  /**
+   * When the last REVIVE was sent, until offers come: another within an offer round would change
+   * nothing. Past the round (the REVIVE may have failed, or nothing was free) a demand revives again.
+   */
+  revivedAtMs: number | undefined;
+  /** A driver became eligible while a REVIVE was pending: it is served by that REVIVE's offers, or revives again. */
+  demandSinceRevive: boolean;
   /** The most cpus and mem one offer has had since the start (agents only join or leave). */
   largestOffer: LargestOffer;
   wakeAtMs: number | undefined;
@@ -82,7 +87,7 @@ export function createScheduler(config: DispatcherConfig): SchedulerState {
     config, drivers: new Map(), queue: createQueue(), queuedCount: 0, podQueue: createQueue(), podQueuedCount: 0, kubernetesSynced: false,
     launched: new Set(), retrying: new Set(),
     finished: new Set(), retriesAwaitingRevive: new Set(), launchesByOffer: new Map(),
-    frameworkId: undefined, disconnected: false, offersWanted: undefined, revivePending: false, largestOffer: { cpusMilli: 0, memMilli: 0 }, wakeAtMs: undefined,
+    frameworkId: undefined, disconnected: false, offersWanted: undefined, revivedAtMs: undefined, demandSinceRevive: false, largestOffer: { cpusMilli: 0, memMilli: 0 }, wakeAtMs: undefined,
   };
 }
 

@@ -21,6 +21,9 @@ import type { TaskUpdate } from './task-status.ts';
 
 export { createScheduler, driverCounts, driverView, type DriverEntry, type SchedulerState } from './scheduler-state.ts';
 
+/** How long a REVIVE's offer round may take before a new demand revives again (the master allocates every second). */
+export const REVIVE_ROUND_MS = 5_000;
+
 /** Tasks per ReconcileTasks effect, to keep each RECONCILE call a reasonable size. */
 export const RECONCILE_BATCH = 1000;
 
@@ -48,7 +51,9 @@ export function step(state: SchedulerState, input: SchedulerInput, nowMs: number
       subscribed(state, input.frameworkId, out);
       break;
     case 'OffersReceived':
-      state.revivePending = false;
+      // The offer round a REVIVE brings: every eligible driver is considered in this pass.
+      state.revivedAtMs = undefined;
+      state.demandSinceRevive = false;
       // Offers that arrived before a disconnect was seen belong to a dead subscription.
       if (!state.disconnected) schedulingPass(state, input.offers, nowMs, out);
       break;
@@ -148,7 +153,8 @@ function subscribed(state: SchedulerState, frameworkId: string, out: Effect[]): 
   out.push({ type: 'ReconcileTasks', tasks: [] });
   // A new subscription starts unsuppressed with no filters; state our interest again.
   state.offersWanted = undefined;
-  state.revivePending = false;
+  state.revivedAtMs = undefined;
+  state.demandSinceRevive = false;
 }
 
 /**
@@ -366,14 +372,20 @@ function settleOfferInterest(state: SchedulerState, nowMs: number, newlyEligible
     }
   }
   const wantsOffers = state.queuedCount > 0 || anyRetryDue;
-  // A REVIVE clears every filter and brings an offer round; until it came, another is useless.
-  // While disconnected, interest waits for the next Subscribed: a call now could only fail.
+  // A REVIVE clears every filter and brings an offer round; until it came, another is useless,
+  // unless the round is overdue. While disconnected, interest waits for the next Subscribed: a
+  // call now could only fail.
   const connected = !state.disconnected;
-  const newDemand = (newlyEligible || retryBecameDue) && !state.revivePending;
+  if (newlyEligible || retryBecameDue) state.demandSinceRevive = true;
+  const roundDueAtMs = state.revivedAtMs === undefined ? nowMs : state.revivedAtMs + REVIVE_ROUND_MS;
+  const newDemand = state.demandSinceRevive && nowMs >= roundDueAtMs;
   if (connected && wantsOffers && (newDemand || state.offersWanted !== true)) {
     out.push({ type: 'ReviveOffers' });
     state.offersWanted = true;
-    state.revivePending = true;
+    state.revivedAtMs = nowMs;
+    state.demandSinceRevive = false;
+  } else if (connected && wantsOffers && state.demandSinceRevive) {
+    nextWakeMs = Math.min(nextWakeMs, roundDueAtMs);
   } else if (connected && !wantsOffers && state.offersWanted !== false) {
     out.push({ type: 'SuppressOffers' });
     state.offersWanted = false;

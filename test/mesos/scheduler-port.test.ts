@@ -80,3 +80,26 @@ test('a rescinded offer reaches the core as a rescind, and launching on it fails
   await expect(port.launch(offer.id, [planned(offer, 'late', 'echo late', subscribed.frameworkId)], 0)).rejects.toMatchObject({ code: 'MESOS_STALE_OFFER' });
   expect(master.task(subscribed.frameworkId, 'late')).toBeUndefined();
 });
+
+test('a task reported lost after its agent went is taken as the master recorded its end, when the master still has it', async () => {
+  const { master, events, port, subscribed, offer } = await subscribedPort();
+  await port.launch(offer.id, [planned(offer, 'done-task', 'echo done', subscribed.frameworkId)], 0);
+  for (const state of ['starting', 'running']) {
+    const { update } = await events.take((e): e is Of<'update'> => e.type === 'update' && e.update.status.state === state, state);
+    await port.acknowledge(update.acknowledgement!);
+  }
+  // Its end is never acknowledged (the dispatcher that got it died); then the agent goes.
+  await events.take((e): e is Of<'update'> => e.type === 'update' && e.update.status.state === 'finished', 'finished');
+  expect(master.removeAgent(offer.agentId, 'gone')).toBe(true);
+  await port.reconcile([{ taskId: 'done-task', agentId: offer.agentId }]);
+  const { update } = await events.take((e): e is Of<'update'> => e.type === 'update' && e.update.status.reason === undefined && e.update.status.taskId === 'done-task', 'the answer');
+  expect(update).toMatchObject({ stateName: 'TASK_FINISHED', neverReachedAnAgent: false, status: { state: 'finished', message: expect.stringContaining("the master's record") } });
+  expect(update.acknowledgement).toBeUndefined();
+});
+
+test('a lost task the master has no other record of stays lost', async () => {
+  const { events, port } = await subscribedPort();
+  await port.reconcile([{ taskId: 'never-seen', agentId: 'gone-agent' }]);
+  const { update } = await events.take((e): e is Of<'update'> => e.type === 'update' && e.update.status.taskId === 'never-seen', 'the answer');
+  expect(update.status.state).toMatch(/^(lost|unknown)$/);
+});

@@ -1,4 +1,5 @@
 import type { Effect } from '../../src/scheduler/effects.ts';
+import { REVIVE_ROUND_MS } from '../../src/scheduler/scheduler.ts';
 import { createScheduler, driverCounts, driverView, step, type SchedulerState } from '../../src/scheduler/scheduler.ts';
 import {
   claimedOf, launchedIds, launches, makeConfig, makeOffer, makeSpec, offersReceived, scalar, statusReceived, text,
@@ -27,11 +28,23 @@ describe('admission', () => {
   test('a new submission revives (declined offers carry filters), once per offer round', () => {
     const state = scheduler();
     expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('a') }, 5))).toEqual(['PersistDriver', 'ReviveOffers']);
-    // Before the offers the REVIVE brings: nothing to add, b will be in that round.
-    expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('b') }, 6))).toEqual(['PersistDriver']);
+    // Before the offers the REVIVE brings: nothing to add, b will be in that round (a wake checks it came).
+    expect(step(state, { type: 'DriverSubmitted', spec: makeSpec('b') }, 6)).toEqual([
+      expect.objectContaining({ type: 'PersistDriver' }), { type: 'ScheduleWake', atMs: 5 + REVIVE_ROUND_MS },
+    ]);
     step(state, offersReceived([makeOffer('o1', 0.1, 64)]), 7);
     // After them, a newcomer revives again: the declined offers are filtered.
     expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('c') }, 8))).toEqual(['PersistDriver', 'ReviveOffers']);
+  });
+
+  test('a REVIVE whose offer round never came (it failed, or nothing was free) is sent again for a waiting demand', () => {
+    const state = scheduler();
+    step(state, { type: 'DriverSubmitted', spec: makeSpec('a') }, 5);
+    step(state, { type: 'DriverSubmitted', spec: makeSpec('b') }, 6);
+    expect(types(step(state, { type: 'TimerFired' }, 5 + REVIVE_ROUND_MS - 1))).not.toContain('ReviveOffers');
+    expect(types(step(state, { type: 'TimerFired' }, 5 + REVIVE_ROUND_MS))).toContain('ReviveOffers');
+    // No new demand since: no further REVIVE, however long the wait.
+    expect(types(step(state, { type: 'TimerFired' }, 5 + 10 * REVIVE_ROUND_MS))).not.toContain('ReviveOffers');
   });
 
   test('an undeclared queue rejects that submission with a clear message; the others are unaffected', () => {

@@ -13,7 +13,7 @@ import { EventStream } from './framework.ts';
 import { uuidString } from './ids.ts';
 import type { MasterCore } from './master.ts';
 import { metricsSnapshot } from './metrics.ts';
-import { masterAgents, masterState } from './state.ts';
+import { masterAgents, masterState, masterTasks } from './state.ts';
 import { validateCall } from './validation.ts';
 import type { Leadership } from './admin.ts';
 
@@ -34,6 +34,7 @@ export interface HttpContext {
 const SCHEDULER_PATHS = new Set(['/api/v1/scheduler', '/master/api/v1/scheduler']);
 const STATE_PATHS = new Set(['/state', '/state.json', '/master/state', '/master/state.json']);
 const AGENTS_PATHS = new Set(['/slaves', '/master/slaves']);
+const TASKS_PATHS = new Set(['/tasks', '/tasks.json', '/master/tasks', '/master/tasks.json']);
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export function requestListener(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {
@@ -51,6 +52,7 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   if (SCHEDULER_PATHS.has(path)) return scheduler(ctx, req, res);
   if (STATE_PATHS.has(path)) return json(res, masterState(ctx.core()));
   if (AGENTS_PATHS.has(path)) return json(res, masterAgents(ctx.core()));
+  if (TASKS_PATHS.has(path)) return json(res, masterTasks(ctx.core(), url.searchParams));
   if (path === '/metrics/snapshot') return json(res, metricsSnapshot(ctx.core()));
   const files = /^\/files\/(browse|read|download)(?:\.json)?$/.exec(path);
   const workDir = ctx.core().config.workDir;

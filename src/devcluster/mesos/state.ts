@@ -45,6 +45,19 @@ export function masterState(master: MasterCore): Json {
   };
 }
 
+/**
+ * The `/master/tasks` document: the tasks of the frameworks, active, unreachable and completed
+ * (the master's bounded history), filtered by `framework_id` and `task_id` as the real endpoint is.
+ */
+export function masterTasks(master: MasterCore, query: URLSearchParams): Json {
+  const frameworkId = query.get('framework_id');
+  const taskId = query.get('task_id');
+  const frameworks = [...master.frameworks.values(), ...master.completedFrameworks].filter((f) => frameworkId === null || f.id === frameworkId);
+  const tasks = frameworks.flatMap((f) => [...f.tasks.values(), ...[...f.unreachableTasks.values()].map((u) => u.record), ...f.completedTasks]);
+  const limit = Number(query.get('limit') ?? 100);
+  return { tasks: tasks.filter((t) => taskId === null || t.info.task_id.value === taskId).slice(0, limit).map(taskJson) };
+}
+
 /** The `/master/slaves` document: every registered agent as `/state` lists it. */
 export function masterAgents(master: MasterCore): Json {
   return { slaves: [...master.agents.values()].map((agent) => agentJson(master, agent)), recovered_slaves: [] };
