@@ -178,8 +178,10 @@ export class Operator {
     if (this.stopped) return;
     this.stopped = true;
     this.leading = false;
-    await this.runner?.stop();
+    // The loop first: a reconcile waiting on it (an input held while the lease could not be
+    // proven) is let go rather than holding the runner's stop; the next leader redoes it.
     await this.loop?.stop();
+    await this.runner?.stop();
     this.pods?.stop();
     await this.port?.client.stop();
     await this.elector?.release().catch(() => undefined);

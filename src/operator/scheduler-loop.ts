@@ -20,6 +20,8 @@ import type {
 
 /** Tries of a KILL or RECONCILE that fails, and the waits between them. */
 const CALL_RETRIES = 5;
+/** How soon inputs that arrived while the replica could not act are tried again. */
+const NOT_ACTING_RETRY_MS = 250;
 const CALL_RETRY_BACKOFF: BackoffPolicy = { initialMs: 1_000, maxMs: 30_000 };
 
 /** Named points between the intent write and the Mesos calls, for crash tests. */
@@ -50,6 +52,7 @@ export class SchedulerLoop {
   private waiting: { input: SchedulerInput; done: () => void }[] = [];
   private draining: Promise<void> | undefined;
   private cancelWake: (() => void) | undefined;
+  private cancelRetry: (() => void) | undefined;
   private stopped = false;
 
   constructor(options: SchedulerLoopOptions) {
@@ -81,11 +84,17 @@ export class SchedulerLoop {
     return this.draining ?? Promise.resolve();
   }
 
-  /** Stops taking inputs; resolves when the batch in progress is done. */
+  /** Stops taking inputs (those still waiting are dropped); resolves when the batch in progress is done. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.cancelWake?.();
+    this.cancelRetry?.();
+    this.dropWaiting();
     await this.idle();
+  }
+
+  private dropWaiting(): void {
+    for (const { done } of this.waiting.splice(0)) done();
   }
 
   private mayAct(): boolean {
@@ -93,7 +102,24 @@ export class SchedulerLoop {
   }
 
   private async drain(): Promise<void> {
+    // Asynchronous from the start: `draining` is assigned before this can end and reset it.
+    await Promise.resolve();
     while (this.waiting.length > 0) {
+      if (this.stopped) {
+        this.dropWaiting();
+        break;
+      }
+      if (!this.mayAct()) {
+        // Not now (a renewal of the lease is late): the inputs wait, rather than a kill, a
+        // submission or a due retry being lost. A replica that lost the lease is stopped.
+        this.options.log.debug({ inputs: this.waiting.length }, 'not acting for now: this replica cannot prove it still leads');
+        this.cancelRetry?.();
+        this.cancelRetry = this.options.clock.setTimer(NOT_ACTING_RETRY_MS, () => {
+          this.cancelRetry = undefined;
+          this.draining ??= this.drain();
+        });
+        break;
+      }
       const batch = this.waiting;
       this.waiting = [];
       try {
@@ -108,10 +134,6 @@ export class SchedulerLoop {
   }
 
   private async process(inputs: readonly SchedulerInput[]): Promise<void> {
-    if (!this.mayAct()) {
-      this.options.log.debug({ inputs: inputs.length }, 'not acting: this replica may no longer lead');
-      return;
-    }
     const nowMs = this.options.clock.now();
     const steps = inputs.map((input) => {
       const effects = step(this.options.state, input, nowMs);

@@ -241,7 +241,7 @@ test('a REVIVE that fails is sent again; once the subscription is gone it is lef
   expect(ports.calls.filter((c) => c === 'revive')).toEqual(['revive', 'revive']);
 });
 
-test('once the replica may no longer act (lease not provably held), nothing reaches Mesos, even mid-step', async () => {
+test('while the replica cannot prove it holds the lease, nothing reaches Mesos, even mid-step, and inputs wait rather than being lost', async () => {
   const ports = new RecordingPorts();
   const clock = new FakeClock();
   let may = true;
@@ -257,10 +257,22 @@ test('once the replica may no longer act (lease not provably held), nothing reac
   ports.calls.length = 0;
   await loop.submit(offersReceived([makeOffer('o1', 4, 8192)]));
   expect(ports.calls).toEqual(['persist d1 launched intent']);
-  // Later inputs are not processed at all.
-  await loop.submit(offersReceived([makeOffer('o2', 4, 8192)]));
-  await loop.submit({ type: 'KillRequested', submissionId: 'd1' });
+  // Later inputs wait: not processed while the lease cannot be proven...
+  const kill = loop.submit({ type: 'KillRequested', submissionId: 'd1' });
+  clock.advance(1000);
+  await new Promise((r) => setImmediate(r));
   expect(ports.calls).toEqual(['persist d1 launched intent']);
+  // ...nor lost: once it can be (a late renewal came), the kill is carried out.
+  ports.persist = persist;
+  may = true;
+  clock.advance(250);
+  await kill;
+  expect(ports.calls).toContain('kill d1');
+  // A stopped loop lets waiting inputs go.
+  may = false;
+  const dropped = loop.submit({ type: 'KillRequested', submissionId: 'd1' });
+  await loop.stop();
+  await dropped;
 });
 
 test('inputs that wait for a batch in progress form one batch: one write per driver, one DECLINE, no REVIVE while one is unanswered, causal Mesos order', async () => {
