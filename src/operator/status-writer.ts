@@ -37,6 +37,7 @@ export interface StatusSink {
   persist(writes: readonly StatusWrite[]): Promise<ReadonlySet<string>>;
   /** Undefined when the driver's newest status is recorded; else resolves once it is. */
   pending(submissionId: string): Promise<void> | undefined;
+  /** The scheduler forgot the driver: nothing newer will come (what is pending is still written). */
   forget(submissionId: string): void;
 }
 
@@ -128,10 +129,32 @@ export class StatusWriter implements StatusSink {
 
   forget(submissionId: string): void {
     const d = this.drivers.get(submissionId);
-    if (d === undefined) return;
+    // A status still to be written (waiting for the coalescing delay, or retried) is written all
+    // the same, and the driver is dropped once it is: the scheduler forgets finished drivers past
+    // spark.mesos.retainedDrivers moments after they finish, and their last status (and the ACK
+    // of the update it records) must not be lost with them.
+    if (d === undefined || !d.settled) return;
     d.cancelScheduled?.();
     this.drivers.delete(submissionId);
-    for (const resolve of d.waiters.splice(0)) resolve();
+  }
+
+  /** Drivers with writes in hand, and resources whose last write the cache has not caught up with. */
+  stats(): { drivers: number; remembered: number } {
+    return { drivers: this.drivers.size, remembered: this.written.size };
+  }
+
+  /**
+   * Remembers what was written until the cache has it. The watch often delivers our change
+   * before the write's answer arrives: the cache has then caught up already, and what we wrote
+   * would otherwise stay remembered (a status per driver) until the resource next changes.
+   */
+  private remember(key: string, status: SparkDriverStatus, resourceVersion: string | undefined): void {
+    const cached = this.o.informer.get(key)?.metadata?.resourceVersion;
+    if (resourceVersion !== undefined && cached !== undefined && caughtUp(cached, resourceVersion)) {
+      this.written.delete(key);
+      return;
+    }
+    this.written.set(key, { status: this.o.strings?.shareAll(status) ?? status, resourceVersion });
   }
 
   /** Drops what is remembered of a resource that is gone. */
@@ -277,7 +300,7 @@ export class StatusWriter implements StatusSink {
     const resourceVersion = write.intent ? this.resourceVersionFor(key, raw) : undefined;
     try {
       const result = await this.o.kube.patchStatus(target, patch, resourceVersion === undefined ? {} : { resourceVersion });
-      this.written.set(key, { status: this.o.strings?.shareAll(desired) ?? desired, resourceVersion: result.metadata?.resourceVersion });
+      this.remember(key, desired, result.metadata?.resourceVersion);
     } catch (error) {
       return this.failed(write, key, ref.uid, error);
     }
@@ -340,6 +363,11 @@ export class StatusWriter implements StatusSink {
       else void writing.then(release);
     });
   }
+}
+
+/** Whether the cache's resourceVersion is `written` or later (only numbers can be compared). */
+function caughtUp(cached: string, written: string): boolean {
+  return cached === written || (/^\d+$/.test(cached) && /^\d+$/.test(written) && BigInt(cached) >= BigInt(written));
 }
 
 function eventFor(status: SparkDriverStatus): { reason: string; type: 'Normal' | 'Warning' } {
