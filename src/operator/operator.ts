@@ -10,7 +10,7 @@ import type { KubeClient } from '../kube/kube-client.ts';
 import { LeaderElector } from '../kube/leader-election.ts';
 import { ReconcileRunner } from '../kube/reconcile-runner.ts';
 import { parseSparkDriver, SPARK_DRIVER } from '../sparkdriver/sparkdriver.ts';
-import { sparkDriverCacheTransform, StringTable } from '../sparkdriver/cache-transform.ts';
+import { SharedValues, sparkDriverCacheTransform } from '../sparkdriver/cache-transform.ts';
 import { toDriverRecord } from '../sparkdriver/sparkdriver-submission.ts';
 import { StateStore } from '../kube/state-store.ts';
 import { WorkQueue } from '../kube/work-queue.ts';
@@ -83,8 +83,8 @@ export interface OperatorOptions {
 export class Operator {
   private readonly o: OperatorOptions;
   readonly informer: Informer;
-  /** Strings shared between the cache and the status writer's memory. */
-  private readonly strings = new StringTable();
+  /** Values shared among cached drivers, and strings with the status writer's memory. */
+  private readonly shared = new SharedValues();
   private readonly events: EventRecorder;
   private readonly state: StateStore;
   private readonly queue: WorkQueue;
@@ -101,7 +101,7 @@ export class Operator {
   constructor(options: OperatorOptions) {
     this.o = options;
     this.informer = new Informer({
-      client: options.kube, resource: SPARK_DRIVER, transform: sparkDriverCacheTransform(this.strings), ...(options.namespaces !== undefined && { namespaces: options.namespaces }),
+      client: options.kube, resource: SPARK_DRIVER, transform: sparkDriverCacheTransform(this.shared), ...(options.namespaces !== undefined && { namespaces: options.namespaces }),
       clock: options.clock, random: options.random, logger: options.log.child({ component: 'informer' }),
     });
     this.events = new EventRecorder({ client: options.kube, component: 'spark-mesos-dispatcher', instance: options.identity, clock: options.clock, logger: options.log });
@@ -197,7 +197,7 @@ export class Operator {
     const restored = restoreScheduler(this.o.dispatcher, records, this.o.clock.now());
     const writer = new StatusWriter({
       kube: this.o.kube, informer: this.informer, events: this.events, clock: this.o.clock, random: this.o.random, log, frameworkId: () => this.frameworkId,
-      strings: this.strings,
+      strings: this.shared.strings,
       ...(this.o.statusCoalesceMs !== undefined && { coalesceMs: this.o.statusCoalesceMs }),
     });
     this.frameworkId = await this.state.get(FRAMEWORK_ID_KEY);
