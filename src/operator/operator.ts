@@ -5,7 +5,7 @@
 import type { Clock, Random } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { EventRecorder } from '../kube/event-recorder.ts';
-import { Informer } from '../kube/informer.ts';
+import { Informer, objectKey } from '../kube/informer.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { LeaderElector } from '../kube/leader-election.ts';
 import { ReconcileRunner } from '../kube/reconcile-runner.ts';
@@ -186,7 +186,7 @@ export class Operator {
       kube: this.o.kube, resource: SPARK_DRIVER, namespaces: this.o.namespaces, clock: this.o.clock, random: this.o.random,
     });
     for (const raw of current) {
-      const parsed = parseSparkDriver(raw);
+      const parsed = parseSparkDriver(this.withCachedSpec(raw));
       if (!parsed.ok) continue;
       const record = toDriverRecord(parsed.resource);
       if (!record.ok) continue;
@@ -238,6 +238,18 @@ export class Operator {
     for (const raw of this.informer.list()) this.queue.add(`${raw.metadata?.namespace ?? ''}/${raw.metadata?.name ?? ''}`);
     this.o.onLeading?.();
     port.client.start();
+  }
+
+  /**
+   * `raw` with the cache's spec when the cache has the same generation of the resource (only a
+   * spec change moves it, so the two specs are equal): the restored core then shares its specs
+   * with the cache rather than keeping a second copy of each from the fresh list.
+   */
+  private withCachedSpec(raw: KubeObject): KubeObject {
+    const cached = this.informer.get(objectKey(raw));
+    const generation = raw.metadata?.generation;
+    if (cached === undefined || generation === undefined || cached.metadata?.uid !== raw.metadata?.uid || cached.metadata?.generation !== generation) return raw;
+    return { ...raw, spec: (cached as { spec?: unknown }).spec } as KubeObject;
   }
 
   /**

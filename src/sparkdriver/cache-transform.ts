@@ -8,6 +8,7 @@
 // - repeated values are kept once: strings (the jar, the image, reasons, the framework ID), and
 //   the small status objects of drivers that changed together (their conditions, the attempts).
 import type { KubeObject } from '../kube/kube-client.ts';
+import { sameJson } from '../runtime/same-json.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 /** Longer strings are rarely repeated (and would make the table costly). */
@@ -54,15 +55,6 @@ type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 function isRecord(value: unknown): value is Record<string, Json> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function sameJson(a: Json | undefined, b: Json | undefined): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
-  if (Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => k in b && sameJson(a[k], b[k]));
 }
 
 /** FNV-1a over a string: the shared-object table is keyed by it (a JSON key would cost its length). */
