@@ -15,11 +15,15 @@ import { toMilli } from './resources.ts';
 import { effectiveConf, planDriverTask, undeclaredQueueProblem, type PlanReuse, type TaskPlan } from './task-plan.ts';
 
 /**
- * What the scheduling pass needs of a driver, computed once at admission: its request, and the
- * parts of its plan reused when its task is planned at launch (the command line, ~0.5 KB, is kept
- * because rebuilding it is the costly part). One flat object: a pass reads thousands of them.
+ * What the scheduling pass needs of a driver, computed once at admission: its request, whose
+ * parsed constraints are reused when its task is planned at launch. One flat object: a pass reads
+ * thousands of them. The rest of the plan (the command line above all) is made again at launch,
+ * not kept for every driver in the queue.
  */
 export type LaunchCache = MatchRequest & PlanReuse;
+
+/** The constraints of every unconstrained driver (most of them): one empty list, not one each. */
+const NO_CONSTRAINTS: MatchRequest['constraints'] = Object.freeze([]);
 
 /** A queued driver's place in the queue, pointing back at its entry. */
 export interface QueuedDriver extends QueueEntry {
@@ -84,13 +88,12 @@ export function newEntry(state: SchedulerState, spec: DriverSpec, status: Driver
 }
 
 function launchCacheOf(plan: TaskPlan, constraintText: string): LaunchCache {
+  const unconstrained = plan.constraints.length === 0;
   return {
     cpusMilli: toMilli(plan.sizing.cpus),
     memMilli: toMilli(plan.sizing.containerMemoryMiB),
-    constraintKey: plan.constraints.length === 0 ? '' : constraintText,
-    constraints: plan.constraints,
-    command: plan.command,
-    sizing: plan.sizing,
+    constraintKey: unconstrained ? '' : constraintText,
+    constraints: unconstrained ? NO_CONSTRAINTS : plan.constraints,
   };
 }
 
