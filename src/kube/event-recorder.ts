@@ -8,6 +8,7 @@ import type { Clock } from '../runtime/clock.ts';
 import { errorText, silentLogger } from '../runtime/logger.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { isNotFound } from './api-error.ts';
+import { RequestGate } from './request-gate.ts';
 import { CORE_EVENTS } from './kube-client.ts';
 import type { KubeClient, KubeObject } from './kube-client.ts';
 
@@ -25,6 +26,12 @@ export interface EventRecorderOptions {
   maxSimilar?: number;
   /** Remembered events (default 4096, as client-go's LRU). */
   cacheSize?: number;
+  /**
+   * Event writes in flight at once (default 4). Events are best effort: in a burst (10,000
+   * admissions) the rest wait as a few hundred bytes each, not as built requests, and leave the
+   * connections to the status writes that launches wait for.
+   */
+  maxInFlight?: number;
   clock?: Clock;
   logger?: Logger;
 }
@@ -55,6 +62,7 @@ export class EventRecorder {
   private readonly similar = new Map<string, Similar>();
   /** Writes of one event key run in order, so a repeat never races the create it updates. */
   private readonly chains = new Map<string, Promise<void>>();
+  private readonly gate: RequestGate;
   private sequence = 0;
 
   constructor(options: EventRecorderOptions) {
@@ -64,6 +72,7 @@ export class EventRecorder {
     this.windowMs = options.windowMs ?? 600_000;
     this.maxSimilar = options.maxSimilar ?? 10;
     this.cacheSize = options.cacheSize ?? 4096;
+    this.gate = new RequestGate(options.maxInFlight ?? 4);
   }
 
   /**
@@ -79,7 +88,7 @@ export class EventRecorder {
     const objectId = JSON.stringify([involved.apiVersion, involved.kind, involved.namespace, involved.name, involved.uid, type, reason]);
     const { key, text } = this.aggregate(objectId, message, now);
     const previous = this.chains.get(key) ?? Promise.resolve();
-    const write = previous.then(() => this.write(key, involved, type, reason, text, now));
+    const write = previous.then(() => this.gate.through(() => this.write(key, involved, type, reason, text, now)));
     this.chains.set(key, write);
     void write.finally(() => {
       if (this.chains.get(key) === write) this.chains.delete(key);

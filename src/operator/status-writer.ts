@@ -9,6 +9,7 @@ import type { Clock, Random } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { backoffDelayMs, type BackoffPolicy } from '../runtime/backoff.ts';
 import { isConflict, isNotFound } from '../kube/api-error.ts';
+import { RequestGate } from '../kube/request-gate.ts';
 import { fromResourceStatus, invalidSpecStatus, toResourceStatus } from '../sparkdriver/driver-status.ts';
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { Informer } from '../kube/informer.ts';
@@ -54,6 +55,12 @@ export interface StatusWriterOptions {
   strings?: StringTable;
   /** Parallel status writes in one batch (default 8). */
   concurrency?: number;
+  /**
+   * Deferred writes (coalesced, or retried) in flight at once (default 16). A burst of admissions
+   * makes thousands due together; they wait their turn as timers' callbacks, not as built
+   * patches and requests, and leave room for the launch intents, which never wait here.
+   */
+  deferredConcurrency?: number;
   /** Delays between retries of a write that did not take. */
   retryBackoff?: BackoffPolicy;
   /**
@@ -97,9 +104,11 @@ export class StatusWriter implements StatusSink {
   private readonly drivers = new Map<string, DriverWrites>();
   /** A Normal Event waiting for the coalescing delay, by submission ID. */
   private readonly heldEvents = new Map<string, { emit: () => void; cancel: () => void }>();
+  private readonly deferredWrites: RequestGate;
 
   constructor(options: StatusWriterOptions) {
     this.o = options;
+    this.deferredWrites = new RequestGate(options.deferredConcurrency ?? 16);
     // What we wrote is remembered only until the cache has it: then the cache is newer or as new.
     options.informer.onChange((key, cached) => {
       const mine = this.written.get(key);
@@ -218,7 +227,9 @@ export class StatusWriter implements StatusSink {
     d.scheduledAtMs = at;
     d.cancelScheduled = this.o.clock.setTimer(delayMs, () => {
       d.cancelScheduled = undefined;
-      void this.enqueue(d);
+      // Not in the driver's chain while it waits: a launch intent coming meanwhile goes first
+      // (this write then finds the driver settled, or writes what is newest).
+      void this.deferredWrites.through(() => this.enqueue(d));
     });
   }
 

@@ -22,9 +22,12 @@ let dir: string;
 let kube: KubeClient;
 let informer: Informer;
 let clock: FakeClock;
+/** The API server's: latency injected on it lasts until the test moves it. */
+let serverClock: FakeClock;
 
 beforeEach(async () => {
-  server = await startKubeApiServer({ crds: [sparkDriverCrd()] });
+  serverClock = new FakeClock(Date.UTC(2026, 0, 1));
+  server = await startKubeApiServer({ crds: [sparkDriverCrd()], clock: serverClock });
   dir = await mkdtemp(path.join(tmpdir(), 'status-writer-'));
   kube = createKubeClient({ kubeConfig: { from: 'file', path: await server.writeKubeconfig(path.join(dir, 'kubeconfig')) } });
   clock = new FakeClock(Date.UTC(2026, 0, 1));
@@ -34,14 +37,18 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  serverClock.advance(3_600_000);
   informer.stop();
   await server.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-function writer(coalesceMs: number): StatusWriter {
+function writer(coalesceMs: number, deferredConcurrency?: number): StatusWriter {
   const events = new EventRecorder({ client: kube, component: 'test', clock });
-  return new StatusWriter({ kube, informer, events, clock, random: () => 0.5, log: silentLogger, frameworkId: () => 'fw-1', coalesceMs });
+  return new StatusWriter({
+    kube, informer, events, clock, random: () => 0.5, log: silentLogger, frameworkId: () => 'fw-1', coalesceMs,
+    ...(deferredConcurrency !== undefined && { deferredConcurrency }),
+  });
 }
 
 async function driver(name: string): Promise<KubeObject> {
@@ -58,9 +65,13 @@ const finished: DriverStatus = {
   phase: 'finished', attempts: 1, retries: 0, outcome: 'killed', reason: 'KillRequested', message: 'killed while queued', finishedAtMs: Date.UTC(2026, 0, 1),
 };
 
-function write(object: KubeObject, status: DriverStatus) {
+const launched: DriverStatus = {
+  phase: 'launched', attempts: 1, retries: 0, killRequested: false, attempt: { taskId: 'launching', agentId: 'agent-1', launchedAtMs: Date.UTC(2026, 0, 1) },
+};
+
+function write(object: KubeObject, status: DriverStatus, intent = false) {
   const { name = '', namespace = '', uid = '' } = object.metadata ?? {};
-  return { submissionId: name, resource: { namespace, name, uid }, queue: 'default', status, intent: false };
+  return { submissionId: name, resource: { namespace, name, uid }, queue: 'default', status, intent };
 }
 
 const phaseOf = (name: string): unknown => (informer.get(`default/${name}`) as { status?: { phase?: string } } | undefined)?.status?.phase;
@@ -96,4 +107,18 @@ test('what was written is not remembered once the cache has it', async () => {
   await statuses.persist(objects.map((object) => write(object, queued)));
   await waitFor(() => objects.every((o) => phaseOf(o.metadata?.name ?? '') === 'Queued'), 'the statuses in the cache');
   expect(statuses.stats()).toEqual({ drivers: 0, remembered: 0 });
+});
+
+test('deferred writes take turns; a launch intent does not wait behind them', async () => {
+  const statuses = writer(1000, 1);
+  const [slow, other, launching] = await Promise.all(['slow', 'other', 'launching'].map((name) => driver(name)));
+  server.faults.setLatency(60_000, { verb: 'patch', name: 'slow' });
+  await statuses.persist([write(slow!, queued), write(other!, queued)]);
+  clock.advance(1000);
+  // 'slow' holds the one place for deferred writes (its answer is held back); 'other' waits.
+  expect(await statuses.persist([write(launching!, launched, true)])).toEqual(new Set());
+  await waitFor(() => phaseOf('launching') === 'Launched', 'the intent in the cache');
+  expect(phaseOf('other')).toBeUndefined();
+  serverClock.advance(60_000);
+  await waitFor(() => phaseOf('slow') === 'Queued' && phaseOf('other') === 'Queued', 'the deferred writes, in turn');
 });
