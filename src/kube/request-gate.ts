@@ -2,13 +2,12 @@
 // resolver in a queue (tens of bytes), where a request handed to the HTTP client waiting for a
 // connection holds its whole machinery (several KB): a burst of 10,000 status writes and Events
 // held that way cost tens of MB of heap, which V8 then kept.
+import { Fifo } from './fifo.ts';
 
 export class RequestGate {
   private readonly limit: number;
   private running = 0;
-  private queue: (() => void)[] = [];
-  /** The first waiting entry of `queue` (entries before it have been let through). */
-  private head = 0;
+  private readonly queue = new Fifo<() => void>();
 
   constructor(limit: number) {
     if (!(limit >= 1)) throw new Error(`a request gate needs a limit of at least 1, not ${limit}`);
@@ -17,7 +16,7 @@ export class RequestGate {
 
   /** Requests let through and not yet done, and requests waiting. */
   get stats(): { running: number; waiting: number } {
-    return { running: this.running, waiting: this.queue.length - this.head };
+    return { running: this.running, waiting: this.queue.length };
   }
 
   /** Runs `request` once fewer than `limit` others run, after those that waited before it. */
@@ -33,17 +32,8 @@ export class RequestGate {
 
   /** Hands the place on to the first waiting request, if any (so no newcomer overtakes it). */
   private release(): void {
-    if (this.head === this.queue.length) {
-      this.running -= 1;
-      return;
-    }
-    const next = this.queue[this.head] as () => void;
-    this.head += 1;
-    // Drop the let-through part now and then: the queue never grows with what already went.
-    if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    next();
+    const next = this.queue.shift();
+    if (next === undefined) this.running -= 1;
+    else next();
   }
 }
