@@ -254,7 +254,10 @@ export class Operator {
 
   /**
    * Mesos events reach the loop in the order they arrived, each after the one before it was
-   * handled: in particular no offer is used before the framework ID it belongs to is saved.
+   * handed over: in particular no offer is used before the framework ID it belongs to is saved.
+   * Offers and updates are handed to the loop without waiting for their batch to be carried
+   * out: the loop keeps their order and takes those that arrive meanwhile as one batch (waiting
+   * here instead held every event of a burst in a chain of promises, one batch each).
    */
   private onMesosEvent(event: MesosEvent): void {
     const loop = this.loop;
@@ -267,13 +270,13 @@ export class Operator {
         case 'subscribed':
           return this.subscribed(loop, event.frameworkId);
         case 'offers':
-          return loop.submit({ type: 'OffersReceived', offers: event.offers });
+          return void loop.submit({ type: 'OffersReceived', offers: event.offers });
         case 'rescind':
-          return loop.submit({ type: 'OfferRescinded', offerId: event.offerId });
+          return void loop.submit({ type: 'OfferRescinded', offerId: event.offerId });
         case 'update':
-          return loop.submit({ type: 'TaskStatusReceived', update: event.update });
+          return void loop.submit({ type: 'TaskStatusReceived', update: event.update });
         case 'disconnected':
-          return loop.submit({ type: 'Disconnected' });
+          return void loop.submit({ type: 'Disconnected' });
         case 'error':
           return this.subscriptionEnded(event.message);
         default:
@@ -292,7 +295,7 @@ export class Operator {
       await this.state.set({ [FRAMEWORK_ID_KEY]: frameworkId });
       this.frameworkId = frameworkId;
     }
-    await loop.submit({ type: 'Subscribed', frameworkId });
+    void loop.submit({ type: 'Subscribed', frameworkId });
   }
 
   /**
