@@ -222,10 +222,9 @@ export class SchedulerLoop {
   }
 
   private toWrite(effect: Extract<Effect, { type: 'PersistDriver' }>): StatusWrite {
-    const { submissionId, status } = effect;
+    const { submissionId, status, resource, queue } = effect;
     const intent = status.phase === 'launched' && this.recordedTaskId.get(submissionId) !== status.attempt.taskId;
-    const spec = driverView(this.options.state, submissionId)?.spec;
-    return { submissionId, resource: spec?.resource, queue: spec?.queue ?? 'default', status, intent };
+    return { submissionId, resource, queue, status, intent };
   }
 
   /** The tasks are planned here, as their offer is accepted, not in the scheduling pass. */

@@ -1,7 +1,7 @@
 // What the scheduler core asks the shell to do, as data. The shell executes a step's effects in
 // EFFECT_ORDER (the step already returns them sorted that way); the comment on it says why.
 
-import type { DriverSpec, DriverStatus, Phase } from './driver.ts';
+import type { DriverResourceRef, DriverSpec, DriverStatus, Phase } from './driver.ts';
 import type { ClaimedResource } from './offers.ts';
 import type { PlanReuse } from './task-plan.ts';
 import type { Acknowledgement } from './task-status.ts';
@@ -26,9 +26,14 @@ export interface TaskLaunch {
 export type Effect =
   /**
    * Write the driver's new status (the Kubernetes layer: the SparkDriver status). `from` is the
-   * phase it left; absent for a driver that had none yet (admission) or was restored.
+   * phase it left; absent for a driver that had none yet (admission) or was restored. `resource`
+   * (where the driver came from) and `queue` say where and how to write it: the core may have
+   * forgotten the driver by the time it is written (a finished driver trimmed in the same step).
    */
-  | { readonly type: 'PersistDriver'; readonly submissionId: string; readonly status: DriverStatus; readonly from?: Phase }
+  | {
+    readonly type: 'PersistDriver'; readonly submissionId: string; readonly status: DriverStatus; readonly from?: Phase;
+    readonly resource: DriverResourceRef | undefined; readonly queue: string;
+  }
   | { readonly type: 'KillTask'; readonly taskId: string; readonly agentId?: string }
   /** Accept one offer with these tasks (Mesos: an ACCEPT with one LAUNCH operation), for the framework. */
   | {

@@ -8,7 +8,7 @@ import type { DriverRecord, DriverStatus } from './driver.ts';
 import { inExecutionOrder, type Effect } from './effects.ts';
 import { applyEvent } from './scheduler.ts';
 import {
-  admit, createScheduler, finishedStatus, newEntry, unsafeRegister, type SchedulerState,
+  admit, createScheduler, finishedStatus, newEntry, persistDriver, unsafeRegister, type SchedulerState,
 } from './scheduler-state.ts';
 
 export interface RestoreResult {
@@ -52,7 +52,7 @@ export function restoreScheduler(config: DispatcherConfig, records: readonly Dri
     } else if (waiting && !config.queues.has(record.spec.queue)) {
       entry.status = finishedStatus(nowMs, 'rejected', 'UnknownQueue', `queue '${record.spec.queue}' is no longer declared`, record.status);
     }
-    if (entry.status !== record.status) out.push({ type: 'PersistDriver', submissionId: record.spec.submissionId, status: entry.status });
+    if (entry.status !== record.status) out.push(persistDriver(record.spec, entry.status));
     unsafeRegister(state, entry, out);
     const stillKnown = state.drivers.has(record.spec.submissionId);
     if (record.spec.killRequested === true && stillKnown) applyEvent(state, entry, { type: 'Kill' }, nowMs, out);

@@ -7,7 +7,7 @@
 import { resolveRetryPolicy, type RetryPolicy } from './backoff.ts';
 import type { DispatcherConfig } from './config.ts';
 import { CONSTRAINTS_KEY } from './constraints.ts';
-import type { DriverSpec, DriverStatus, FinishReason, Outcome } from './driver.ts';
+import type { DriverSpec, DriverStatus, FinishReason, Outcome, Phase } from './driver.ts';
 import type { Effect } from './effects.ts';
 import type { MatchRequest } from './offer-matcher.ts';
 import { createQueue, unsafeEnqueue, type PriorityQueue, type QueueEntry } from './queue.ts';
@@ -134,8 +134,13 @@ export function admit(state: SchedulerState, spec: DriverSpec, nowMs: number, ou
     : queued;
   entry.status = verdict;
   unsafeRegister(state, entry, out);
-  out.push({ type: 'PersistDriver', submissionId: spec.submissionId, status: verdict });
+  out.push(persistDriver(spec, verdict));
   return verdict.phase === 'queued';
+}
+
+/** The effect that writes `status` for the driver of `spec` (which the core may forget meanwhile). */
+export function persistDriver(spec: DriverSpec, status: DriverStatus, from?: Phase): Extract<Effect, { type: 'PersistDriver' }> {
+  return { type: 'PersistDriver', submissionId: spec.submissionId, status, ...(from !== undefined && { from }), resource: spec.resource, queue: spec.queue };
 }
 
 /** Adds a new entry, with the status it already has, to the driver map and phase indexes. */
@@ -166,7 +171,7 @@ export function unsafeSetStatus(state: SchedulerState, entry: DriverEntry, statu
   const samePhase = from === status.phase;
   if (!samePhase) unsafeLeavePhase(state, entry);
   entry.status = status;
-  out.push({ type: 'PersistDriver', submissionId: entry.spec.submissionId, status, from });
+  out.push(persistDriver(entry.spec, status, from));
   if (!samePhase) unsafeEnterPhase(state, entry, out);
 }
 
