@@ -35,7 +35,7 @@ export const FRAMEWORK_ID_KEY = 'frameworkId';
 
 /** What the operator reports as it works and what it lets be read at any time (the metrics). */
 export interface OperatorObserver {
-  readonly observeEffects: (effects: readonly Effect[], specOf?: (id: string) => { readonly submittedAtMs: number } | undefined) => void;
+  readonly observeEffects: (effects: readonly Effect[]) => void;
   readonly observeMesosEvent: (event: MesosEvent) => void;
   readonly observeReconcile: (key: string, outcome: ReconcileOutcome, durationMs: number) => void;
   readonly bindSources: (sources: {
@@ -218,14 +218,14 @@ export class Operator {
       state: restored.state, sink: writer, mesos: metrics ? metrics.instrumentMesos(port) : port,
       clock: this.o.clock, log: log.child({ component: 'scheduler' }), recordedTaskIds: recorded, mayAct: () => this.mayUseMesos(),
       ...(this.o.atCrashPoint !== undefined && { atCrashPoint: this.o.atCrashPoint }),
-      ...(metrics !== undefined && { onEffects: (effects) => metrics.observeEffects(effects, (id) => loop.view(id)?.spec) }),
+      ...(metrics !== undefined && { onEffects: (effects) => metrics.observeEffects(effects) }),
     });
     this.port = port;
     this.loop = loop;
     this.leading = true;
     log.info({ drivers: records.length, frameworkId: this.frameworkId }, 'leading: scheduler restored from the SparkDriver resources');
     // Drivers created while there was no leader are admitted here: count them as submissions.
-    metrics?.observeEffects(restored.effects, (id) => loop.view(id)?.spec);
+    metrics?.observeEffects(restored.effects);
     await loop.execute(restored.effects);
     const controller = new DriverController({
       kube: this.o.kube, informer: this.informer, loop, writer, events: this.events, clock: this.o.clock, log: log.child({ component: 'controller' }),

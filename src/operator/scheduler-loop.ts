@@ -112,7 +112,7 @@ export class SchedulerLoop {
     const steps = inputs.map((input) => {
       const effects = step(this.options.state, input, nowMs);
       this.options.onEffects?.(effects);
-      logTransitions(this.options.log, effects, (id) => this.view(id)?.spec);
+      logTransitions(this.options.log, effects);
       return effects;
     });
     await this.carryOut(planBatch(steps));

@@ -27,12 +27,13 @@ export type Effect =
   /**
    * Write the driver's new status (the Kubernetes layer: the SparkDriver status). `from` is the
    * phase it left; absent for a driver that had none yet (admission) or was restored. `resource`
-   * (where the driver came from) and `queue` say where and how to write it: the core may have
-   * forgotten the driver by the time it is written (a finished driver trimmed in the same step).
+   * (where the driver came from), `queue` and `submittedAtMs` are what writing and reporting it
+   * need of the driver: the core may have forgotten it by then (a finished driver trimmed past
+   * spark.mesos.retainedDrivers in the same step).
    */
   | {
     readonly type: 'PersistDriver'; readonly submissionId: string; readonly status: DriverStatus; readonly from?: Phase;
-    readonly resource: DriverResourceRef | undefined; readonly queue: string;
+    readonly resource: DriverResourceRef | undefined; readonly queue: string; readonly submittedAtMs: number;
   }
   | { readonly type: 'KillTask'; readonly taskId: string; readonly agentId?: string }
   /** Accept one offer with these tasks (Mesos: an ACCEPT with one LAUNCH operation), for the framework. */

@@ -140,7 +140,10 @@ export function admit(state: SchedulerState, spec: DriverSpec, nowMs: number, ou
 
 /** The effect that writes `status` for the driver of `spec` (which the core may forget meanwhile). */
 export function persistDriver(spec: DriverSpec, status: DriverStatus, from?: Phase): Extract<Effect, { type: 'PersistDriver' }> {
-  return { type: 'PersistDriver', submissionId: spec.submissionId, status, ...(from !== undefined && { from }), resource: spec.resource, queue: spec.queue };
+  return {
+    type: 'PersistDriver', submissionId: spec.submissionId, status, ...(from !== undefined && { from }),
+    resource: spec.resource, queue: spec.queue, submittedAtMs: spec.submittedAtMs,
+  };
 }
 
 /** Adds a new entry, with the status it already has, to the driver map and phase indexes. */
