@@ -2,9 +2,13 @@
 # Starts the dispatcher, dist/main.js, with the V8 flags of a long-lived process of bounded
 # memory; the image's ENTRYPOINT and the benchmark both start it this way.
 #   --optimize-for-size       the heap grows less and shrinks back after a burst of work
-#   --max-semi-space-size=2   a 2 MiB young generation (V8's default grows to 16 MiB and stays)
+#   --max-semi-space-size=2   semi-spaces of 2 MiB (by default the young generation grows to
+#                             tens of MiB in a burst, and stays)
 #   --max-old-space-size=N    from the memory limit, leaving 128 MiB (or half) for the rest:
 #                             the node binary's pages, buffers, compiled code
+# and glibc's malloc told to give memory back: a fixed mmap threshold (128 KiB; by default it
+# rises after large blocks are freed, and the heap then keeps tens of MiB of them), a trim
+# threshold as low, and two arenas rather than one per thread. Variables already set win.
 # The limit is SMD_MEMORY_LIMIT_MIB (the chart sets it from the container's limits.memory),
 # else the cgroup's; without one, V8's own default applies. A --max-old-space-size in
 # NODE_OPTIONS wins. NODE names the node binary (default: node on the PATH), SMD_DIST the
@@ -47,6 +51,10 @@ case "$limit" in
     esac
     ;;
 esac
+
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-131072}"
+export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-131072}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
 # shellcheck disable=SC2086 # the flags are words
 exec "${NODE:-node}" $flags "$dist/main.js" "$@"

@@ -1,6 +1,7 @@
 // scripts/start.sh, the image's ENTRYPOINT: node on the compiled dispatcher with V8 flags, the
-// old-generation limit derived from the memory limit (given, or cgroup v2, or cgroup v1), and
-// NODE_OPTIONS' own limit left to win. Run with `echo` standing in for node.
+// old-generation limit derived from the memory limit (given, or cgroup v2, or cgroup v1),
+// NODE_OPTIONS' own limit left to win, and glibc's malloc set to give memory back. Run with
+// `echo` (or a script that prints the environment) standing in for node.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +46,13 @@ test('without a given limit, the cgroup\'s: v2, then v1; "max" or v1\'s huge num
   expect(await started({})).toBe(`${FLAGS} --max-old-space-size=256 /app/dist/main.js --help`);
   writeFileSync(path.join(cgroup, 'memory', 'memory.limit_in_bytes'), '9223372036854771712\n');
   expect(await started({})).toBe(`${FLAGS} /app/dist/main.js --help`);
+});
+
+test('glibc malloc gives memory back (fixed mmap and trim thresholds, two arenas), unless told otherwise', async () => {
+  const fakeNode = path.join(cgroup, 'node');
+  writeFileSync(fakeNode, '#!/bin/sh\necho "$MALLOC_MMAP_THRESHOLD_ $MALLOC_TRIM_THRESHOLD_ $MALLOC_ARENA_MAX"\n', { mode: 0o755 });
+  expect(await started({ NODE: fakeNode })).toBe('131072 131072 2');
+  expect(await started({ NODE: fakeNode, MALLOC_ARENA_MAX: '4' })).toBe('131072 131072 4');
 });
 
 test('a limit in NODE_OPTIONS wins; a limit that is not a number is ignored; arguments pass through as they are', async () => {
