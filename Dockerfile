@@ -57,6 +57,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules/ node_modules/
 COPY package.json ./
 COPY proto/ proto/
+COPY scripts/start.sh scripts/start.sh
 COPY --from=build /build/dist/ dist/
 # The kubectl plugin, on the PATH: `kubectl exec deploy/<release> -- kubectl-sparkdriver logs NAME`,
 # or `docker cp` it out to use with your own kubectl.
@@ -64,4 +65,6 @@ RUN ln -s /app/dist/cli/kubectl-sparkdriver.js /usr/local/bin/kubectl-sparkdrive
 USER 185:185
 # REST submissions (spark-submit), web UI, /metrics with /healthz and /readyz.
 EXPOSE 7077 8081 8080
-ENTRYPOINT ["node", "dist/main.js"]
+# node on dist/main.js with V8 flags for the container's memory limit (see the script); the
+# chart passes the limit as SMD_MEMORY_LIMIT_MIB, `docker run --memory` through the cgroup.
+ENTRYPOINT ["/app/scripts/start.sh"]

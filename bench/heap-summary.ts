@@ -1,17 +1,32 @@
 // Prints where the bytes of heap snapshots are, by constructor, largest first, and the strings
 // held in many copies; with two snapshots (before, after), the growth between them instead.
+// With --retainers, who holds them instead: the dominator tree down to holders of --min MiB (default 1).
 // Usage: node bench/heap-summary.ts [--top N] SNAPSHOT [LATER_SNAPSHOT]
+//        node bench/heap-summary.ts --retainers [--min MiB] [--depth N] SNAPSHOT
 // (make bench with BENCH_HEAP_SNAPSHOTS=<dir> takes them at idle and at each memory scenario.)
+import { heapRetainerTree } from './support/heap-retainers.ts';
 import { summarizeHeapSnapshot, type HeapGroup } from './support/heap-summary.ts';
 
 const MiB = 1024 * 1024;
 const args = process.argv.slice(2);
 const topAt = args.indexOf('--top');
 const top = topAt >= 0 ? Number(args.splice(topAt, 2)[1]) : 25;
+const option = (name: string, fallback: number): number => {
+  const at = args.indexOf(name);
+  return at >= 0 ? Number(args.splice(at, 2)[1]) : fallback;
+};
+const minMiB = option('--min', 1);
+const depth = option('--depth', 14);
+const retainersAt = args.indexOf('--retainers');
+if (retainersAt >= 0) args.splice(retainersAt, 1);
 const [first, second] = args;
 if (first === undefined) {
-  process.stderr.write('usage: node bench/heap-summary.ts [--top N] SNAPSHOT [LATER_SNAPSHOT]\n');
+  process.stderr.write('usage: node bench/heap-summary.ts [--top N] SNAPSHOT [LATER_SNAPSHOT] | --retainers [--min MiB] [--depth N] SNAPSHOT\n');
   process.exit(2);
+}
+if (retainersAt >= 0) {
+  for (const line of await heapRetainerTree(first, { minBytes: minMiB * MiB, maxDepth: depth })) process.stdout.write(`${line}\n`);
+  process.exit(0);
 }
 
 const row = (g: HeapGroup, base?: HeapGroup): string => {

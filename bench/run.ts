@@ -8,14 +8,15 @@
 //   BENCH_QUEUED=10000 BENCH_FINISHED=10000 BENCH_RUNNING=5000 BENCH_BURST=6000
 //   BENCH_RATES=100,250 BENCH_RATE_SECONDS=30 BENCH_WRITES=3000
 //   BENCH_HEAP_SNAPSHOTS=<dir>  take heap snapshots of the operator in the memory scenarios
-//   BENCH_OPERATOR_NODE_ARGS='--cpu-prof --cpu-prof-dir=<dir>'  node flags for the operator process
-//   SMD_DIST=<checkout>/dist    the build under test
+//   BENCH_OPERATOR_NODE_ARGS='--cpu-prof --cpu-prof-dir=<dir>'  node flags for the operator (NODE_OPTIONS)
+//   BENCH_MEMORY_LIMIT_MIB=256  the memory limit the operator is started for (default: the chart's)
+//   SMD_DIST=<checkout>/dist    the build under test (started by that checkout's scripts/start.sh if it has one)
 import { CORE_WORKLOADS, loadCore, runCorePass } from './scenarios/core-pass.ts';
 import { runLatency } from './scenarios/latency.ts';
 import { runLaunches } from './scenarios/launches.ts';
 import { MEMORY_CASES, runMemoryCase } from './scenarios/memory.ts';
 import { runWrites } from './scenarios/writes.ts';
-import { operatorDist } from './support/operator.ts';
+import { memoryLimitMiB, operatorDist, startScript } from './support/operator.ts';
 import { Report } from './support/report.ts';
 
 const SCENARIOS = ['queued', 'finished', 'running', 'launches', 'latency', 'writes', 'core'] as const;
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
   const report = new Report();
   const scenarios = selected();
   const runs = numberFrom('BENCH_RUNS', 1);
-  report.note(`operator build: ${operatorDist()}; scenarios: ${scenarios.join(', ')}; runs: ${runs}`);
+  report.note(`operator build: ${operatorDist()}, started by ${startScript()} for a ${memoryLimitMiB()} MiB limit; scenarios: ${scenarios.join(', ')}; runs: ${runs}`);
   let broken = false;
   for (let run = 1; run <= runs; run += 1) {
     for (const scenario of scenarios) {

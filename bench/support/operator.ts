@@ -1,14 +1,35 @@
-// The operator under test as a real process from a production build: `node <dist>/main.js`,
-// where <dist> is SMD_DIST (another checkout's `dist/`) or this checkout's. Seen only from
-// outside: its command line, its JSON log lines, /metrics, and VmRSS from /proc.
+// The operator under test as a real process from a production build, started as the image
+// starts it: scripts/start.sh (the measured checkout's, else this one's) runs node on
+// <dist>/main.js with the V8 flags for the chart's default memory limit. <dist> is SMD_DIST
+// (another checkout's `dist/`) or this checkout's. Seen only from outside: its command line,
+// its JSON log lines, /metrics, and VmRSS from /proc.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { ROOT } from './cluster.ts';
 
 export function operatorDist(): string {
   return path.resolve(process.env.SMD_DIST ?? path.join(ROOT, 'dist'));
+}
+
+/** How production starts the build: its checkout's start script, or this checkout's. */
+export function startScript(): string {
+  const own = path.join(operatorDist(), '..', 'scripts', 'start.sh');
+  return existsSync(own) ? own : path.join(ROOT, 'scripts', 'start.sh');
+}
+
+/** The memory limit the operator is sized for: BENCH_MEMORY_LIMIT_MIB, else the chart's default limit. */
+export function memoryLimitMiB(): number {
+  const override = process.env.BENCH_MEMORY_LIMIT_MIB;
+  if (override !== undefined && override !== '') return Number(override);
+  const values = parse(readFileSync(path.join(ROOT, 'charts', 'spark-mesos-dispatcher', 'values.yaml'), 'utf8')) as
+    { resources?: { limits?: { memory?: string } } };
+  const limit = values.resources?.limits?.memory ?? '';
+  const match = /^(\d+)(Mi|Gi)$/.exec(limit);
+  if (match === null) throw new Error(`the chart's default memory limit '${limit}' is not in Mi or Gi`);
+  return Number(match[1]) * (match[2] === 'Gi' ? 1024 : 1);
 }
 
 export interface OperatorOptions {
@@ -16,7 +37,7 @@ export interface OperatorOptions {
   kubeconfigPath: string;
   /** Extra `--conf spark.*=…` properties. */
   conf?: Record<string, string>;
-  /** Node flags before the script (e.g. `--heapsnapshot-signal=SIGUSR2`). */
+  /** Node flags (e.g. `--heapsnapshot-signal=SIGUSR2`), passed in NODE_OPTIONS. */
   nodeArgs?: string[];
 }
 
@@ -58,12 +79,19 @@ export async function startOperator(options: OperatorOptions): Promise<OperatorP
   const conf = Object.entries({ ...PROPERTIES, ...options.conf }).flatMap(([k, v]) => ['--conf', `${k}=${v}`]);
   // BENCH_OPERATOR_NODE_ARGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the operator.
   const extraNodeArgs = (process.env.BENCH_OPERATOR_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const child = spawn(process.execPath, [
-    ...extraNodeArgs, ...(options.nodeArgs ?? []), main,
+  const nodeOptions = [...extraNodeArgs, ...(options.nodeArgs ?? [])].join(' ');
+  const child = spawn('/bin/sh', [
+    startScript(),
     '--master', `mesos://${new URL(options.masterUrl).host}`, '--kubeconfig', options.kubeconfigPath,
     '--no-leader-election', '--port', '0', '--webui-port', '0', '--metrics-port', '0', '--host', '127.0.0.1',
     '--bind-address', '127.0.0.1', '--log-level', 'info', ...conf,
-  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: options.kubeconfigPath } });
+  ], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env, KUBECONFIG: options.kubeconfigPath, NODE: process.execPath, SMD_DIST: operatorDist(),
+      SMD_MEMORY_LIMIT_MIB: String(memoryLimitMiB()), NODE_OPTIONS: nodeOptions,
+    },
+  });
   const warnings: LogLine[] = [];
   let stderr = '';
   const metricsPort = new Promise<number>((resolve, reject) => {

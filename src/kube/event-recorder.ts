@@ -8,6 +8,7 @@ import type { Clock } from '../runtime/clock.ts';
 import { errorText, silentLogger } from '../runtime/logger.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { isNotFound } from './api-error.ts';
+import { Fifo } from './fifo.ts';
 import { CORE_EVENTS } from './kube-client.ts';
 import type { KubeClient, KubeObject } from './kube-client.ts';
 
@@ -25,6 +26,11 @@ export interface EventRecorderOptions {
   maxSimilar?: number;
   /** Remembered events (default 4096, as client-go's LRU). */
   cacheSize?: number;
+  /**
+   * Event writes in flight at once (default 4). Events are best effort: in a burst the rest wait
+   * their turn, and the connections stay free for the status writes that launches wait for.
+   */
+  maxInFlight?: number;
   clock?: Clock;
   logger?: Logger;
 }
@@ -34,6 +40,16 @@ interface Seen {
   namespace: string;
   count: number;
   lastAt: number;
+}
+
+interface PendingEvent {
+  key: string;
+  involved: Record<string, string | undefined>;
+  type: EventType;
+  reason: string;
+  text: string;
+  now: number;
+  done: () => void;
 }
 
 interface Similar {
@@ -53,8 +69,15 @@ export class EventRecorder {
   private readonly cacheSize: number;
   private readonly seen = new Map<string, Seen>();
   private readonly similar = new Map<string, Similar>();
-  /** Writes of one event key run in order, so a repeat never races the create it updates. */
-  private readonly chains = new Map<string, Promise<void>>();
+  /**
+   * Events waiting for a place among the writes in flight, each a small record: in a burst
+   * (10,000 admissions) thousands wait, and leave the connections to the status writes.
+   */
+  private readonly waiting = new Fifo<PendingEvent>();
+  /** Keys queued or being written, with the repeats of each waiting behind it. */
+  private readonly keysInHand = new Map<string, PendingEvent[]>();
+  private readonly maxInFlight: number;
+  private inFlight = 0;
   private sequence = 0;
 
   constructor(options: EventRecorderOptions) {
@@ -64,6 +87,7 @@ export class EventRecorder {
     this.windowMs = options.windowMs ?? 600_000;
     this.maxSimilar = options.maxSimilar ?? 10;
     this.cacheSize = options.cacheSize ?? 4096;
+    this.maxInFlight = options.maxInFlight ?? 4;
   }
 
   /**
@@ -76,15 +100,39 @@ export class EventRecorder {
     const involved = {
       apiVersion: object.apiVersion, kind: object.kind, name: meta.name, namespace: meta.namespace, uid: meta.uid, resourceVersion: meta.resourceVersion,
     };
-    const objectId = JSON.stringify([involved.apiVersion, involved.kind, involved.namespace, involved.name, involved.uid, type, reason]);
+    // The UID names the object (across kinds and incarnations); the rest only when it has none.
+    const objectId = `${meta.uid ?? `${object.apiVersion ?? ''}/${object.kind ?? ''}/${meta.namespace ?? ''}/${meta.name ?? ''}`}|${type}|${reason}`;
     const { key, text } = this.aggregate(objectId, message, now);
-    const previous = this.chains.get(key) ?? Promise.resolve();
-    const write = previous.then(() => this.write(key, involved, type, reason, text, now));
-    this.chains.set(key, write);
-    void write.finally(() => {
-      if (this.chains.get(key) === write) this.chains.delete(key);
-    });
-    return write;
+    return new Promise((done) => this.enqueue({ key, involved, type, reason, text, now, done }));
+  }
+
+  /** Writes of one key run in order (a repeat must find the Event its predecessor created). */
+  private enqueue(pending: PendingEvent): void {
+    const behind = this.keysInHand.get(pending.key);
+    if (behind !== undefined) {
+      behind.push(pending);
+      return;
+    }
+    this.keysInHand.set(pending.key, []);
+    this.waiting.push(pending);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight) {
+      const next = this.waiting.shift();
+      if (next === undefined) return;
+      this.inFlight += 1;
+      void this.write(next.key, next.involved, next.type, next.reason, next.text, next.now).finally(() => {
+        this.inFlight -= 1;
+        next.done();
+        const behind = this.keysInHand.get(next.key);
+        const following = behind?.shift();
+        if (following === undefined) this.keysInHand.delete(next.key);
+        else this.waiting.push(following);
+        this.pump();
+      });
+    }
   }
 
   /**

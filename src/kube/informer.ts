@@ -29,9 +29,10 @@ export interface InformerOptions {
   resyncPeriodMs?: number;
   /**
    * Turns each object into what is cached (controller-runtime's cache transform): drop what no
-   * reader needs, share repeated strings. managedFields are always dropped.
+   * reader needs, share repeated strings, keep the parts of `previous` (the version cached
+   * before, frozen) that did not change. managedFields are always dropped.
    */
-  transform?: (obj: KubeObject) => KubeObject;
+  transform?: (obj: KubeObject, previous: KubeObject | undefined) => KubeObject;
   clock?: Clock;
   random?: Random;
   logger?: Logger;
@@ -77,7 +78,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private readonly random: Random;
   private readonly logger: Logger;
   private readonly resyncPeriodMs: number;
-  private readonly transform: ((obj: KubeObject) => KubeObject) | undefined;
+  private readonly transform: ((obj: KubeObject, previous: KubeObject | undefined) => KubeObject) | undefined;
   private cancelResync = (): void => undefined;
   private running = false;
 
@@ -191,7 +192,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     // managedFields are large and useless to a controller; dropped before caching, as
     // controller-runtime's cache does.
     if (obj.metadata?.managedFields !== undefined) delete obj.metadata.managedFields;
-    const frozen = deepFreeze(this.transform === undefined ? obj : this.transform(obj) as T);
+    const frozen = deepFreeze(this.transform === undefined ? obj : this.transform(obj, this.cache.get(key)) as T);
     this.cache.set(key, frozen);
     this.notify(key, frozen);
   }

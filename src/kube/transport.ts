@@ -7,6 +7,7 @@ import type { Dispatcher, Response } from 'undici';
 import type { ClusterAccess } from './cluster-access.ts';
 import type { Clock } from '../runtime/clock.ts';
 import { KubeApiError } from './api-error.ts';
+import { RequestGate } from './request-gate.ts';
 
 /** Connections for requests (watches have their own, one each). */
 const MAX_REQUEST_CONNECTIONS = 32;
@@ -18,6 +19,8 @@ export interface TransportOptions {
   clock: Clock;
   /** Per-request deadline, also the connect deadline of a watch (default 30 s; 0: none). */
   requestTimeoutMs?: number;
+  /** Requests sent at once (default: one per connection, 32); the others wait their turn. */
+  maxInFlight?: number;
   userAgent?: string;
   /** Called after every request (for REST-client metrics). */
   observe?: (method: string, code: number) => void;
@@ -46,26 +49,37 @@ export class KubeTransport {
   /** Requests share a bounded pool; each watch holds a connection of its own pool for its life. */
   private readonly requests: Dispatcher;
   private readonly watches: Dispatcher;
+  private readonly gate: RequestGate;
 
   constructor(options: TransportOptions) {
     this.access = options.access;
     // Bounded: a burst of writes queues for a connection instead of opening thousands.
     this.requests = new Agent({ connect: options.access.tls, connections: MAX_REQUEST_CONNECTIONS });
     this.watches = new Agent({ connect: options.access.tls });
+    // More in flight than there are connections only wait inside the HTTP client, at a much
+    // higher cost each than in the gate.
+    this.gate = new RequestGate(options.maxInFlight ?? MAX_REQUEST_CONNECTIONS);
     this.clock = options.clock;
     this.timeoutMs = options.requestTimeoutMs ?? 30_000;
     this.userAgent = options.userAgent ?? 'spark-mesos-dispatcher';
     this.observe = options.observe ?? (() => undefined);
   }
 
-  /** One JSON request; resolves with the parsed body (undefined when empty). */
+  /**
+   * One JSON request; resolves with the parsed body (undefined when empty). It waits for its
+   * turn first (the gate); its deadline runs from when it is sent.
+   */
   async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
     const text = await this.requestText(method, path, options, 'application/json');
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
   /** One request whose answer is read as text (`accept` names what it is: a log is text/plain). */
-  async requestText(method: Method, path: string, options: RequestOptions, accept: string): Promise<string> {
+  requestText(method: Method, path: string, options: RequestOptions, accept: string): Promise<string> {
+    return this.gate.through(() => this.exchange(method, path, options, accept));
+  }
+
+  private async exchange(method: Method, path: string, options: RequestOptions, accept: string): Promise<string> {
     const what = `${method} ${path}`;
     const controller = new AbortController();
     let timedOut = false;

@@ -4,6 +4,7 @@
 
 import { systemClock } from '../runtime/clock.ts';
 import type { Clock } from '../runtime/clock.ts';
+import { DelayedKeys } from './delayed-keys.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import type { RateLimiterOptions } from './rate-limiter.ts';
 
@@ -32,7 +33,7 @@ export class WorkQueue {
   /** Keys that need processing: queued, or re-added while in flight. */
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
-  private readonly delayed = new Map<string, { at: number; cancel: () => void }>();
+  private readonly delayed: DelayedKeys;
   private readonly waiters: ((key: string | undefined) => void)[] = [];
   private drained: (() => void)[] = [];
   private shuttingDown = false;
@@ -42,6 +43,7 @@ export class WorkQueue {
   constructor(options: WorkQueueOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.limiter = options.rateLimiter instanceof RateLimiter ? options.rateLimiter : new RateLimiter(this.clock, options.rateLimiter);
+    this.delayed = new DelayedKeys(this.clock, (key) => this.add(key));
   }
 
   /** Queues `key` unless it is already waiting; ignored once shutting down. */
@@ -62,14 +64,9 @@ export class WorkQueue {
       return;
     }
     const at = this.clock.now() + ms;
-    const pending = this.delayed.get(key);
-    if (pending && pending.at <= at) return;
-    pending?.cancel();
-    const cancel = this.clock.setTimer(ms, () => {
-      this.delayed.delete(key);
-      this.add(key);
-    });
-    this.delayed.set(key, { at, cancel });
+    const pending = this.delayed.at(key);
+    if (pending !== undefined && pending <= at) return;
+    this.delayed.schedule(key, at);
   }
 
   /** Queues `key` after its backoff (and at least `minDelayMs`, e.g. a server's Retry-After). */
@@ -112,7 +109,6 @@ export class WorkQueue {
    */
   shutDown(): Promise<void> {
     this.shuttingDown = true;
-    for (const { cancel } of this.delayed.values()) cancel();
     this.delayed.clear();
     const done = new Promise<void>((resolve) => this.drained.push(resolve));
     this.checkDrained();

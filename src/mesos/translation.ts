@@ -134,7 +134,9 @@ export function asRecordedEnd(update: TaskUpdate, stateName: string): TaskUpdate
  */
 export function acknowledgementOf(status: TaskStatus): Acknowledgement | undefined {
   if (status.uuid === undefined || status.uuid.length === 0 || status.agent_id === undefined) return undefined;
-  return { taskId: status.task_id.value, agentId: status.agent_id.value, token: status.uuid };
+  // A copy of the 16 bytes: the decoded uuid is a view of the whole chunk read from the stream
+  // (64 KiB), which an update waiting for its ACK would otherwise keep alive.
+  return { taskId: status.task_id.value, agentId: status.agent_id.value, token: Uint8Array.from(status.uuid) };
 }
 
 /** The master's reconciliation message for a task its registered agent does not have. */

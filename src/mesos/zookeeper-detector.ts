@@ -3,13 +3,27 @@
 // session is the library's to keep (it reconnects to the other servers of the ensemble and
 // re-arms the watches); an expired session, or one that stops answering, is replaced by a new
 // one. While ZooKeeper cannot be reached the last known leader stays in use, and health() says so.
-import zookeeper from 'node-zookeeper-client';
+import { createRequire } from 'node:module';
+import type * as ZooKeeper from 'node-zookeeper-client';
 import type { Client, Event as WatchEvent } from 'node-zookeeper-client';
 import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import type { DetectionHealth, MasterChoice, MasterSource } from './master-source.ts';
 import type { ZooKeeperUrl } from './master-url.ts';
 import { electedContender, MASTER_INFO_JSON_LABEL, masterOrigin, MasterInfoError } from './zookeeper-leader.ts';
+
+type ZooKeeperLibrary = typeof ZooKeeper;
+let library: ZooKeeperLibrary | undefined;
+
+/**
+ * The ZooKeeper client library, loaded the first time a detector connects: most dispatchers are
+ * given their masters directly, and the library with its dependencies costs every process that
+ * loads it a few MiB.
+ */
+function zookeeperLibrary(): ZooKeeperLibrary {
+  library ??= createRequire(import.meta.url)('node-zookeeper-client') as ZooKeeperLibrary;
+  return library;
+}
 
 /** Mesos' own MASTER_DETECTOR_ZK_SESSION_TIMEOUT. */
 export const DEFAULT_ZOOKEEPER_SESSION_TIMEOUT_MS = 10_000;
@@ -71,6 +85,7 @@ export class ZooKeeperMasterDetector implements MasterSource {
 
   private connect(): void {
     const { url } = this.o;
+    const zookeeper = zookeeperLibrary();
     const client = zookeeper.createClient(url.servers.map((s) => `${s.host}:${s.port}`).join(','), {
       sessionTimeout: this.sessionTimeoutMs, spinDelay: Math.min(1000, this.sessionTimeoutMs / 4), retries: 0,
     });

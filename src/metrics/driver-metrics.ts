@@ -8,10 +8,8 @@ import type { KubeObject } from '../kube/kube-client.ts';
 import { taskStateName } from '../mesos/translation.ts';
 import { PHASES } from '../sparkdriver/sparkdriver-status.ts';
 import { queueOfResource } from '../sparkdriver/sparkdriver-submission.ts';
-import { TASK_STATE_RULES, TASK_STATES, type DriverStatus, type Effect, type Outcome, type Phase } from '../scheduler/index.ts';
+import { TASK_STATE_RULES, TASK_STATES, type Effect, type Outcome } from '../scheduler/index.ts';
 
-/** What the observer needs of a driver's spec: when it was submitted (epoch ms). */
-export type SpecLookup = (submissionId: string) => { readonly submittedAtMs: number } | undefined;
 
 /** A resource's `status.phase`, or `Pending` while the dispatcher has not admitted it yet. */
 export const DRIVER_PHASES = ['Pending', ...PHASES] as const;
@@ -26,8 +24,8 @@ const LAUNCH_TO_RUNNING_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 3
 const RUN_BUCKETS = [1, 10, 30, 60, 300, 600, 1800, 3600, 7200, 14_400, 28_800, 86_400];
 
 export interface DriverMetrics {
-  /** Counts what the effects of one `step` say happened; `specOf` gives the submission times. */
-  observeEffects(effects: readonly Effect[], specOf?: SpecLookup): void;
+  /** Counts what the effects of one `step` say happened. */
+  observeEffects(effects: readonly Effect[]): void;
 }
 
 const seconds = (ms: number): number => Math.max(0, ms) / 1000;
@@ -140,7 +138,8 @@ export function createDriverMetrics(
 
   // The core persists a status only when it changed, so the new status alone tells which
   // transition happened; each case below names the one transition that produces it.
-  function persisted(id: string, status: DriverStatus, from: Phase | undefined, specOf: SpecLookup | undefined): void {
+  function persisted(effect: Extract<Effect, { type: 'PersistDriver' }>): void {
+    const { status, from, submittedAtMs } = effect;
     switch (status.phase) {
       case 'queued':
         // Into the queue from nowhere is an admission; from a launch, a launch that never started.
@@ -153,8 +152,7 @@ export function createDriverMetrics(
         if (attempt.lastStatus === undefined) {
           // A Launch: updates set lastStatus, a kill sets killRequested.
           launches.inc({ attempt: status.attempts === 1 ? 'first' : 'relaunch' });
-          const spec = status.attempts === 1 ? specOf?.(id) : undefined;
-          if (spec !== undefined) queueWait.observe(seconds(attempt.launchedAtMs - spec.submittedAtMs));
+          if (status.attempts === 1) queueWait.observe(seconds(attempt.launchedAtMs - submittedAtMs));
         } else if (attempt.lastStatus.state === 'running' && attempt.runningSinceMs !== undefined) {
           // A repeated report of running is a no-op in the core, so this is the change to running.
           launchToRunning.observe(seconds(attempt.runningSinceMs - attempt.launchedAtMs));
@@ -170,19 +168,18 @@ export function createDriverMetrics(
         if (status.lastAttempt !== undefined) {
           runDuration.observe({ outcome: status.outcome }, seconds(status.finishedAtMs - status.lastAttempt.launchedAtMs));
         }
-        const spec = specOf?.(id);
-        if (spec !== undefined) submitToFinish.observe({ outcome: status.outcome }, seconds(status.finishedAtMs - spec.submittedAtMs));
+        submitToFinish.observe({ outcome: status.outcome }, seconds(status.finishedAtMs - submittedAtMs));
         return;
       }
     }
   }
 
   return {
-    observeEffects(effects, specOf) {
+    observeEffects(effects) {
       for (const effect of effects) {
         switch (effect.type) {
           case 'PersistDriver':
-            persisted(effect.submissionId, effect.status, effect.from, specOf);
+            persisted(effect);
             break;
           case 'KillTask':
             kills.inc();

@@ -5,7 +5,7 @@ export {
   createMetrics, DEFAULT_CONTROLLER_NAME, DEFAULT_LEASE_NAME,
   type DispatcherMetrics, type MetricSources, type MetricsOptions,
 } from './metrics.ts';
-export { DRIVER_PHASES, NO_TASK_STATE, type SpecLookup } from './driver-metrics.ts';
+export { DRIVER_PHASES, NO_TASK_STATE } from './driver-metrics.ts';
 export { NO_REASON, SCHEDULER_CALLS, type ObservedMesosEvent } from './mesos-metrics.ts';
 export { RECONCILE_RESULTS, type ReconcileOutcome } from './controller-metrics.ts';
 export { instrumentMesosPort } from './mesos-port.ts';

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../runtime/clock.ts';
 import { errorText, silentLogger, type Logger } from '../runtime/logger.ts';
 import type { Effect } from '../scheduler/index.ts';
 import { createControllerMetrics, type ControllerSources, type ReconcileOutcome } from './controller-metrics.ts';
-import { createDriverMetrics, type SpecLookup } from './driver-metrics.ts';
+import { createDriverMetrics } from './driver-metrics.ts';
 import { createMesosMetrics, type ObservedMesosEvent } from './mesos-metrics.ts';
 import { instrumentMesosPort } from './mesos-port.ts';
 import type { MesosPort, PortCall } from '../mesos/mesos-port.ts';
@@ -45,8 +45,8 @@ export interface MetricSources extends ControllerSources {
 
 export interface DispatcherMetrics {
   readonly registry: Registry;
-  /** The effects of one scheduler step (SchedulerLoop `onEffects`); `specOf` gives submission times. */
-  readonly observeEffects: (effects: readonly Effect[], specOf?: SpecLookup) => void;
+  /** The effects of one scheduler step (SchedulerLoop `onEffects`). */
+  readonly observeEffects: (effects: readonly Effect[]) => void;
   /** Every event the Mesos scheduler client emits (its `onEvent`). */
   readonly observeMesosEvent: (event: ObservedMesosEvent) => void;
   /** One scheduler call; `instrumentMesosPort` calls it for every call the scheduler loop makes. */
@@ -81,7 +81,7 @@ export function createMetrics(options: MetricsOptions = {}): DispatcherMetrics {
   );
   return {
     registry,
-    observeEffects: (effects, specOf) => guarded(log, 'observeEffects', () => drivers.observeEffects(effects, specOf)),
+    observeEffects: (effects) => guarded(log, 'observeEffects', () => drivers.observeEffects(effects)),
     observeMesosEvent: (event) => guarded(log, 'observeMesosEvent', () => mesos.observeMesosEvent(event)),
     observeMesosCall: (call, durationMs, ok, offers) =>
       guarded(log, 'observeMesosCall', () => mesos.observeMesosCall(call, durationMs, ok, offers)),

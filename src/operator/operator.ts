@@ -6,12 +6,12 @@
 import type { Clock, Random } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { EventRecorder } from '../kube/event-recorder.ts';
-import { Informer } from '../kube/informer.ts';
+import { Informer, objectKey } from '../kube/informer.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { LeaderElector } from '../kube/leader-election.ts';
 import { ReconcileRunner } from '../kube/reconcile-runner.ts';
 import { parseSparkDriver, SPARK_DRIVER } from '../sparkdriver/sparkdriver.ts';
-import { sparkDriverCacheTransform, StringTable } from '../sparkdriver/cache-transform.ts';
+import { SharedValues, sparkDriverCacheTransform } from '../sparkdriver/cache-transform.ts';
 import { toDriverRecord } from '../sparkdriver/sparkdriver-submission.ts';
 import { StateStore } from '../kube/state-store.ts';
 import { WorkQueue } from '../kube/work-queue.ts';
@@ -37,7 +37,7 @@ export const FRAMEWORK_ID_KEY = 'frameworkId';
 
 /** What the operator reports as it works and what it lets be read at any time (the metrics). */
 export interface OperatorObserver {
-  readonly observeEffects: (effects: readonly Effect[], specOf?: (id: string) => { readonly submittedAtMs: number } | undefined) => void;
+  readonly observeEffects: (effects: readonly Effect[]) => void;
   readonly observeMesosEvent: (event: MesosEvent) => void;
   readonly observeReconcile: (key: string, outcome: ReconcileOutcome, durationMs: number) => void;
   readonly bindSources: (sources: {
@@ -87,8 +87,8 @@ export interface OperatorOptions {
 export class Operator {
   private readonly o: OperatorOptions;
   readonly informer: Informer;
-  /** Strings shared between the cache and the status writer's memory. */
-  private readonly strings = new StringTable();
+  /** Values shared among cached drivers, and strings with the status writer's memory. */
+  private readonly shared = new SharedValues();
   private readonly events: EventRecorder;
   private readonly state: StateStore;
   private readonly queue: WorkQueue;
@@ -106,7 +106,7 @@ export class Operator {
   constructor(options: OperatorOptions) {
     this.o = options;
     this.informer = new Informer({
-      client: options.kube, resource: SPARK_DRIVER, transform: sparkDriverCacheTransform(this.strings), ...(options.namespaces !== undefined && { namespaces: options.namespaces }),
+      client: options.kube, resource: SPARK_DRIVER, transform: sparkDriverCacheTransform(this.shared), ...(options.namespaces !== undefined && { namespaces: options.namespaces }),
       clock: options.clock, random: options.random, logger: options.log.child({ component: 'informer' }),
     });
     this.events = new EventRecorder({ client: options.kube, component: 'spark-mesos-dispatcher', instance: options.identity, clock: options.clock, logger: options.log });
@@ -199,7 +199,7 @@ export class Operator {
       kube: this.o.kube, resource: SPARK_DRIVER, namespaces: this.o.namespaces, clock: this.o.clock, random: this.o.random,
     });
     for (const raw of current) {
-      const parsed = parseSparkDriver(raw);
+      const parsed = parseSparkDriver(this.withCachedSpec(raw));
       if (!parsed.ok) continue;
       const record = toDriverRecord(parsed.resource);
       if (!record.ok) continue;
@@ -210,7 +210,7 @@ export class Operator {
     const restored = restoreScheduler(this.o.dispatcher, records, this.o.clock.now());
     const writer = new StatusWriter({
       kube: this.o.kube, informer: this.informer, events: this.events, clock: this.o.clock, random: this.o.random, log, frameworkId: () => this.frameworkId,
-      strings: this.strings,
+      strings: this.shared.strings,
       ...(this.o.statusCoalesceMs !== undefined && { coalesceMs: this.o.statusCoalesceMs }),
     });
     this.frameworkId = await this.state.get(FRAMEWORK_ID_KEY);
@@ -238,7 +238,7 @@ export class Operator {
       ...(pods !== undefined && { pods }),
       clock: this.o.clock, log: log.child({ component: 'scheduler' }), recordedTaskIds: recorded, mayAct: () => this.mayUseMesos(),
       ...(this.o.atCrashPoint !== undefined && { atCrashPoint: this.o.atCrashPoint }),
-      ...(metrics !== undefined && { onEffects: (effects) => metrics.observeEffects(effects, (id) => loop.view(id)?.spec) }),
+      ...(metrics !== undefined && { onEffects: (effects) => metrics.observeEffects(effects) }),
     });
     this.port = port;
     this.pods = pods;
@@ -246,7 +246,7 @@ export class Operator {
     this.leading = true;
     log.info({ drivers: records.length, frameworkId: this.frameworkId }, 'leading: scheduler restored from the SparkDriver resources');
     // Drivers created while there was no leader are admitted here: count them as submissions.
-    metrics?.observeEffects(restored.effects, (id) => loop.view(id)?.spec);
+    metrics?.observeEffects(restored.effects);
     await loop.execute(restored.effects);
     const controller = new DriverController({
       kube: this.o.kube, informer: this.informer, loop, writer, events: this.events, clock: this.o.clock, log: log.child({ component: 'controller' }),
@@ -264,8 +264,23 @@ export class Operator {
   }
 
   /**
+   * `raw` with the cache's spec when the cache has the same generation of the resource (only a
+   * spec change moves it, so the two specs are equal): the restored core then shares its specs
+   * with the cache rather than keeping a second copy of each from the fresh list.
+   */
+  private withCachedSpec(raw: KubeObject): KubeObject {
+    const cached = this.informer.get(objectKey(raw));
+    const generation = raw.metadata?.generation;
+    if (cached === undefined || generation === undefined || cached.metadata?.uid !== raw.metadata?.uid || cached.metadata?.generation !== generation) return raw;
+    return { ...raw, spec: (cached as { spec?: unknown }).spec } as KubeObject;
+  }
+
+  /**
    * Mesos events reach the loop in the order they arrived, each after the one before it was
-   * handled: in particular no offer is used before the framework ID it belongs to is saved.
+   * handed over: in particular no offer is used before the framework ID it belongs to is saved.
+   * Offers and updates are handed to the loop without waiting for their batch to be carried
+   * out: the loop keeps their order and takes those that arrive meanwhile as one batch (waiting
+   * here instead held every event of a burst in a chain of promises, one batch each).
    */
   private onMesosEvent(event: MesosEvent): void {
     const loop = this.loop;
@@ -278,13 +293,13 @@ export class Operator {
         case 'subscribed':
           return this.subscribed(loop, event.frameworkId);
         case 'offers':
-          return loop.submit({ type: 'OffersReceived', offers: event.offers });
+          return void loop.submit({ type: 'OffersReceived', offers: event.offers });
         case 'rescind':
-          return loop.submit({ type: 'OfferRescinded', offerId: event.offerId });
+          return void loop.submit({ type: 'OfferRescinded', offerId: event.offerId });
         case 'update':
-          return loop.submit({ type: 'TaskStatusReceived', update: event.update });
+          return void loop.submit({ type: 'TaskStatusReceived', update: event.update });
         case 'disconnected':
-          return loop.submit({ type: 'Disconnected' });
+          return void loop.submit({ type: 'Disconnected' });
         case 'error':
           return this.subscriptionEnded(event.message);
         default:
@@ -303,7 +318,7 @@ export class Operator {
       await this.state.set({ [FRAMEWORK_ID_KEY]: frameworkId });
       this.frameworkId = frameworkId;
     }
-    await loop.submit({ type: 'Subscribed', frameworkId });
+    void loop.submit({ type: 'Subscribed', frameworkId });
   }
 
   /**

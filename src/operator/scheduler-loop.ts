@@ -138,7 +138,7 @@ export class SchedulerLoop {
     const steps = inputs.map((input) => {
       const effects = step(this.options.state, input, nowMs);
       this.options.onEffects?.(effects);
-      logTransitions(this.options.log, effects, (id) => this.view(id)?.spec);
+      logTransitions(this.options.log, effects);
       return effects;
     });
     await this.carryOut(planBatch(steps));
@@ -252,10 +252,9 @@ export class SchedulerLoop {
   }
 
   private toWrite(effect: Extract<Effect, { type: 'PersistDriver' }>): StatusWrite {
-    const { submissionId, status } = effect;
+    const { submissionId, status, resource, queue } = effect;
     const intent = status.phase === 'launched' && this.recordedTaskId.get(submissionId) !== status.attempt.taskId;
-    const spec = driverView(this.options.state, submissionId)?.spec;
-    return { submissionId, resource: spec?.resource, queue: spec?.queue ?? 'default', backend: spec?.backend, status, intent };
+    return { submissionId, resource, queue, backend: effect.backend, status, intent };
   }
 
   /** The tasks are planned here, as their offer is accepted, not in the scheduling pass. */

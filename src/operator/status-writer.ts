@@ -9,6 +9,7 @@ import type { Clock, Random } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { backoffDelayMs, type BackoffPolicy } from '../runtime/backoff.ts';
 import { isConflict, isNotFound } from '../kube/api-error.ts';
+import { RequestGate } from '../kube/request-gate.ts';
 import { fromResourceStatus, invalidSpecStatus, toResourceStatus } from '../sparkdriver/driver-status.ts';
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { Informer } from '../kube/informer.ts';
@@ -39,6 +40,7 @@ export interface StatusSink {
   persist(writes: readonly StatusWrite[]): Promise<ReadonlySet<string>>;
   /** Undefined when the driver's newest status is recorded; else resolves once it is. */
   pending(submissionId: string): Promise<void> | undefined;
+  /** The scheduler forgot the driver: nothing newer will come (what is pending is still written). */
   forget(submissionId: string): void;
 }
 
@@ -55,6 +57,12 @@ export interface StatusWriterOptions {
   strings?: StringTable;
   /** Parallel status writes in one batch (default 8). */
   concurrency?: number;
+  /**
+   * Deferred writes (coalesced, or retried) in flight at once (default 16). A burst of admissions
+   * makes thousands due together; they wait their turn as timers' callbacks, not as built
+   * patches and requests, and leave room for the launch intents, which never wait here.
+   */
+  deferredConcurrency?: number;
   /** Delays between retries of a write that did not take. */
   retryBackoff?: BackoffPolicy;
   /**
@@ -98,9 +106,11 @@ export class StatusWriter implements StatusSink {
   private readonly drivers = new Map<string, DriverWrites>();
   /** A Normal Event waiting for the coalescing delay, by submission ID. */
   private readonly heldEvents = new Map<string, { emit: () => void; cancel: () => void }>();
+  private readonly deferredWrites: RequestGate;
 
   constructor(options: StatusWriterOptions) {
     this.o = options;
+    this.deferredWrites = new RequestGate(options.deferredConcurrency ?? 16);
     // What we wrote is remembered only until the cache has it: then the cache is newer or as new.
     options.informer.onChange((key, cached) => {
       const mine = this.written.get(key);
@@ -130,10 +140,32 @@ export class StatusWriter implements StatusSink {
 
   forget(submissionId: string): void {
     const d = this.drivers.get(submissionId);
-    if (d === undefined) return;
+    // A status still to be written (waiting for the coalescing delay, or retried) is written all
+    // the same, and the driver is dropped once it is: the scheduler forgets finished drivers past
+    // spark.mesos.retainedDrivers moments after they finish, and their last status (and the ACK
+    // of the update it records) must not be lost with them.
+    if (d === undefined || !d.settled) return;
     d.cancelScheduled?.();
     this.drivers.delete(submissionId);
-    for (const resolve of d.waiters.splice(0)) resolve();
+  }
+
+  /** Drivers with writes in hand, and resources whose last write the cache has not caught up with. */
+  stats(): { drivers: number; remembered: number } {
+    return { drivers: this.drivers.size, remembered: this.written.size };
+  }
+
+  /**
+   * Remembers what was written until the cache has it. The watch often delivers our change
+   * before the write's answer arrives: the cache has then caught up already, and what we wrote
+   * would otherwise stay remembered (a status per driver) until the resource next changes.
+   */
+  private remember(key: string, status: SparkDriverStatus, resourceVersion: string | undefined): void {
+    const cached = this.o.informer.get(key)?.metadata?.resourceVersion;
+    if (resourceVersion !== undefined && cached !== undefined && caughtUp(cached, resourceVersion)) {
+      this.written.delete(key);
+      return;
+    }
+    this.written.set(key, { status: this.o.strings?.shareAll(status) ?? status, resourceVersion });
   }
 
   /** Drops what is remembered of a resource that is gone. */
@@ -203,7 +235,9 @@ export class StatusWriter implements StatusSink {
     d.scheduledAtMs = at;
     d.cancelScheduled = this.o.clock.setTimer(delayMs, () => {
       d.cancelScheduled = undefined;
-      void this.enqueue(d);
+      // Not in the driver's chain while it waits: a launch intent coming meanwhile goes first
+      // (this write then finds the driver settled, or writes what is newest).
+      void this.deferredWrites.through(() => this.enqueue(d));
     });
   }
 
@@ -286,7 +320,7 @@ export class StatusWriter implements StatusSink {
     const resourceVersion = write.intent ? this.resourceVersionFor(key, raw) : undefined;
     try {
       const result = await this.o.kube.patchStatus(target, patch, resourceVersion === undefined ? {} : { resourceVersion });
-      this.written.set(key, { status: this.o.strings?.shareAll(desired) ?? desired, resourceVersion: result.metadata?.resourceVersion });
+      this.remember(key, desired, result.metadata?.resourceVersion);
     } catch (error) {
       return this.failed(write, key, ref.uid, error);
     }
@@ -355,6 +389,11 @@ export class StatusWriter implements StatusSink {
 function stalledReason(status: SparkDriverStatus | undefined): string | undefined {
   if (status?.phase !== 'Queued') return undefined;
   return status.conditions?.find((c) => c.type === 'Stalled' && c.status === 'True')?.reason;
+}
+
+/** Whether the cache's resourceVersion is `written` or later (only numbers can be compared). */
+function caughtUp(cached: string, written: string): boolean {
+  return cached === written || (/^\d+$/.test(cached) && /^\d+$/.test(written) && BigInt(cached) >= BigInt(written));
 }
 
 function eventFor(status: SparkDriverStatus): { reason: string; type: 'Normal' | 'Warning' } {

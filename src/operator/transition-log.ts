@@ -3,16 +3,16 @@
 // effects of a step, before they are carried out.
 import { taskStateName } from '../mesos/translation.ts';
 import type { Logger } from '../runtime/logger.ts';
-import type { DriverSpec, Effect } from '../scheduler/index.ts';
+import type { DriverResourceRef, Effect } from '../scheduler/index.ts';
 
-export function logTransitions(log: Logger, effects: readonly Effect[], specOf: (id: string) => DriverSpec | undefined): void {
+export function logTransitions(log: Logger, effects: readonly Effect[]): void {
   for (const effect of effects) {
     if (effect.type !== 'PersistDriver' || effect.from === effect.status.phase) continue;
     const { submissionId, status, from } = effect;
-    const driver = { submissionId, ...resourceOf(specOf(submissionId)) };
+    const driver = { submissionId, ...resourceOf(effect.resource) };
     switch (status.phase) {
       case 'queued':
-        if (from === undefined) log.info({ ...driver, queue: specOf(submissionId)?.queue }, 'driver admitted; waiting for an offer');
+        if (from === undefined) log.info({ ...driver, queue: effect.queue }, 'driver admitted; waiting for an offer');
         else log.info({ ...driver, message: status.message }, 'driver requeued: its launch never reached an agent');
         break;
       case 'launched':
@@ -36,6 +36,6 @@ export function logTransitions(log: Logger, effects: readonly Effect[], specOf: 
   }
 }
 
-function resourceOf(spec: DriverSpec | undefined): { driver?: string } {
-  return spec?.resource === undefined ? {} : { driver: `${spec.resource.namespace}/${spec.resource.name}` };
+function resourceOf(resource: DriverResourceRef | undefined): { driver?: string } {
+  return resource === undefined ? {} : { driver: `${resource.namespace}/${resource.name}` };
 }

@@ -35,6 +35,8 @@ export const SPARK_RETRY_POLICY: RetryPolicy = {
 
 /** Overlays driver settings on the dispatcher's. */
 export function resolveRetryPolicy(dispatcher: RetryPolicy, driver: RetryPolicyOverrides | undefined): RetryPolicy {
+  // Most drivers override nothing: they share the dispatcher's policy (one per driver adds up).
+  if (driver === undefined && (dispatcher.maxRetries === undefined || dispatcher.maxRetries >= 0)) return dispatcher;
   const maxRetries = driver?.maxRetries ?? dispatcher.maxRetries;
   return {
     maxWaitSeconds: driver?.maxWaitSeconds ?? dispatcher.maxWaitSeconds,

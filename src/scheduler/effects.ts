@@ -1,7 +1,7 @@
 // What the scheduler core asks the shell to do, as data. The shell executes a step's effects in
 // EFFECT_ORDER (the step already returns them sorted that way); the comment on it says why.
 
-import type { DriverSpec, DriverStatus, Phase } from './driver.ts';
+import type { Backend, DriverResourceRef, DriverSpec, DriverStatus, Phase } from './driver.ts';
 import type { ClaimedResource } from './offers.ts';
 import type { PlanReuse } from './task-plan.ts';
 import type { Acknowledgement } from './task-status.ts';
@@ -26,9 +26,15 @@ export interface TaskLaunch {
 export type Effect =
   /**
    * Write the driver's new status (the Kubernetes layer: the SparkDriver status). `from` is the
-   * phase it left; absent for a driver that had none yet (admission) or was restored.
+   * phase it left; absent for a driver that had none yet (admission) or was restored. `resource`
+   * (where the driver came from), `queue` and `submittedAtMs` are what writing and reporting it
+   * need of the driver: the core may have forgotten it by then (a finished driver trimmed past
+   * spark.mesos.retainedDrivers in the same step).
    */
-  | { readonly type: 'PersistDriver'; readonly submissionId: string; readonly status: DriverStatus; readonly from?: Phase }
+  | {
+    readonly type: 'PersistDriver'; readonly submissionId: string; readonly status: DriverStatus; readonly from?: Phase;
+    readonly resource: DriverResourceRef | undefined; readonly queue: string; readonly submittedAtMs: number; readonly backend: Backend | undefined;
+  }
   /** Kill a task (Mesos: KILL; kubernetes: delete the pod, after a grace period forcibly). */
   | { readonly type: 'KillTask'; readonly taskId: string; readonly agentId?: string; readonly backend?: 'kubernetes' }
   /** Accept one offer with these tasks (Mesos: an ACCEPT with one LAUNCH operation), for the framework. */

@@ -8,7 +8,7 @@
 import { resolveRetryPolicy, type RetryPolicy } from './backoff.ts';
 import type { DispatcherConfig } from './config.ts';
 import { CONSTRAINTS_KEY } from './constraints.ts';
-import type { Backend, DriverSpec, DriverStatus, FinishReason, LargestOffer, Outcome } from './driver.ts';
+import type { Backend, DriverSpec, DriverStatus, FinishReason, LargestOffer, Outcome, Phase } from './driver.ts';
 import type { Effect } from './effects.ts';
 import type { MatchRequest } from './offer-matcher.ts';
 import { createQueue, unsafeEnqueue, type PriorityQueue, type QueueEntry } from './queue.ts';
@@ -16,11 +16,15 @@ import { toMilli } from './resources.ts';
 import { backendOf, effectiveConf, planDriverTask, undeclaredQueueProblem, type PlanReuse, type TaskPlan } from './task-plan.ts';
 
 /**
- * What the scheduling pass needs of a driver, computed once at admission: its request, and the
- * parts of its plan reused when its task is planned at launch (the command line, ~0.5 KB, is kept
- * because rebuilding it is the costly part). One flat object: a pass reads thousands of them.
+ * What the scheduling pass needs of a driver, computed once at admission: its request, whose
+ * parsed constraints are reused when its task is planned at launch. One flat object: a pass reads
+ * thousands of them. The rest of the plan (the command line above all) is made again at launch,
+ * not kept for every driver in the queue.
  */
 export type LaunchCache = MatchRequest & PlanReuse;
+
+/** The constraints of every unconstrained driver (most of them): one empty list, not one each. */
+const NO_CONSTRAINTS: MatchRequest['constraints'] = Object.freeze([]);
 
 /** A queued driver's place in the queue, pointing back at its entry. */
 export interface QueuedDriver extends QueueEntry {
@@ -105,13 +109,12 @@ export function newEntry(state: SchedulerState, spec: DriverSpec, status: Driver
 }
 
 function launchCacheOf(plan: TaskPlan, constraintText: string): LaunchCache {
+  const unconstrained = plan.constraints.length === 0;
   return {
     cpusMilli: toMilli(plan.sizing.cpus),
     memMilli: toMilli(plan.sizing.containerMemoryMiB),
-    constraintKey: plan.constraints.length === 0 ? '' : constraintText,
-    constraints: plan.constraints,
-    command: plan.command,
-    sizing: plan.sizing,
+    constraintKey: unconstrained ? '' : constraintText,
+    constraints: unconstrained ? NO_CONSTRAINTS : plan.constraints,
   };
 }
 
@@ -152,8 +155,16 @@ export function admit(state: SchedulerState, spec: DriverSpec, nowMs: number, ou
     : queued;
   entry.status = verdict;
   unsafeRegister(state, entry, out);
-  out.push({ type: 'PersistDriver', submissionId: spec.submissionId, status: verdict });
+  out.push(persistDriver(spec, verdict));
   return verdict.phase === 'queued';
+}
+
+/** The effect that writes `status` for the driver of `spec` (which the core may forget meanwhile). */
+export function persistDriver(spec: DriverSpec, status: DriverStatus, from?: Phase): Extract<Effect, { type: 'PersistDriver' }> {
+  return {
+    type: 'PersistDriver', submissionId: spec.submissionId, status, ...(from !== undefined && { from }),
+    resource: spec.resource, queue: spec.queue, submittedAtMs: spec.submittedAtMs, backend: spec.backend,
+  };
 }
 
 /** Adds a new entry, with the status it already has, to the driver map and phase indexes. */
@@ -184,7 +195,7 @@ export function unsafeSetStatus(state: SchedulerState, entry: DriverEntry, statu
   const samePhase = from === status.phase;
   if (!samePhase) unsafeLeavePhase(state, entry);
   entry.status = status;
-  out.push({ type: 'PersistDriver', submissionId: entry.spec.submissionId, status, from });
+  out.push(persistDriver(entry.spec, status, from));
   if (!samePhase) unsafeEnterPhase(state, entry, out);
 }
 

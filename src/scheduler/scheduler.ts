@@ -11,7 +11,7 @@ import { matchOffers, type MatchRequest } from './offer-matcher.ts';
 import type { Offer } from './offers.ts';
 import { forEachInQueueOrder, queueLength, unsafeCompact } from './queue.ts';
 import {
-  admit, finishedStatus, newEntry, unsafeRegister, unsafeForgetLaunchOffer, unsafeForgetLaunchOffers, unsafeRecordLaunchOffer, unsafeSetStatus, unsafeUnregister,
+  admit, finishedStatus, newEntry, persistDriver, unsafeRegister, unsafeForgetLaunchOffer, unsafeForgetLaunchOffers, unsafeRecordLaunchOffer, unsafeSetStatus, unsafeUnregister,
   type DriverEntry, type SchedulerState,
 } from './scheduler-state.ts';
 import { TASK_STATE_RULES, transition, type DriverEvent } from './state-machine.ts';
@@ -117,7 +117,7 @@ export function restoreRecord(state: SchedulerState, record: DriverRecord & { st
   } else if (waiting && !state.config.queues.has(record.spec.queue)) {
     entry.status = finishedStatus(nowMs, 'rejected', 'UnknownQueue', `queue '${record.spec.queue}' is no longer declared`, record.status);
   }
-  if (entry.status !== record.status) out.push({ type: 'PersistDriver', submissionId: record.spec.submissionId, status: entry.status });
+  if (entry.status !== record.status) out.push(persistDriver(record.spec, entry.status));
   unsafeRegister(state, entry, out);
   if (record.spec.killRequested === true && state.drivers.has(record.spec.submissionId)) applyEvent(state, entry, { type: 'Kill' }, nowMs, out);
 }

@@ -57,21 +57,25 @@ export function effectiveConf(spec: DriverSpec, config: DispatcherConfig): Reado
   return { ...config.driverDefaults, ...spec.sparkProperties };
 }
 
-/** The parts of an earlier plan of the same driver that a later plan can reuse as they are. */
-export type PlanReuse = Pick<TaskPlan, 'command' | 'sizing' | 'constraints'>;
+/**
+ * The part of an earlier plan of the same driver that a later plan can reuse as it is: the
+ * parsed constraints, which the scheduling pass keeps anyway. The command line is built again
+ * at launch rather than kept (~0.5 KB) for every driver waiting in the queue.
+ */
+export type PlanReuse = Pick<TaskPlan, 'constraints'>;
 
 /**
  * Plans the task of `spec`, or lists every problem that prevents it, each naming the property
  * (or field) at fault. Deterministic in (spec, config), so a driver that planned once at
- * admission plans again identically at launch, and may pass in the costly parts of that plan.
+ * admission plans again identically at launch.
  */
 export function planDriverTask(spec: DriverSpec, config: DispatcherConfig, reuse?: PlanReuse): PlanResult {
-  if (backendOf(spec, config) === 'kubernetes') return planPodTask(spec, config, reuse);
+  if (backendOf(spec, config) === 'kubernetes') return planPodTask(spec, config);
   const conf = effectiveConf(spec, config);
   const problems: string[] = [];
   const idProblem = submissionIdProblem(spec.submissionId);
   if (idProblem !== undefined) problems.push(idProblem);
-  const sizing = reuse !== undefined ? { ok: true as const, sizing: reuse.sizing } : driverSizing(conf);
+  const sizing = driverSizing(conf);
   if (!sizing.ok) problems.push(...sizing.problems);
   const constraints = reuse !== undefined
     ? { ok: true as const, constraints: reuse.constraints } : parseConstraints(conf[CONSTRAINTS_KEY] ?? '');
@@ -85,8 +89,7 @@ export function planDriverTask(spec: DriverSpec, config: DispatcherConfig, reuse
   const uris = driverUris(spec, conf, config);
   if (!uris.ok) problems.push(uris.error);
   // With bad sizing the command is still built, with stand-in sizes, to report its own problems.
-  const command = reuse !== undefined ? { ok: true as const, command: reuse.command }
-    : buildCommandLine({ conf, spec, config, sizing: sizing.ok ? sizing.sizing : STAND_IN_SIZING, backend: 'mesos' });
+  const command = buildCommandLine({ conf, spec, config, sizing: sizing.ok ? sizing.sizing : STAND_IN_SIZING, backend: 'mesos' });
   if (!command.ok) problems.push(...command.problems);
 
   if (!sizing.ok || !constraints.ok || !labels.ok || !secrets.ok || !container.ok || !uris.ok || !command.ok || problems.length > 0) {
@@ -111,7 +114,7 @@ export function planDriverTask(spec: DriverSpec, config: DispatcherConfig, reuse
 const NO_CONTAINER: ContainerPlan = { type: 'mesos', portMappings: [], parameters: [], volumes: [] };
 
 /** The kubernetes backend's plan: the same sizing, command line and environment, and a pod. */
-function planPodTask(spec: DriverSpec, config: DispatcherConfig, reuse?: PlanReuse): PlanResult {
+function planPodTask(spec: DriverSpec, config: DispatcherConfig): PlanResult {
   const conf = effectiveConf(spec, config);
   const problems: string[] = [];
   if (!config.kubernetes.enabled) {
@@ -119,12 +122,11 @@ function planPodTask(spec: DriverSpec, config: DispatcherConfig, reuse?: PlanReu
   }
   const idProblem = submissionIdProblem(spec.submissionId);
   if (idProblem !== undefined) problems.push(idProblem);
-  const sizing = reuse !== undefined ? { ok: true as const, sizing: reuse.sizing } : driverSizing(conf);
+  const sizing = driverSizing(conf);
   if (!sizing.ok) problems.push(...sizing.problems);
   const pod = planPod(spec, spec.sparkProperties, conf);
   if (!pod.ok) problems.push(...pod.problems);
-  const command = reuse !== undefined ? { ok: true as const, command: reuse.command }
-    : buildCommandLine({ conf, spec, config, sizing: sizing.ok ? sizing.sizing : STAND_IN_SIZING, backend: 'kubernetes' });
+  const command = buildCommandLine({ conf, spec, config, sizing: sizing.ok ? sizing.sizing : STAND_IN_SIZING, backend: 'kubernetes' });
   if (!command.ok) problems.push(...command.problems);
   if (!sizing.ok || !pod.ok || !command.ok || problems.length > 0) return { ok: false, problems };
   return {

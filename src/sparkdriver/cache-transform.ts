@@ -1,15 +1,24 @@
-// What the operator caches of a SparkDriver (the informer's transform): the object without the
-// `kubectl.kubernetes.io/last-applied-configuration` annotation (a second copy of the whole spec,
-// which nothing here reads), and with its repeated strings shared. A status repeats one message
-// in up to six conditions, and thousands of drivers carry the same reasons, states, queue names
-// and framework ID: each distinct string is kept once.
+// What the operator caches of a SparkDriver (the informer's transform). Every driver is cached
+// for as long as it exists (a finished one until its TTL), so the cached object is kept small:
+// - no `kubectl.kubernetes.io/last-applied-configuration` annotation (a second copy of the
+//   whole spec, which nothing here reads);
+// - what did not change since the version cached before is that version's (frozen) value: each
+//   status write brings a whole new object, and the scheduler core holds the spec it admitted by
+//   reference, so one copy of a spec serves both for the driver's life;
+// - repeated values are kept once: strings (the jar, the image, reasons, the framework ID), and
+//   the small status objects of drivers that changed together (their conditions, the attempts).
 import type { KubeObject } from '../kube/kube-client.ts';
+import { sameJson } from '../runtime/same-json.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 /** Longer strings are rarely repeated (and would make the table costly). */
 const MAX_SHARED_LENGTH = 256;
 /** The table is cleared when it grows past this: a bound, whatever the strings. */
 const MAX_SHARED_STRINGS = 20_000;
+/** Objects larger than this (as JSON) are not looked for elsewhere. */
+const MAX_SHARED_OBJECT_CHARS = 2048;
+/** Shared objects kept at most; the table is cleared past this. */
+const MAX_SHARED_OBJECTS = 5_000;
 
 export class StringTable {
   private readonly strings = new Map<string, string>();
@@ -42,17 +51,121 @@ export class StringTable {
   }
 }
 
-/** The informer transform for SparkDrivers. */
-export function sparkDriverCacheTransform(table = new StringTable()): (obj: KubeObject) => KubeObject {
-  return (obj) => {
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+function isRecord(value: unknown): value is Record<string, Json> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** FNV-1a over a string: the shared-object table is keyed by it (a JSON key would cost its length). */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * One instance of each small value seen among cached drivers: strings, and small objects and
+ * arrays that are equal as JSON (the values cached are frozen, so sharing them is safe).
+ */
+export class SharedValues {
+  readonly strings: StringTable;
+  private readonly objects = new Map<number, Json>();
+
+  constructor(strings = new StringTable()) {
+    this.strings = strings;
+  }
+
+  /** Distinct objects kept. */
+  get objectCount(): number {
+    return this.objects.size;
+  }
+
+  /**
+   * `next` (parsed JSON, changed in place) with every part equal to the same part of `previous`
+   * replaced by that part, and the rest shared; `shareObjects` false shares strings only (for
+   * parts unique to each driver, whose objects would only fill the table).
+   */
+  share(next: Json, previous: Json | undefined, shareObjects: boolean): Json {
+    if (typeof next === 'string') return next === previous ? previous : this.strings.share(next);
+    if (typeof next !== 'object' || next === null) return next;
+    let same: boolean;
+    if (Array.isArray(next)) {
+      const before = Array.isArray(previous) ? previous : undefined;
+      same = before !== undefined && before.length === next.length;
+      for (let i = 0; i < next.length; i++) {
+        const value = this.share(next[i] as Json, before?.[i], shareObjects);
+        next[i] = value;
+        same &&= value === before?.[i];
+      }
+    } else {
+      const before = isRecord(previous) ? previous : undefined;
+      const keys = Object.keys(next);
+      same = before !== undefined && Object.keys(before).length === keys.length;
+      for (const key of keys) {
+        const value = this.share(next[key] as Json, before?.[key], shareObjects);
+        next[key] = value;
+        same &&= before !== undefined && key in before && value === before[key];
+      }
+    }
+    if (same) return previous as Json;
+    return shareObjects ? this.sharedObject(next) : next;
+  }
+
+  private sharedObject(value: Json[] | { [key: string]: Json }): Json {
+    const text = JSON.stringify(value);
+    if (text.length > MAX_SHARED_OBJECT_CHARS) return value;
+    const key = hash(text);
+    const kept = this.objects.get(key);
+    if (kept !== undefined && sameJson(kept, value)) return kept;
+    if (this.objects.size >= MAX_SHARED_OBJECTS) this.objects.clear();
+    // A hash collision replaces the kept one: both stay correct, only less is shared.
+    this.objects.set(key, value);
+    return value;
+  }
+}
+
+/**
+ * `next`'s fields shared as SharedValues.share does (objects too where `objectsIn(field)`), and
+ * `previous` itself when no field changed: a top-level part (metadata, status) is unique to its
+ * driver, so it is never looked for among other drivers' values.
+ */
+function shareFields(shared: SharedValues, next: Json, previous: Json | undefined, objectsIn: (field: string) => boolean): Json {
+  if (!isRecord(next)) return shared.share(next, previous, false);
+  const before = isRecord(previous) ? previous : undefined;
+  const keys = Object.keys(next);
+  let same = before !== undefined && Object.keys(before).length === keys.length;
+  for (const key of keys) {
+    const value = shared.share(next[key] as Json, before?.[key], objectsIn(key));
+    next[key] = value;
+    same &&= before !== undefined && key in before && value === before[key];
+  }
+  return same ? previous as Json : next;
+}
+
+const SHARED_METADATA = new Set(['labels', 'finalizers', 'ownerReferences']);
+
+/**
+ * The informer transform for SparkDrivers. The status and the labels are shared across drivers
+ * down to their objects; metadata and spec strings are shared, their objects only with the
+ * driver's previous version (they hold its name, its arguments: unique to it).
+ */
+export function sparkDriverCacheTransform(shared = new SharedValues()): (obj: KubeObject, previous: KubeObject | undefined) => KubeObject {
+  return (obj, cached) => {
     const annotations = obj.metadata?.annotations;
     if (annotations !== undefined && LAST_APPLIED in annotations) {
       const { [LAST_APPLIED]: _dropped, ...rest } = annotations;
       obj.metadata!.annotations = rest;
     }
-    // The status is where the repeats are; the spec's strings are the user's own and mostly unique.
-    const withStatus = obj as KubeObject & { status?: unknown };
-    if (withStatus.status !== undefined) withStatus.status = table.shareAll(withStatus.status);
+    // Another resource under the same name (deleted and created again) shares nothing with it.
+    const previous = cached?.metadata?.uid === obj.metadata?.uid ? cached as unknown as Record<string, Json> | undefined : undefined;
+    const next = obj as unknown as Record<string, Json>;
+    for (const key of Object.keys(next)) {
+      const before = previous?.[key];
+      if (key === 'metadata') next[key] = shareFields(shared, next[key] as Json, before, (field) => SHARED_METADATA.has(field));
+      else if (key === 'status') next[key] = shareFields(shared, next[key] as Json, before, () => true);
+      else next[key] = shared.share(next[key] as Json, before, false);
+    }
     return obj;
   };
 }

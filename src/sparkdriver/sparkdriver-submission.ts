@@ -44,15 +44,18 @@ export function queueOfResource(resource: object): string {
  */
 export function toSubmission(resource: SparkDriver): SubmissionInput {
   const { metadata, spec } = resource;
+  // The spec's own arrays and maps, not copies: the scheduler core keeps them for the driver's
+  // life, and they are the cached (frozen) resource's.
+  const properties = effectiveSparkProperties(spec);
   return {
     submissionId: submissionIdOf(resource),
     submittedAtMs: Date.parse(metadata.creationTimestamp),
     appResource: spec.appResource,
     mainClass: spec.mainClass ?? '',
-    appArgs: [...spec.arguments],
+    appArgs: spec.arguments,
     // A driver needs a name (Spark's REST API requires it); a resource's own name serves.
-    sparkProperties: { [APP_NAME_KEY]: metadata.name, ...effectiveSparkProperties(spec) },
-    environment: { ...spec.environmentVariables },
+    sparkProperties: APP_NAME_KEY in properties ? properties : { [APP_NAME_KEY]: metadata.name, ...properties },
+    environment: spec.environmentVariables,
     resource: { namespace: metadata.namespace, name: metadata.name, uid: metadata.uid },
   };
 }

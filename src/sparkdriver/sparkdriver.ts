@@ -3,6 +3,7 @@
 // Pure: parsing and types only, no I/O.
 
 import { z } from 'zod';
+import { withInputFields } from '../runtime/same-json.ts';
 import { MAX_RETRIES_KEY, RETRY_RESET_AFTER_KEY, RETRY_WAIT_MAX_KEY } from '../scheduler/backoff.ts';
 import { BACKEND_KEY, BACKENDS, QUEUE_KEY, submissionIdProblem, SUPERVISE_KEY } from '../scheduler/driver.ts';
 import { LIMITS, NOT_BLANK_CEL, propertyProblems, sparkPropertiesCel, TOTAL_RULES_CEL, totalProblems } from '../scheduler/submission-rules.ts';
@@ -147,8 +148,10 @@ export const sparkDriverSpecSchema = z.object({
  * The Spark properties with the explicit fields written over the keys they stand for, so the
  * driver's own configuration agrees with what the dispatcher does.
  */
-export function effectiveSparkProperties(spec: Pick<SparkDriverSpec, 'sparkProperties' | 'supervise' | 'queue' | 'retryPolicy' | 'backend'>): Record<string, string> {
-  return { ...spec.sparkProperties, ...explicitSparkProperties(spec) };
+export function effectiveSparkProperties(spec: Pick<SparkDriverSpec, 'sparkProperties' | 'supervise' | 'queue' | 'retryPolicy' | 'backend'>): Readonly<Record<string, string>> {
+  const explicit = explicitSparkProperties(spec);
+  // Without explicit fields the spec's own map serves (not a copy: the core keeps it).
+  return Object.keys(explicit).length === 0 ? spec.sparkProperties : { ...spec.sparkProperties, ...explicit };
 }
 
 /** The Spark properties the explicit fields stand for, spelled as the properties would be. */
@@ -242,12 +245,14 @@ export function parseSparkDriver(obj: unknown): ParseResult<{ resource: SparkDri
   const problems = [...(meta.success ? [] : problemsOf(meta.error, 'metadata')), ...(spec.ok ? [] : spec.problems)];
   if (!meta.success || !spec.ok) return { ok: false, problems };
   const status = readStatus(o.status);
+  // The parts that read as they are stay the object's own (a cached object is frozen): the
+  // scheduler core keeps the spec it admitted, and one copy per driver is enough.
   const resource: SparkDriver = {
     apiVersion: typeof o.apiVersion === 'string' ? o.apiVersion : SPARK_DRIVER_API_VERSION,
     kind: typeof o.kind === 'string' ? o.kind : SPARK_DRIVER.kind,
-    metadata: stripUndefined(meta.data) as SparkDriverMetadata,
-    spec: spec.spec,
-    ...(status !== undefined && { status }),
+    metadata: withInputFields(stripUndefined(meta.data) as SparkDriverMetadata, o.metadata),
+    spec: withInputFields(spec.spec, o.spec),
+    ...(status !== undefined && { status: withInputFields(status, o.status) }),
   };
   return { ok: true, resource };
 }

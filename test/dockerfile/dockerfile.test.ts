@@ -4,8 +4,9 @@
 // root file system, the ports, OCI labels. Then the image is assembled in a temporary directory
 // by following the Dockerfile: its COPY instructions are carried out, its production `npm ci`
 // really runs (against the lockfile, as written), its compile step runs tsc as written, its chmod
-// and ln -s are carried out; and the ENTRYPOINT is started there with --help and with a bad flag,
-// and the kubectl plugin it links onto the PATH with --help.
+// and ln -s are carried out; and the ENTRYPOINT (the start script, running node with the V8 flags
+// of the memory limit) is started there with --help and with a bad flag, and the kubectl plugin it
+// links onto the PATH with --help.
 
 import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
@@ -70,7 +71,7 @@ describe('the Dockerfile', () => {
     const modules = runtimeCopies.find((c) => c.destination.replace(/\/$/, '') === 'node_modules')!;
     expect(modules.from).toBeDefined();
     expect(runs(stage(modules.from!)).some((r) => /^npm ci\b/.test(r) && words(r).includes('--omit=dev'))).toBe(true);
-    expect(runtimeCopies.filter((c) => c.from === undefined).flatMap((c) => c.sources).sort()).toEqual(['package.json', 'proto/']);
+    expect(runtimeCopies.filter((c) => c.from === undefined).flatMap((c) => c.sources).sort()).toEqual(['package.json', 'proto/', 'scripts/start.sh']);
     expect(runtimeCopies.find((c) => c.destination.replace(/\/$/, '') === 'dist')?.from).toBeDefined();
     // No package manager runs in the final image: nothing is installed there.
     expect(runs(runtime).some((r) => /\bnpm\b (?:ci|install)/.test(r))).toBe(false);
@@ -97,8 +98,10 @@ describe('the Dockerfile', () => {
     expect(all(runtime, 'EXPOSE').flatMap((e) => words(e)).map(Number).sort()).toEqual([DEFAULTS.port, DEFAULTS.webUiPort, DEFAULTS.metricsPort].sort());
   });
 
-  test('the ENTRYPOINT is exec-form node on the compiled main', () => {
-    expect(ENTRYPOINT).toEqual(['node', 'dist/main.js']);
+  test('the ENTRYPOINT is the exec-form start script, executable, which runs node on the compiled main', () => {
+    expect(ENTRYPOINT).toEqual([`${workdir(runtime)}/scripts/start.sh`]);
+    expect(statSync(join(REPO, 'scripts', 'start.sh')).mode & 0o111).toBe(0o111);
+    expect(read('scripts/start.sh')).toMatch(/^#!\/bin\/sh\n/);
   });
 
   test('carries the OCI labels', () => {
@@ -196,9 +199,9 @@ function snapshot(dir: string): Map<string, number> {
 describe('the image, assembled without Docker', () => {
   let tmp: string;
   let app: string;
-  const start = (args: string[]): Promise<Result> => {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...Object.fromEntries(ENV) };
-    return run(process.execPath, [...ENTRYPOINT!.slice(1), ...args], app, env, 60_000);
+  const start = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Result> => {
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE: process.execPath, ...Object.fromEntries(ENV), ...extraEnv };
+    return run(join(tmp, runtime.name, ENTRYPOINT![0]!), args, app, env, 60_000);
   };
 
   beforeAll(async () => {
@@ -217,8 +220,9 @@ describe('the image, assembled without Docker', () => {
     if (tmp !== undefined) rmSync(tmp, { recursive: true, force: true });
   });
 
-  test('the ENTRYPOINT file is the compiled src/main.ts, next to proto/ and package.json', () => {
-    expect(existsSync(join(app, ENTRYPOINT![1]!))).toBe(true);
+  test('the ENTRYPOINT starts the compiled src/main.ts, next to proto/ and package.json', () => {
+    expect(statSync(join(tmp, runtime.name, ENTRYPOINT![0]!)).mode & 0o111).toBe(0o111);
+    expect(existsSync(join(app, 'dist', 'main.js'))).toBe(true);
     expect(existsSync(join(app, 'proto', 'mesos', 'v1', 'scheduler', 'scheduler.proto'))).toBe(true);
     expect((JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { type: string }).type).toBe('module');
     expect(readdirSync(join(app, 'dist')).sort()).toEqual(expect.arrayContaining(['main.js', 'mesos', 'operator']));
@@ -233,6 +237,11 @@ describe('the image, assembled without Docker', () => {
     const direct = Object.keys(pkg.devDependencies).filter((name) => lock.packages[`node_modules/${name}`]?.dev === true);
     expect(direct).toEqual(expect.arrayContaining(['node', 'typescript', 'jest']));
     expect(direct.filter((name) => existsSync(join(app, 'node_modules', name)))).toEqual([]);
+  });
+
+  test('the ENTRYPOINT runs node on dist/main.js with the V8 flags of the memory limit', async () => {
+    const r = await start(['--help'], { NODE: '/bin/echo', SMD_MEMORY_LIMIT_MIB: '256' });
+    expect(r.stdout).toBe(`--optimize-for-size --max-semi-space-size=2 --max-old-space-size=128 ${join(app, 'dist', 'main.js')} --help\n`);
   });
 
   test('--help prints the usage and exits 0', async () => {

@@ -107,3 +107,16 @@ test('an Event deleted meanwhile is created anew; a failed write is logged and n
   await expect(r.event(driver, 'Warning', 'Failed', 'x')).resolves.toBeUndefined();
   expect(logger.lines.map((l) => [l.level, l.msg])).toEqual([['warn', 'could not write an Event'], ['warn', 'could not write an Event']]);
 });
+
+test('a burst of events waits its turn (a few writes at once) and every one is written, repeats still counted', async () => {
+  const r = recorder({ maxInFlight: 2 });
+  const others = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((n) => createWidget(h, n)));
+  await Promise.all([
+    ...others.map((o) => r.event(o, 'Normal', 'Queued', 'waiting for an offer')),
+    r.event(driver, 'Normal', 'Queued', 'waiting for an offer'),
+    r.event(driver, 'Normal', 'Queued', 'waiting for an offer'),
+  ]);
+  const written = await events();
+  expect(written.map((e) => e.involvedObject.name).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'pi']);
+  expect(written.find((e) => e.involvedObject.name === 'pi')?.count).toBe(2);
+});

@@ -226,3 +226,20 @@ test('a resource the API server does not serve (its CRD not installed yet): said
   ]);
   inf.stop();
 });
+
+test('the transform is given the version cached before (none for a new key), and its result is what is cached', async () => {
+  await createWidget(h, 'a', { color: 'red' });
+  const seen: [string, string | undefined, string | undefined][] = [];
+  const { inf, changes } = start({
+    transform: (obj, previous) => {
+      seen.push([obj.metadata?.name ?? '', (previous as Widget | undefined)?.spec?.color, (obj as Widget).spec?.color]);
+      return { ...obj, metadata: { ...obj.metadata, labels: { transformed: 'yes' } } };
+    },
+  });
+  await inf.whenSynced();
+  await waitFor(() => h.server.openWatches() === 1, 'the watch');
+  await h.client.patchMerge(ref('a'), { spec: { color: 'blue' } });
+  await changes.take((c) => c[0] === 'default/a' && c[1] === 'blue', 'the update of a');
+  expect(seen).toEqual([['a', undefined, 'red'], ['a', 'red', 'blue']]);
+  expect(inf.get('default/a')?.metadata?.labels).toEqual({ transformed: 'yes' });
+});

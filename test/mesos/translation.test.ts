@@ -42,6 +42,14 @@ describe('status updates', () => {
     });
   });
 
+  test('the ACK\'s uuid is a copy of its 16 bytes, not a view of the chunk the update was decoded from', () => {
+    const chunk = new Uint8Array(65_536).fill(3);
+    const uuid = chunk.subarray(100, 116);
+    const token = taskUpdateOf({ ...status, uuid })?.acknowledgement?.token;
+    expect(token).toEqual(uuid);
+    expect(token?.buffer.byteLength).toBe(16);
+  });
+
   test('a master-generated answer carries no uuid and asks for no ACK', () => {
     const { uuid: _omitted, ...answer } = status;
     const update = taskUpdateOf({ ...answer, state: 'TASK_LOST', reason: 'REASON_RECONCILIATION', message: 'Reconciliation: Task is unknown to the agent', source: 'SOURCE_MASTER' });

@@ -16,7 +16,7 @@ function scenario(props: Record<string, string> = {}) {
   const state: SchedulerState = createScheduler(makeConfig(props));
   const run = (input: SchedulerInput, nowMs: number) => {
     const effects = step(state, input, nowMs);
-    metrics.observeEffects(effects, (id) => driverView(state, id)?.spec);
+    metrics.observeEffects(effects);
     return effects;
   };
   return { metrics, state, run };
@@ -136,19 +136,20 @@ test('maxDrivers rejects at admission; a submission is counted once even if offe
   expect(valueOf(families, 'sparkdispatcher_finished_total', { outcome: 'rejected', mesos_state: 'none' })).toBe(1);
 });
 
-test('without a spec lookup the histograms that need the submission time are left alone', async () => {
+test('the effects alone time a driver: one forgotten in the step that finished it is still timed from its submission', async () => {
   const metrics = createMetrics({ processMetrics: false });
-  const state = createScheduler(makeConfig());
+  const state = createScheduler(makeConfig({ 'spark.mesos.retainedDrivers': '0' }));
   const run = (input: SchedulerInput, nowMs: number) => metrics.observeEffects(step(state, input, nowMs));
   run({ type: 'Subscribed', frameworkId: 'fw' }, 0);
   run({ type: 'DriverSubmitted', spec: makeSpec('a') }, 1_000);
   run(offersReceived([offer('o1')]), 2_000);
   run(statusReceived('a', 'TASK_FINISHED'), 5_000);
+  expect(driverView(state, 'a')).toBeUndefined();
   const families = await scrape(metrics.registry);
   expect(valueOf(families, 'sparkdispatcher_launches_total', { attempt: 'first' })).toBe(1);
-  expect(histogramOf(families, 'sparkdispatcher_queue_wait_seconds')).toMatchObject({ count: 0 });
+  expect(histogramOf(families, 'sparkdispatcher_queue_wait_seconds')).toMatchObject({ count: 1, sum: 1 });
   expect(histogramOf(families, 'sparkdispatcher_run_duration_seconds', { outcome: 'succeeded' })).toMatchObject({ count: 1, sum: 3 });
-  expect(histogramOf(families, 'sparkdispatcher_submit_to_finish_seconds', { outcome: 'succeeded' })).toMatchObject({ count: 0 });
+  expect(histogramOf(families, 'sparkdispatcher_submit_to_finish_seconds', { outcome: 'succeeded' })).toMatchObject({ count: 1, sum: 4 });
 });
 
 describe('drivers by phase and queue, counted from the resources at each scrape', () => {

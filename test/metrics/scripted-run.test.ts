@@ -63,7 +63,7 @@ beforeAll(async () => {
   client = port.client;
   loop = new SchedulerLoop({
     state: createScheduler(parsed.config), sink, mesos: instrumentMesosPort(port, metrics, clock), clock, log: silentLogger,
-    onEffects: (effects) => metrics.observeEffects(effects, (id) => loop.view(id)?.spec),
+    onEffects: (effects) => metrics.observeEffects(effects),
   });
   client.start();
   await waitFor(() => client.state === 'subscribed', 'the subscription');

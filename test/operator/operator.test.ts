@@ -154,6 +154,24 @@ test('a driver deleted while no leader ran: its task is found by the next leader
   await waitFor(() => (cluster.mesos.tasks().find((t) => t.taskId === taskId)?.state ?? 'TASK_KILLED') === 'TASK_KILLED', 'the orphaned task to be killed');
 });
 
+test('the scheduler holds the cached spec, not a copy of it: after admission, status writes and a restart', async () => {
+  await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'shared', { arguments: ['sleep'] }) });
+  const running = await waitForDriver(cluster, 'shared', 'running', (d) => d.status?.currentAttempt?.mesos?.state === 'TASK_RUNNING');
+  const id = running.status.submissionId as string;
+  const sharedWithCache = (): boolean => {
+    const spec = operator.schedulerLoop?.view(id)?.spec;
+    const cached = operator.informer.get('default/shared') as Json | undefined;
+    return spec !== undefined && spec.appArgs === cached?.spec?.arguments && spec.sparkProperties === cached?.spec?.sparkProperties;
+  };
+  await waitFor(() => (operator.informer.get('default/shared') as Json | undefined)?.status?.currentAttempt?.mesos?.state === 'TASK_RUNNING', 'the cache to have the running status');
+  expect(sharedWithCache()).toBe(true);
+  await operator.stop();
+  operator = newOperator();
+  await operator.start();
+  await waitFor(() => operator.schedulerLoop?.view(id), 'the driver restored by the next leader');
+  expect(sharedWithCache()).toBe(true);
+});
+
 test('a driver from before 0.2 keeps its finalizer until it is killed on deletion', async () => {
   await cluster.kube.kubectl(['apply', '-f', '-'], { stdin: driverManifest(cluster, 'legacy', { arguments: ['sleep'] }) });
   await waitForDriver(cluster, 'legacy', 'running', (d) => d.status?.currentAttempt?.mesos?.state === 'TASK_RUNNING');

@@ -305,3 +305,23 @@ test('inputs that wait for a batch in progress form one batch: one write per dri
   const mesos = ports.calls.filter((c) => !c.startsWith('persist'));
   expect(mesos).toEqual(['accept o1 d0', 'kill d0', 'decline o2 120']);
 });
+
+test('drivers that finish and are forgotten (past spark.mesos.retainedDrivers) in the same batch still have their status written to their resource', async () => {
+  const ports = new RecordingPorts();
+  const loop = new SchedulerLoop({
+    state: createScheduler(makeConfig({ 'spark.mesos.retainedDrivers': '1' })), sink: ports, mesos: ports, clock: new FakeClock(), log: silentLogger,
+  });
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  const ids = ['f1', 'f2', 'f3'];
+  for (const id of ids) await loop.submit({ type: 'DriverSubmitted', spec: makeSpec(id, { supervise: false, resource: { namespace: 'ns', name: id, uid: `uid-${id}` } }) });
+  await loop.submit(offersReceived([makeOffer('o1', 16, 16384)]));
+  ports.writes.length = 0;
+  ports.calls.length = 0;
+  // The first input starts a batch; the updates wait for it and then form one batch together.
+  const done = [loop.submit({ type: 'TimerFired' }), ...ids.map((id) => loop.submit(statusReceived(id, 'TASK_FINISHED', { uuid: true })))];
+  await Promise.all(done);
+  expect(ports.calls.filter((c) => c.startsWith('forget'))).toEqual(['forget f1', 'forget f2']);
+  expect(ports.writes.map((w) => [w.submissionId, w.status.phase, w.resource?.name, w.queue])).toEqual([
+    ['f1', 'finished', 'f1', 'default'], ['f2', 'finished', 'f2', 'default'], ['f3', 'finished', 'f3', 'default'],
+  ]);
+});

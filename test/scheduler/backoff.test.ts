@@ -23,6 +23,9 @@ describe('retry policy settings', () => {
     const dispatcher = resolveRetryPolicy(SPARK_RETRY_POLICY, { maxRetries: 3, resetAfterMs: 60_000 });
     expect(resolveRetryPolicy(dispatcher, { maxWaitSeconds: 10 })).toEqual({ maxWaitSeconds: 10, maxRetries: 3, resetAfterMs: 60_000 });
     expect(resolveRetryPolicy(dispatcher, { maxRetries: -1 })).toEqual({ maxWaitSeconds: 60, maxRetries: undefined, resetAfterMs: 60_000 });
+    // A driver that overrides nothing shares the dispatcher's policy (one object, not one per driver).
+    expect(resolveRetryPolicy(dispatcher, undefined)).toBe(dispatcher);
+    expect(resolveRetryPolicy({ ...dispatcher, maxRetries: -1 }, undefined)).toEqual({ ...dispatcher, maxRetries: undefined });
   });
 
   test('reads the keys with their units', () => {

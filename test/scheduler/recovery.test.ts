@@ -88,8 +88,8 @@ describe('restoreScheduler', () => {
       record('running-invalid', launched('running-invalid', true), { props: { 'spark.mesos.driver.labels': 'nocolon' } }),
     ], 1_000);
     expect(effects).toEqual([
-      { type: 'PersistDriver', submissionId: 'invalid', status: { phase: 'finished', attempts: 1, retries: 1, outcome: 'error', reason: 'InvalidDriver', message: 'spark.mesos.driver.labels: Malformed label: nocolon', finishedAtMs: 1_000 } },
-      { type: 'PersistDriver', submissionId: 'gone-queue', status: { phase: 'finished', attempts: 0, retries: 0, outcome: 'rejected', reason: 'UnknownQueue', message: "queue 'removed' is no longer declared", finishedAtMs: 1_000 } },
+      { type: 'PersistDriver', submissionId: 'invalid', status: { phase: 'finished', attempts: 1, retries: 1, outcome: 'error', reason: 'InvalidDriver', message: 'spark.mesos.driver.labels: Malformed label: nocolon', finishedAtMs: 1_000 }, queue: 'default', submittedAtMs: 1_000 },
+      { type: 'PersistDriver', submissionId: 'gone-queue', status: { phase: 'finished', attempts: 0, retries: 0, outcome: 'rejected', reason: 'UnknownQueue', message: "queue 'removed' is no longer declared", finishedAtMs: 1_000 }, queue: 'removed', submittedAtMs: 1_000 },
     ]);
     expect(statusOf(state, 'running-invalid')?.phase).toBe('launched');
   });

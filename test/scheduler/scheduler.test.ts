@@ -20,7 +20,7 @@ describe('admission', () => {
   test('a valid submission is queued, persisted, and offers are revived', () => {
     const state = scheduler();
     expect(step(state, { type: 'DriverSubmitted', spec: makeSpec('a') }, 5)).toEqual([
-      { type: 'PersistDriver', submissionId: 'a', status: { phase: 'queued', attempts: 0, retries: 0 } },
+      { type: 'PersistDriver', submissionId: 'a', status: { phase: 'queued', attempts: 0, retries: 0 }, queue: 'default', submittedAtMs: 1_000 },
       { type: 'ReviveOffers' },
     ]);
   });
@@ -51,7 +51,7 @@ describe('admission', () => {
     const state = scheduler({ 'spark.mesos.dispatcher.queue.urgent': '5' });
     const effects = step(state, { type: 'DriverSubmitted', spec: makeSpec('a', { queue: 'typo' }) }, 5);
     expect(effects).toEqual([{
-      type: 'PersistDriver', submissionId: 'a',
+      type: 'PersistDriver', submissionId: 'a', queue: 'typo', submittedAtMs: 1_000,
       status: {
         phase: 'finished', attempts: 0, retries: 0, outcome: 'rejected', reason: 'UnknownQueue', finishedAtMs: 5,
         message: "queue 'typo' is not declared (declared: default, urgent); declare it with spark.mesos.dispatcher.queue.typo=<priority>",
@@ -112,7 +112,7 @@ describe('offer handling', () => {
     const effects = step(state, offersReceived([makeOffer('small', 0.5, 4000), big]), 2);
     expect(types(effects)).toEqual(['PersistDriver', 'LaunchTasks', 'DeclineOffers', 'SuppressOffers']);
     expect(effects[0]).toEqual({
-      type: 'PersistDriver', submissionId: 'a', from: 'queued',
+      type: 'PersistDriver', submissionId: 'a', from: 'queued', queue: 'default', submittedAtMs: 1_000, backend: 'mesos',
       status: { phase: 'launched', attempts: 1, retries: 0, killRequested: false, attempt: { taskId: 'a', agentId: 'agent-big', launchedAtMs: 2 } },
     });
     expect(effects[1]).toMatchObject({ type: 'LaunchTasks', offerId: 'big', agentId: 'agent-big', frameworkId: 'fw' });
@@ -265,7 +265,7 @@ describe('kill', () => {
     step(state, { type: 'DriverSubmitted', spec: makeSpec('a', { supervise: true }) }, 1);
     step(state, offersReceived([makeOffer('o1', 4, 4000, { agent: 'agent-1' })]), 2);
     expect(step(state, { type: 'KillRequested', submissionId: 'a' }, 3)).toEqual([
-      { type: 'PersistDriver', submissionId: 'a', from: 'launched', status: expect.objectContaining({ phase: 'launched', killRequested: true }) },
+      { type: 'PersistDriver', submissionId: 'a', from: 'launched', queue: 'default', submittedAtMs: 1_000, backend: 'mesos', status: expect.objectContaining({ phase: 'launched', killRequested: true }) },
       { type: 'KillTask', taskId: 'a', agentId: 'agent-1' },
     ]);
     step(state, statusReceived('a', 'TASK_FAILED'), 4);

@@ -23,7 +23,7 @@ describe('OfferRescinded', () => {
     const effects = step(state, { type: 'OfferRescinded', offerId: 'o1' }, 3);
     expect(types(effects)).toEqual(['PersistDriver', 'PersistDriver', 'ReviveOffers']);
     expect(effects[0]).toEqual({
-      type: 'PersistDriver', submissionId: 'a', from: 'launched',
+      type: 'PersistDriver', submissionId: 'a', from: 'launched', queue: 'default', submittedAtMs: 1_000, resource: undefined, backend: 'mesos',
       status: { phase: 'queued', attempts: 1, retries: 0, message: 'Launch of task a never reached an agent (offer o1 was rescinded); queued again' },
     });
     expect(step(state, { type: 'OfferRescinded', offerId: 'o1' }, 3)).toEqual([]);

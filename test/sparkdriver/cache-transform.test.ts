@@ -1,36 +1,105 @@
-// What the operator caches of a SparkDriver: no last-applied copy of the spec, and one instance
-// of each repeated status string (across conditions and across drivers), within a bound.
-import { sparkDriverCacheTransform, StringTable } from '../../src/sparkdriver/cache-transform.ts';
+// What the operator caches of a SparkDriver: no last-applied copy of the spec; what did not
+// change since the previous version is that version's value; repeated strings, and the small
+// status objects of drivers that changed together, are one instance each, within a bound.
+import { SharedValues, sparkDriverCacheTransform, StringTable } from '../../src/sparkdriver/cache-transform.ts';
+import type { KubeObject } from '../../src/kube/kube-client.ts';
 
-const fresh = (text: string): string => JSON.parse(JSON.stringify(text)) as string;
+const fresh = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reaching into cached JSON
+type Loose = Record<string, any>;
+
+function driver(name: string, uid: string, status?: Loose): KubeObject {
+  return fresh({
+    apiVersion: 'sparkmesos.io/v1alpha1', kind: 'SparkDriver',
+    metadata: { name, namespace: 'default', uid, resourceVersion: '1', labels: { team: 'etl' } },
+    spec: { appResource: 'http://repo/app.jar', arguments: ['--date', '2024-01-01'], sparkProperties: { 'spark.app.name': name } },
+    ...(status !== undefined && { status }),
+  });
+}
+
+const queuedStatus = (id: string): Loose => ({
+  phase: 'Queued', submissionId: id, message: "Waiting for an offer in queue 'default'",
+  conditions: [
+    { type: 'Accepted', status: 'True', reason: 'Queued', lastTransitionTime: '2026-01-01T00:00:00Z' },
+    { type: 'Launched', status: 'False', reason: 'WaitingForOffers', lastTransitionTime: '2026-01-01T00:00:00Z' },
+  ],
+  attempts: [],
+  scheduler: { phase: 'queued', attempts: 0, retries: 0 },
+});
 
 test('the last-applied annotation goes; other annotations and the spec stay', () => {
   const transform = sparkDriverCacheTransform();
   const obj = transform({
     metadata: { name: 'a', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"huge":true}', keep: 'me' } },
     spec: { appResource: 'x' },
-  } as never) as { metadata: { annotations: Record<string, string> }; spec: unknown };
+  } as never, undefined) as { metadata: { annotations: Record<string, string> }; spec: unknown };
   expect(obj.metadata.annotations).toEqual({ keep: 'me' });
   expect(obj.spec).toEqual({ appResource: 'x' });
 });
 
-test('status strings repeated within a driver and across drivers are one instance', () => {
-  const table = new StringTable();
-  const transform = sparkDriverCacheTransform(table);
-  const status = () => ({ message: fresh('Waiting for an offer'), conditions: [{ reason: fresh('WaitingForOffers'), message: fresh('Waiting for an offer') }] });
-  const a = transform({ metadata: { name: 'a' }, status: status() } as never) as unknown as { status: ReturnType<typeof status> };
-  const b = transform({ metadata: { name: 'b' }, status: status() } as never) as unknown as { status: ReturnType<typeof status> };
-  expect(a.status).toEqual(status());
-  expect(b.status).toEqual(status());
-  // (String identity cannot be observed in JavaScript: the table's size shows what it keeps.)
-  expect(table.size).toBe(2);
+test('a new version keeps the previous version\'s spec, metadata parts and unchanged status parts', () => {
+  const transform = sparkDriverCacheTransform();
+  const first = transform(driver('a', 'u1'), undefined) as Loose;
+  const queued = { ...driver('a', 'u1', queuedStatus('a')), metadata: { ...driver('a', 'u1').metadata, resourceVersion: '2' } };
+  const second = transform(queued, first) as Loose;
+  expect(second.spec).toBe(first.spec);
+  expect(second.metadata.labels).toBe(first.metadata.labels);
+  expect(second.metadata.resourceVersion).toBe('2');
+  const launchedStatus = queuedStatus('a');
+  launchedStatus.phase = 'Launched';
+  launchedStatus.conditions[1].status = 'True';
+  const third = transform({ ...driver('a', 'u1', launchedStatus), metadata: { ...driver('a', 'u1').metadata, resourceVersion: '3' } }, second) as Loose;
+  expect(third.status.conditions[0]).toBe(second.status.conditions[0]);
+  expect(third.status.conditions[1]).not.toBe(second.status.conditions[1]);
+  expect(third.status.conditions[1].status).toBe('True');
+  expect(third.status.attempts).toBe(second.status.attempts);
+  expect(third).toEqual({ ...driver('a', 'u1', launchedStatus), metadata: { ...driver('a', 'u1').metadata, resourceVersion: '3' } });
 });
 
-test('long strings are not kept, and the table is bounded', () => {
+test('a resource created again under the same name shares nothing with the one before', () => {
+  const transform = sparkDriverCacheTransform();
+  const first = transform(driver('a', 'u1'), undefined) as Loose;
+  const again = transform(driver('a', 'u2'), first) as Loose;
+  expect(again.spec).not.toBe(first.spec);
+  expect(again.spec).toEqual(first.spec);
+});
+
+test('equal status objects of different drivers are one instance; their unique parts are not', () => {
+  const shared = new SharedValues();
+  const transform = sparkDriverCacheTransform(shared);
+  const a = transform(driver('a', 'u1', queuedStatus('a')), undefined) as Loose;
+  const b = transform(driver('b', 'u2', queuedStatus('b')), undefined) as Loose;
+  expect(b.status.conditions).toBe(a.status.conditions);
+  expect(b.status.scheduler).toBe(a.status.scheduler);
+  expect(b.status).not.toBe(a.status);
+  expect(b.status.submissionId).toBe('b');
+  expect(b.spec).not.toBe(a.spec);
+  expect(b).toEqual(driver('b', 'u2', queuedStatus('b')));
+});
+
+test('strings repeated within a driver and across drivers are one instance', () => {
+  const table = new StringTable();
+  const transform = sparkDriverCacheTransform(new SharedValues(table));
+  transform(driver('a', 'u1', queuedStatus('a')), undefined);
+  const before = table.size;
+  transform(driver('b', 'u2', queuedStatus('b')), undefined);
+  // (String identity cannot be observed in JavaScript: the table's size shows what it keeps.)
+  // Only b's own strings are new: its name (also its app name and submission ID) and its UID.
+  expect(table.size - before).toBe(2);
+});
+
+test('long strings are not kept, and the tables are bounded', () => {
   const table = new StringTable();
   expect(table.share('x'.repeat(300))).toBe('x'.repeat(300));
   expect(table.size).toBe(0);
   for (let i = 0; i < 25_000; i += 1) table.share(`s${i}`);
   expect(table.size).toBeLessThanOrEqual(20_000);
   expect(table.size).toBeGreaterThan(0);
+  const shared = new SharedValues();
+  for (let i = 0; i < 6_000; i += 1) shared.share(fresh({ status: { n: i } }), undefined, true);
+  expect(shared.objectCount).toBeLessThanOrEqual(5_000);
+  const big = fresh({ text: 'x'.repeat(250), list: Array.from({ length: 20 }, () => 'y'.repeat(200)) });
+  shared.share(big, undefined, true);
+  expect(shared.objectCount).toBeLessThanOrEqual(5_000);
 });

@@ -104,6 +104,21 @@ describe('parseSparkDriver', () => {
     expect(r.ok && toDriverRecord(r.resource)).toMatchObject({ ok: true, record: { status: scheduler } });
   });
 
+  test('a part that reads as it is stays the object\'s own (the cache\'s, frozen), not a copy', () => {
+    const status = { phase: 'Queued', retries: 0, conditions: [{ type: 'Accepted', status: 'True', reason: 'Queued', message: 'm', lastTransitionTime: CREATED }] };
+    const spec = { appResource: APP, arguments: ['1'], sparkProperties: { 'spark.app.name': 'x' }, environmentVariables: {}, kill: false };
+    const labels = { team: 'etl' };
+    const r = parseSparkDriver({ metadata: { name: 'x', namespace: 'n', uid: 'u', creationTimestamp: CREATED, labels }, spec, status });
+    expect(r.ok && r.resource.spec).toBe(spec);
+    expect(r.ok && r.resource.metadata.labels).toBe(labels);
+    expect(r.ok && r.resource.status?.conditions).toBe(status.conditions);
+    // Defaults are filled in around the object's own values.
+    const partial = { appResource: APP, arguments: ['1'] };
+    const defaulted = parseSparkDriver({ metadata: { name: 'x', namespace: 'n', uid: 'u', creationTimestamp: CREATED }, spec: partial });
+    expect(defaulted.ok && defaulted.resource.spec).toStrictEqual({ ...partial, sparkProperties: {}, environmentVariables: {}, kill: false });
+    expect(defaulted.ok && defaulted.resource.spec.arguments).toBe(partial.arguments);
+  });
+
   test('never throws, whatever it is given', () => {
     fc.assert(fc.property(fc.anything(), fc.anything(), (spec, status) => {
       const r = parseSparkDriver({ metadata: { name: 'x', namespace: 'n', uid: 'u', creationTimestamp: CREATED }, spec, status });
@@ -158,6 +173,15 @@ describe('toSubmission', () => {
   test.each(cases)('%s', (_name, spec, want) => {
     const built = specFromSubmission(toSubmission(resource(spec)));
     expect(built.ok && { ...built.spec, sparkProperties: {} }).toStrictEqual({ ...base, ...want, sparkProperties: {} });
+  });
+
+  test('hands the spec\'s own arguments, properties and environment to the core, not copies', () => {
+    const r = resource({ arguments: ['10'], sparkProperties: { 'spark.app.name': 'pi' }, environmentVariables: { A: 'b' } });
+    const input = toSubmission(r);
+    expect(input.appArgs).toBe(r.spec.arguments);
+    expect(input.sparkProperties).toBe(r.spec.sparkProperties);
+    expect(input.environment).toBe(r.spec.environmentVariables);
+    expect(toSubmission(resource({ sparkProperties: {} })).sparkProperties).toStrictEqual({ 'spark.app.name': 'pi' });
   });
 
   test('writes the explicit fields into the properties the driver sees', () => {

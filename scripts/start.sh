@@ -1,0 +1,60 @@
+#!/bin/sh
+# Starts the dispatcher, dist/main.js, with the V8 flags of a long-lived process of bounded
+# memory; the image's ENTRYPOINT and the benchmark both start it this way.
+#   --optimize-for-size       the heap grows less and shrinks back after a burst of work
+#   --max-semi-space-size=2   semi-spaces of 2 MiB (by default the young generation grows to
+#                             tens of MiB in a burst, and stays)
+#   --max-old-space-size=N    from the memory limit, leaving 128 MiB (or half) for the rest:
+#                             the node binary's pages, buffers, compiled code
+# and glibc's malloc told to give memory back: a fixed mmap threshold (128 KiB; by default it
+# rises after large blocks are freed, and the heap then keeps tens of MiB of them), a trim
+# threshold as low, and two arenas rather than one per thread. Variables already set win.
+# The limit is SMD_MEMORY_LIMIT_MIB (the chart sets it from the container's limits.memory),
+# else the cgroup's; without one, V8's own default applies. A --max-old-space-size in
+# NODE_OPTIONS wins. NODE names the node binary (default: node on the PATH), SMD_DIST the
+# compiled dispatcher (default: dist/ beside this directory; the benchmark measures others).
+set -eu
+
+dist=${SMD_DIST:-$(cd "$(dirname "$0")/.." && pwd)/dist}
+cgroup=${SMD_CGROUP_DIR:-/sys/fs/cgroup}
+
+# The memory limit in MiB, or nothing: cgroup v2, then v1 (whose "no limit" is a huge number).
+limit_mib() {
+  if [ -n "${SMD_MEMORY_LIMIT_MIB:-}" ]; then
+    echo "$SMD_MEMORY_LIMIT_MIB"
+    return
+  fi
+  for file in "$cgroup/memory.max" "$cgroup/memory/memory.limit_in_bytes"; do
+    [ -r "$file" ] || continue
+    bytes=$(cat "$file")
+    case "$bytes" in
+      '' | *[!0-9]*) return ;;
+    esac
+    # 1 TiB or more is cgroup v1's way of saying "no limit".
+    if [ "${#bytes}" -lt 13 ]; then echo $((bytes / 1048576)); fi
+    return
+  done
+}
+
+flags="--optimize-for-size --max-semi-space-size=2"
+limit=$(limit_mib)
+case "$limit" in
+  '' | *[!0-9]*) ;;
+  *)
+    case " ${NODE_OPTIONS:-} " in
+      *--max-old-space-size*) ;;
+      *)
+        old=$((limit - 128))
+        if [ "$old" -lt $((limit / 2)) ]; then old=$((limit / 2)); fi
+        flags="$flags --max-old-space-size=$old"
+        ;;
+    esac
+    ;;
+esac
+
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-131072}"
+export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-131072}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+
+# shellcheck disable=SC2086 # the flags are words
+exec "${NODE:-node}" $flags "$dist/main.js" "$@"
