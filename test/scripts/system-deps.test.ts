@@ -106,7 +106,7 @@ test('a need given by absolute path is checked there, not on PATH', () => {
 
 const SHELL_WORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'in', 'do', 'done', 'case', 'esac', 'while', 'until',
   'function', 'return', 'exit', 'set', 'local', 'read', 'echo', 'printf', 'cd', 'export', 'test', 'command', 'true', 'false',
-  'shift', 'unset', 'trap', 'wait', 'source', 'exec', 'eval', 'kill']);
+  'shift', 'unset', 'trap', 'wait', 'source', 'exec', 'eval', 'kill', 'continue', 'break', 'ulimit', 'umask']);
 /** What a fresh machine has by the definition (git, make, Node and npm) or the project brings. */
 const PROVIDED = new Set(['git', 'make', 'node', 'npm', 'npx', 'kubectl', 'helm', 'apt-get']);
 
