@@ -102,7 +102,8 @@ function launchCacheOf(plan: TaskPlan, constraintText: string): LaunchCache {
 
 /** The cache without the plan parts, in the same shape (the pass's reads stay monomorphic). */
 function withoutPlanParts(launch: LaunchCache): LaunchCache {
-  return { ...launch, command: undefined, sizing: undefined };
+  const { cpusMilli, memMilli, constraintKey, constraints } = launch;
+  return { cpusMilli, memMilli, constraintKey, constraints, command: undefined, sizing: undefined };
 }
 
 /** A driver as the outside sees it, or undefined. */
@@ -148,10 +149,11 @@ export function admit(state: SchedulerState, spec: DriverSpec, nowMs: number, ou
 
 /** The effect that writes `status` for the driver of `spec` (which the core may forget meanwhile). */
 export function persistDriver(spec: DriverSpec, status: DriverStatus, from?: Phase): Extract<Effect, { type: 'PersistDriver' }> {
-  return {
-    type: 'PersistDriver', submissionId: spec.submissionId, status, ...(from !== undefined && { from }),
-    resource: spec.resource, queue: spec.queue, submittedAtMs: spec.submittedAtMs,
-  };
+  const { submissionId, resource, queue, submittedAtMs } = spec;
+  // Two literals rather than a conditional spread: thousands are made in one scheduling pass.
+  return from === undefined
+    ? { type: 'PersistDriver', submissionId, status, resource, queue, submittedAtMs }
+    : { type: 'PersistDriver', submissionId, status, from, resource, queue, submittedAtMs };
 }
 
 /** Adds a new entry, with the status it already has, to the driver map and phase indexes. */
