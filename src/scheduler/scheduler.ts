@@ -293,11 +293,13 @@ function schedulingPass(state: SchedulerState, offers: readonly Offer[], nowMs: 
   for (const placement of result.placements) {
     const entry = candidates[placement.request];
     const offer = offers[placement.offerIndex];
-    if (entry?.launch === undefined || offer === undefined) continue;
+    // Taken before the launch: a launched driver gives up its plan parts, this task uses them.
+    const prepared = entry?.launch;
+    if (entry === undefined || prepared === undefined || offer === undefined) continue;
     const launched = applyEvent(state, entry, { type: 'Launch', agentId: offer.agentId }, nowMs, out);
     if (launched.phase !== 'launched') continue;
     unsafeRecordLaunchOffer(state, entry, offer.id);
-    const task: TaskLaunch = { taskId: launched.attempt.taskId, resources: placement.resources, spec: entry.spec, prepared: entry.launch };
+    const task: TaskLaunch = { taskId: launched.attempt.taskId, resources: placement.resources, spec: entry.spec, prepared };
     (tasksByOffer[placement.offerIndex] ??= []).push(task);
   }
 

@@ -58,16 +58,19 @@ export function effectiveConf(spec: DriverSpec, config: DispatcherConfig): Reado
 }
 
 /**
- * The part of an earlier plan of the same driver that a later plan can reuse as it is: the
- * parsed constraints, which the scheduling pass keeps anyway. The command line is built again
- * at launch rather than kept (~0.5 KB) for every driver waiting in the queue.
+ * The parts of an earlier plan of the same driver that a later plan can reuse as they are: the
+ * parsed constraints, and while the driver waits in the queue its command line (building it is
+ * the costly part of planning at launch) and sizing. Absent parts are planned again.
  */
-export type PlanReuse = Pick<TaskPlan, 'constraints'>;
+export type PlanReuse = Pick<TaskPlan, 'constraints'> & {
+  readonly command: TaskPlan['command'] | undefined;
+  readonly sizing: TaskPlan['sizing'] | undefined;
+};
 
 /**
  * Plans the task of `spec`, or lists every problem that prevents it, each naming the property
  * (or field) at fault. Deterministic in (spec, config), so a driver that planned once at
- * admission plans again identically at launch.
+ * admission plans again identically at launch, and may pass in parts of that plan.
  */
 export function planDriverTask(spec: DriverSpec, config: DispatcherConfig, reuse?: PlanReuse): PlanResult {
   if (backendOf(spec, config) === 'kubernetes') return planPodTask(spec, config);
@@ -75,7 +78,7 @@ export function planDriverTask(spec: DriverSpec, config: DispatcherConfig, reuse
   const problems: string[] = [];
   const idProblem = submissionIdProblem(spec.submissionId);
   if (idProblem !== undefined) problems.push(idProblem);
-  const sizing = driverSizing(conf);
+  const sizing = reuse?.sizing !== undefined ? { ok: true as const, sizing: reuse.sizing } : driverSizing(conf);
   if (!sizing.ok) problems.push(...sizing.problems);
   const constraints = reuse !== undefined
     ? { ok: true as const, constraints: reuse.constraints } : parseConstraints(conf[CONSTRAINTS_KEY] ?? '');
@@ -89,7 +92,8 @@ export function planDriverTask(spec: DriverSpec, config: DispatcherConfig, reuse
   const uris = driverUris(spec, conf, config);
   if (!uris.ok) problems.push(uris.error);
   // With bad sizing the command is still built, with stand-in sizes, to report its own problems.
-  const command = buildCommandLine({ conf, spec, config, sizing: sizing.ok ? sizing.sizing : STAND_IN_SIZING, backend: 'mesos' });
+  const command = reuse?.command !== undefined ? { ok: true as const, command: reuse.command }
+    : buildCommandLine({ conf, spec, config, sizing: sizing.ok ? sizing.sizing : STAND_IN_SIZING, backend: 'mesos' });
   if (!command.ok) problems.push(...command.problems);
 
   if (!sizing.ok || !constraints.ok || !labels.ok || !secrets.ok || !container.ok || !uris.ok || !command.ok || problems.length > 0) {

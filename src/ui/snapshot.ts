@@ -34,9 +34,9 @@ export interface UiSnapshot {
 export interface UiDriver {
   readonly resource: SparkDriver;
   /** The scheduler core's shell command for this driver, when it can be planned. */
-  readonly command?: string;
+  readonly command?: string | undefined;
   /** The task environment (secret variables already masked), when it can be planned. */
-  readonly environment?: Readonly<Record<string, string>>;
+  readonly environment?: Readonly<Record<string, string>> | undefined;
   /** The attempt `command` and `environment` are those of (SPARK_SUBMIT_OPTS names it). */
   readonly plannedTaskId?: string;
   /** CPUs and memory of the driver's task. */
@@ -101,6 +101,39 @@ export function uiDriverFrom(resource: SparkDriver, config: DispatcherConfig, op
 }
 
 /**
+ * A listed driver: what the listing shows is kept, its command line and environment are planned
+ * again when read (a driver page reads them once; kept, they cost some 0.7 KB for every driver
+ * the UI has listed).
+ */
+class ListedDriver implements UiDriver {
+  readonly resource: SparkDriver;
+  readonly plannedTaskId?: string;
+  readonly sizing?: DriverSizing;
+  readonly retryPolicy?: RetryPolicy;
+  readonly problems?: readonly string[];
+  private readonly config: DispatcherConfig;
+  private readonly options: UiDriverOptions;
+
+  constructor(planned: UiDriver, config: DispatcherConfig, options: UiDriverOptions) {
+    this.resource = planned.resource;
+    if (planned.plannedTaskId !== undefined) this.plannedTaskId = planned.plannedTaskId;
+    if (planned.sizing !== undefined) this.sizing = planned.sizing;
+    if (planned.retryPolicy !== undefined) this.retryPolicy = planned.retryPolicy;
+    if (planned.problems !== undefined) this.problems = planned.problems;
+    this.config = config;
+    this.options = options;
+  }
+
+  get command(): string | undefined {
+    return uiDriverFrom(this.resource, this.config, this.options).command;
+  }
+
+  get environment(): Readonly<Record<string, string>> | undefined {
+    return uiDriverFrom(this.resource, this.config, this.options).environment;
+  }
+}
+
+/**
  * Turns the informer's objects into UiDrivers, parsing and planning each object once: the
  * informer hands out the same frozen object until the resource changes, so a page over 10,000
  * drivers costs only what changed since the last one. Objects that do not parse are left out.
@@ -118,7 +151,8 @@ export function cachedUiDrivers(config: DispatcherConfig): (objects: readonly ob
       let driver = cache.get(object);
       if (driver === undefined) {
         const parsed = parseSparkDriver(object);
-        driver = parsed.ok ? uiDriverFrom(parsed.resource, config, frameworkId === undefined ? {} : { frameworkId }) : null;
+        const options = frameworkId === undefined ? {} : { frameworkId };
+        driver = parsed.ok ? new ListedDriver(uiDriverFrom(parsed.resource, config, options), config, options) : null;
         cache.set(object, driver);
       }
       return driver === null ? [] : [driver];

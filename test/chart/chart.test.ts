@@ -107,6 +107,8 @@ test('the defaults: two replicas with leader election, a restricted pod, probes,
   expect(container.env).toEqual(expect.arrayContaining([
     { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
     { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+    // The image's start script sizes the V8 heap from it.
+    { name: 'SMD_MEMORY_LIMIT_MIB', valueFrom: { resourceFieldRef: { containerName: 'dispatcher', resource: 'limits.memory', divisor: '1Mi' } } },
   ]));
   expect(container.args).toEqual(expect.arrayContaining(['--leader-election', '--lease-duration=15s']));
   expect(spec.serviceAccountName).toBe(find(ms, 'ServiceAccount').metadata.name);
