@@ -174,11 +174,13 @@ export class SchedulerLoop {
       ...(plan.offerInterest === undefined ? [] : [() => (plan.offerInterest?.type === 'ReviveOffers' ? this.withRetries('REVIVE', () => mesos.revive()) : mesos.suppress())]),
       ...plan.acknowledgements.map((effect) => () => this.acknowledge(effect)),
     ];
+    // The wake is armed whatever happens to the calls: the core asks for it once.
+    if (plan.wake !== undefined) this.scheduleWake(plan.wake.atMs);
     for (const call of calls) {
       // Checked before every call: the intent writes may have outlasted this replica's lease.
       if (!this.mayAct()) {
         log.warn({}, 'this replica may no longer lead: the remaining Mesos calls of the batch are dropped');
-        return;
+        break;
       }
       try {
         await call();
@@ -190,7 +192,6 @@ export class SchedulerLoop {
       this.recordedTaskId.delete(submissionId);
       this.options.sink.forget(submissionId);
     }
-    if (plan.wake !== undefined) this.scheduleWake(plan.wake.atMs);
   }
 
   private async call(
