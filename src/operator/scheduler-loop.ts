@@ -170,7 +170,7 @@ export class SchedulerLoop {
         (attempt) => mesos.decline(offerIds, attempt === 0 ? refuseSeconds : 0))),
       // Mesos answers "unknown" for tasks that never reached it: the core then requeues them.
       () => (toReconcile.length === 0 ? Promise.resolve() : this.withRetries('RECONCILE', () => mesos.reconcile(toReconcile))),
-      // A REVIVE is not sent again by the core: offers it suppressed would stay away until the next subscription.
+      // A failed REVIVE is tried again in the background; the core also revives again while its offers do not come.
       ...(plan.offerInterest === undefined ? [] : [() => (plan.offerInterest?.type === 'ReviveOffers' ? this.withRetries('REVIVE', () => mesos.revive()) : mesos.suppress())]),
       ...plan.acknowledgements.map((effect) => () => this.acknowledge(effect)),
     ];

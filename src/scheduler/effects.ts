@@ -69,7 +69,7 @@ export type Effect =
   | { readonly type: 'Acknowledge'; readonly acknowledgement: Acknowledgement; readonly submissionId?: string }
   /** The core no longer tracks this finished driver (retention); the shell may drop it too. */
   | { readonly type: 'ForgetDriver'; readonly submissionId: string }
-  /** Feed TimerFired at (or after) this time; a later wake request replaces an earlier one. */
+  /** Feed TimerFired at this time; a later wake request replaces an earlier one. A TimerFired spends it (one that came early is asked for again). */
   | { readonly type: 'ScheduleWake'; readonly atMs: number }
   /** Something unexpected but harmless (illegal transition, update for an unknown task): log and count it. */
   | { readonly type: 'ReportAnomaly'; readonly message: string; readonly submissionId?: string };

@@ -80,6 +80,8 @@ export interface SchedulerState {
    * nothing. Past the round (the REVIVE may have failed, or nothing was free) a demand revives again.
    */
   revivedAtMs: number | undefined;
+  /** REVIVEs sent in a row whose offers never came: each waits twice as long for them. */
+  unansweredRevives: number;
   /** A driver became eligible while a REVIVE was pending: it is served by that REVIVE's offers, or revives again. */
   demandSinceRevive: boolean;
   /** The most cpus and mem one offer has had since the start (agents only join or leave). */
@@ -92,7 +94,7 @@ export function createScheduler(config: DispatcherConfig): SchedulerState {
     config, drivers: new Map(), queue: createQueue(), queuedCount: 0, podQueue: createQueue(), podQueuedCount: 0, kubernetesSynced: false,
     launched: new Set(), retrying: new Set(),
     finished: new Set(), retriesAwaitingRevive: new Set(), launchesByOffer: new Map(),
-    frameworkId: undefined, disconnected: false, offersWanted: undefined, revivedAtMs: undefined, demandSinceRevive: false, largestOffer: { cpusMilli: 0, memMilli: 0 }, wakeAtMs: undefined,
+    frameworkId: undefined, disconnected: false, offersWanted: undefined, revivedAtMs: undefined, unansweredRevives: 0, demandSinceRevive: false, largestOffer: { cpusMilli: 0, memMilli: 0 }, wakeAtMs: undefined,
   };
 }
 

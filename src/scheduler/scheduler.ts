@@ -23,6 +23,8 @@ export { createScheduler, driverCounts, driverView, type DriverEntry, type Sched
 
 /** How long a REVIVE's offer round may take before a new demand revives again (the master allocates every second). */
 export const REVIVE_ROUND_MS = 5_000;
+/** The longest wait before a REVIVE whose offers never came is sent again (the wait doubles from REVIVE_ROUND_MS). */
+export const MAX_REVIVE_ROUND_MS = 60_000;
 
 /** Tasks per ReconcileTasks effect, to keep each RECONCILE call a reasonable size. */
 export const RECONCILE_BATCH = 1000;
@@ -52,8 +54,7 @@ export function step(state: SchedulerState, input: SchedulerInput, nowMs: number
       break;
     case 'OffersReceived':
       // The offer round a REVIVE brings: every eligible driver is considered in this pass.
-      state.revivedAtMs = undefined;
-      state.demandSinceRevive = false;
+      forgetRevive(state);
       // Offers that arrived before a disconnect was seen belong to a dead subscription.
       if (!state.disconnected) schedulingPass(state, input.offers, nowMs, out);
       break;
@@ -72,6 +73,9 @@ export function step(state: SchedulerState, input: SchedulerInput, nowMs: number
       kubernetesSynced(state, out);
       break;
     case 'TimerFired':
+      // The wake it asked for is spent, even one that fired a little early (timers may): the
+      // settling below asks for another if something is still not due.
+      state.wakeAtMs = undefined;
       break;
   }
   startWithoutOffers(state, nowMs, out);
@@ -153,7 +157,13 @@ function subscribed(state: SchedulerState, frameworkId: string, out: Effect[]): 
   out.push({ type: 'ReconcileTasks', tasks: [] });
   // A new subscription starts unsuppressed with no filters; state our interest again.
   state.offersWanted = undefined;
+  forgetRevive(state);
+}
+
+/** No REVIVE awaits its offers any more (they came, or a subscription or SUPPRESS made it moot). */
+function forgetRevive(state: SchedulerState): void {
   state.revivedAtMs = undefined;
+  state.unansweredRevives = 0;
   state.demandSinceRevive = false;
 }
 
@@ -375,22 +385,28 @@ function settleOfferInterest(state: SchedulerState, nowMs: number, newlyEligible
   }
   const wantsOffers = state.queuedCount > 0 || anyRetryDue;
   // A REVIVE clears every filter and brings an offer round; until it came, another is useless,
-  // unless the round is overdue. While disconnected, interest waits for the next Subscribed: a
-  // call now could only fail.
+  // unless the round is overdue. One whose offers never came (it failed or was dropped, so the
+  // master may still hold us suppressed; or nothing was free) is sent again for as long as
+  // drivers wait, at a wait that doubles. While disconnected, interest waits for the next
+  // Subscribed: a call now could only fail.
   const connected = !state.disconnected;
   if (newlyEligible || retryBecameDue) state.demandSinceRevive = true;
-  const roundDueAtMs = state.revivedAtMs === undefined ? nowMs : state.revivedAtMs + REVIVE_ROUND_MS;
-  const newDemand = state.demandSinceRevive && nowMs >= roundDueAtMs;
-  if (connected && wantsOffers && (newDemand || state.offersWanted !== true)) {
+  const unanswered = state.revivedAtMs !== undefined;
+  const roundDueAtMs = state.revivedAtMs === undefined ? nowMs : state.revivedAtMs + reviveRoundMs(state);
+  const reviveAgain = (state.demandSinceRevive || unanswered) && nowMs >= roundDueAtMs;
+  if (connected && wantsOffers && (reviveAgain || state.offersWanted !== true)) {
     out.push({ type: 'ReviveOffers' });
+    state.unansweredRevives = unanswered ? state.unansweredRevives + 1 : 0;
     state.offersWanted = true;
     state.revivedAtMs = nowMs;
     state.demandSinceRevive = false;
-  } else if (connected && wantsOffers && state.demandSinceRevive) {
+    nextWakeMs = Math.min(nextWakeMs, nowMs + reviveRoundMs(state));
+  } else if (connected && wantsOffers && (state.demandSinceRevive || unanswered)) {
     nextWakeMs = Math.min(nextWakeMs, roundDueAtMs);
   } else if (connected && !wantsOffers && state.offersWanted !== false) {
     out.push({ type: 'SuppressOffers' });
     state.offersWanted = false;
+    forgetRevive(state);
   }
   if (nextWakeMs === Number.POSITIVE_INFINITY) {
     state.wakeAtMs = undefined;
@@ -399,6 +415,9 @@ function settleOfferInterest(state: SchedulerState, nowMs: number, newlyEligible
     state.wakeAtMs = nextWakeMs;
   }
 }
+
+/** How long the last REVIVE's offers may take before it is sent again. */
+const reviveRoundMs = (state: SchedulerState): number => Math.min(REVIVE_ROUND_MS * 2 ** state.unansweredRevives, MAX_REVIVE_ROUND_MS);
 
 /** An ID from outside, as a message quotes it: a task ID Mesos reports can be of any length. */
 function shortened(id: string, max = 120): string {

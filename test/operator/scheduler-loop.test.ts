@@ -3,6 +3,7 @@
 import type { MesosPort } from '../../src/mesos/mesos-port.ts';
 import { MesosApiError } from '../../src/mesos/api-errors.ts';
 import { SchedulerLoop } from '../../src/operator/scheduler-loop.ts';
+import { REVIVE_ROUND_MS } from '../../src/scheduler/scheduler.ts';
 import type { StatusSink, StatusWrite } from '../../src/operator/status-writer.ts';
 import { createScheduler, type Acknowledgement, type PlannedTask, type TaskRef } from '../../src/scheduler/index.ts';
 import { silentLogger } from '../../src/runtime/logger.ts';
@@ -222,7 +223,7 @@ test('a DECLINE that fails is sent again, refusing nothing: a driver that arrive
   expect(ports.calls.filter((c) => c.startsWith('decline'))).toEqual(['decline o1 120', 'decline o1 0']);
 });
 
-test('a REVIVE that fails is sent again; once the subscription is gone it is left to the next one', async () => {
+test('a REVIVE that fails is sent again at once, but not once the subscription is gone; the core revives again when its offers never came', async () => {
   const { ports, clock, loop } = setup();
   await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
   const failures = [new Error('connection reset'), new MesosApiError('MESOS_NOT_SUBSCRIBED', 'not subscribed')];
@@ -233,12 +234,15 @@ test('a REVIVE that fails is sent again; once the subscription is gone it is lef
   };
   ports.calls.length = 0;
   await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
-  for (let i = 0; i < 5; i += 1) {
-    clock.advance(30_000);
+  const advance = async (ms: number): Promise<void> => {
+    clock.advance(ms);
     await loop.idle();
     await new Promise((r) => setImmediate(r));
-  }
+  };
+  for (let i = 0; i < 4; i += 1) await advance(1_000);
   expect(ports.calls.filter((c) => c === 'revive')).toEqual(['revive', 'revive']);
+  await advance(REVIVE_ROUND_MS);
+  expect(ports.calls.filter((c) => c === 'revive')).toEqual(['revive', 'revive', 'revive']);
 });
 
 test('while the replica cannot prove it holds the lease, nothing reaches Mesos, even mid-step, and inputs wait rather than being lost', async () => {

@@ -76,7 +76,7 @@ describe('starting without offers', () => {
     const state = scheduler({ 'spark.mesos.maxDrivers': '2' });
     step(state, { type: 'DriverSubmitted', spec: podSpec('pod') }, 1);
     const mesos = step(state, { type: 'DriverSubmitted', spec: makeSpec('task') }, 2);
-    expect(types(mesos)).toEqual(['PersistDriver', 'ReviveOffers']);
+    expect(types(mesos)).toEqual(['PersistDriver', 'ReviveOffers', 'ScheduleWake']);
     const offered = step(state, offersReceived([makeOffer('o1', 8, 8000)]), 3);
     expect(offered.find((e) => e.type === 'LaunchTasks')).toMatchObject({ tasks: [{ taskId: 'task' }] });
   });
@@ -108,7 +108,7 @@ describe('starting without offers', () => {
     const { backend: _, ...unnamed } = podSpec('q', { queue: 'pods' });
     expect(starts(step(state, { type: 'DriverSubmitted', spec: unnamed }, 1))).toEqual(['q']);
     const own = step(state, { type: 'DriverSubmitted', spec: podSpec('m', { queue: 'pods', backend: 'mesos' }) }, 2);
-    expect(types(own)).toEqual(['PersistDriver', 'ReviveOffers']);
+    expect(types(own)).toEqual(['PersistDriver', 'ReviveOffers', 'ScheduleWake']);
     expect(driverView(state, 'm')?.spec.backend).toBe('mesos');
   });
 });

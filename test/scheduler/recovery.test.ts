@@ -71,13 +71,13 @@ describe('restoreScheduler', () => {
     const { state } = restoreScheduler(makeConfig(), [record('d', launched('d', false))], 1_000);
     step(state, { type: 'Subscribed', frameworkId: 'fw' }, 1_000);
     const answer = step(state, reconciled('d', 'TASK_LOST'), 1_100);
-    expect(types(answer)).toEqual(['PersistDriver', 'ReviveOffers']);
+    expect(types(answer)).toEqual(['PersistDriver', 'ReviveOffers', 'ScheduleWake']);
     expect(launchedIds(step(state, offersReceived([makeOffer('o1', 4, 4000)]), 1_200))).toEqual(['d-retry-1']);
   });
 
   test('a due retry relaunches with the next task ID', () => {
     const { state } = restoreScheduler(makeConfig(), [record('r', retrying(900), { supervise: true })], 1_000);
-    expect(types(step(state, { type: 'Subscribed', frameworkId: 'fw' }, 1_000))).toEqual(['ReconcileTasks', 'ReviveOffers']);
+    expect(types(step(state, { type: 'Subscribed', frameworkId: 'fw' }, 1_000))).toEqual(['ReconcileTasks', 'ReviveOffers', 'ScheduleWake']);
     expect(launchedIds(step(state, offersReceived([makeOffer('o1', 4, 4000)]), 1_001))).toEqual(['r-retry-1']);
   });
 

@@ -1,5 +1,5 @@
 import type { Effect } from '../../src/scheduler/effects.ts';
-import { REVIVE_ROUND_MS } from '../../src/scheduler/scheduler.ts';
+import { MAX_REVIVE_ROUND_MS, REVIVE_ROUND_MS } from '../../src/scheduler/scheduler.ts';
 import { createScheduler, driverCounts, driverView, step, type SchedulerState } from '../../src/scheduler/scheduler.ts';
 import {
   claimedOf, launchedIds, launches, makeConfig, makeOffer, makeSpec, offersReceived, scalar, statusReceived, text,
@@ -22,29 +22,50 @@ describe('admission', () => {
     expect(step(state, { type: 'DriverSubmitted', spec: makeSpec('a') }, 5)).toEqual([
       { type: 'PersistDriver', submissionId: 'a', status: { phase: 'queued', attempts: 0, retries: 0 }, queue: 'default', submittedAtMs: 1_000 },
       { type: 'ReviveOffers' },
+      // It checks that the REVIVE's offers came.
+      { type: 'ScheduleWake', atMs: 5 + REVIVE_ROUND_MS },
     ]);
   });
 
   test('a new submission revives (declined offers carry filters), once per offer round', () => {
     const state = scheduler();
-    expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('a') }, 5))).toEqual(['PersistDriver', 'ReviveOffers']);
+    expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('a') }, 5))).toEqual(['PersistDriver', 'ReviveOffers', 'ScheduleWake']);
     // Before the offers the REVIVE brings: nothing to add, b will be in that round (a wake checks it came).
-    expect(step(state, { type: 'DriverSubmitted', spec: makeSpec('b') }, 6)).toEqual([
-      expect.objectContaining({ type: 'PersistDriver' }), { type: 'ScheduleWake', atMs: 5 + REVIVE_ROUND_MS },
-    ]);
+    expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('b') }, 6))).toEqual(['PersistDriver']);
     step(state, offersReceived([makeOffer('o1', 0.1, 64)]), 7);
     // After them, a newcomer revives again: the declined offers are filtered.
-    expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('c') }, 8))).toEqual(['PersistDriver', 'ReviveOffers']);
+    expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('c') }, 8))).toEqual(['PersistDriver', 'ReviveOffers', 'ScheduleWake']);
   });
 
-  test('a REVIVE whose offer round never came (it failed, or nothing was free) is sent again for a waiting demand', () => {
+  test('a REVIVE whose offer round never came (it failed or was dropped, or nothing was free) is sent again while drivers wait, at a doubling wait', () => {
     const state = scheduler();
-    step(state, { type: 'DriverSubmitted', spec: makeSpec('a') }, 5);
+    expect(wakes(step(state, { type: 'DriverSubmitted', spec: makeSpec('a') }, 5))).toEqual([5 + REVIVE_ROUND_MS]);
     step(state, { type: 'DriverSubmitted', spec: makeSpec('b') }, 6);
     expect(types(step(state, { type: 'TimerFired' }, 5 + REVIVE_ROUND_MS - 1))).not.toContain('ReviveOffers');
-    expect(types(step(state, { type: 'TimerFired' }, 5 + REVIVE_ROUND_MS))).toContain('ReviveOffers');
-    // No new demand since: no further REVIVE, however long the wait.
-    expect(types(step(state, { type: 'TimerFired' }, 5 + 10 * REVIVE_ROUND_MS))).not.toContain('ReviveOffers');
+    let revivedAt = 5 + REVIVE_ROUND_MS;
+    const again = step(state, { type: 'TimerFired' }, revivedAt);
+    expect(types(again)).toContain('ReviveOffers');
+    // Still no offers: each REVIVE waits twice as long as the one before, up to MAX_REVIVE_ROUND_MS.
+    for (const round of [2, 4, 8, 12, 12].map((n) => n * REVIVE_ROUND_MS)) {
+      expect(types(step(state, { type: 'TimerFired' }, revivedAt + round - 1))).not.toContain('ReviveOffers');
+      expect(types(step(state, { type: 'TimerFired' }, revivedAt + round))).toContain('ReviveOffers');
+      revivedAt += round;
+    }
+    // Offers came: the next REVIVE waits for new demand again, and comes at once for it.
+    step(state, offersReceived([makeOffer('o1', 0.1, 64)]), revivedAt + 1);
+    expect(types(step(state, { type: 'TimerFired' }, revivedAt + 10 * MAX_REVIVE_ROUND_MS))).not.toContain('ReviveOffers');
+    expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('c') }, revivedAt + 10 * MAX_REVIVE_ROUND_MS))).toContain('ReviveOffers');
+  });
+
+  test('a wake that fires early (timers may, by a millisecond) is asked for again, and the due retry then revives', () => {
+    const state = scheduler();
+    step(state, { type: 'DriverSubmitted', spec: makeSpec('a', { supervise: true }) }, 1);
+    const [taskId] = launchedIds(step(state, offersReceived([makeOffer('o1', 1, 1000)]), 2));
+    const failed = step(state, statusReceived(taskId!, 'TASK_FAILED'), 3);
+    const [retryAt] = wakes(failed);
+    expect(retryAt).toBeGreaterThan(3);
+    expect(step(state, { type: 'TimerFired' }, retryAt! - 1)).toEqual([{ type: 'ScheduleWake', atMs: retryAt }]);
+    expect(step(state, { type: 'TimerFired' }, retryAt!)).toEqual([{ type: 'ReviveOffers' }, { type: 'ScheduleWake', atMs: retryAt! + REVIVE_ROUND_MS }]);
   });
 
   test('an undeclared queue rejects that submission with a clear message; the others are unaffected', () => {
@@ -58,7 +79,7 @@ describe('admission', () => {
       },
     }]);
     expect(phaseOf(state, 'a')).toBe('finished');
-    expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('b', { queue: 'urgent' }) }, 6))).toEqual(['PersistDriver', 'ReviveOffers']);
+    expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('b', { queue: 'urgent' }) }, 6))).toEqual(['PersistDriver', 'ReviveOffers', 'ScheduleWake']);
   });
 
   test('an invalid driver finishes with outcome error listing what is wrong, and is never offered anything', () => {
@@ -197,8 +218,9 @@ describe('status updates and supervised retries', () => {
       expect(types(failed)).toEqual(['PersistDriver', 'ScheduleWake']);
       const [wakeAt = 0] = wakes(failed);
       waits.push((wakeAt - now) / 1000);
-      expect(step(state, { type: 'TimerFired' }, wakeAt - 1)).toEqual([]);
-      expect(step(state, { type: 'TimerFired' }, wakeAt)).toEqual([{ type: 'ReviveOffers' }]);
+      // A wake that came a millisecond early asks for another.
+      expect(step(state, { type: 'TimerFired' }, wakeAt - 1)).toEqual([{ type: 'ScheduleWake', atMs: wakeAt }]);
+      expect(step(state, { type: 'TimerFired' }, wakeAt)).toEqual([{ type: 'ReviveOffers' }, { type: 'ScheduleWake', atMs: wakeAt + REVIVE_ROUND_MS }]);
       const relaunch = step(state, offersReceived([makeOffer(`o${failure}`, 4, 4000)]), wakeAt + 5);
       task = `d-retry-${failure}`;
       expect(launchedIds(relaunch)).toEqual([task]);
@@ -326,6 +348,7 @@ describe('removal, retention and subscription', () => {
       { type: 'ReconcileTasks', tasks: [{ taskId: 'a', agentId: 'agent-1' }, { taskId: 'b', agentId: 'agent-1' }] },
       { type: 'ReconcileTasks', tasks: [] },
       { type: 'ReviveOffers' },
+      { type: 'ScheduleWake', atMs: 4 + REVIVE_ROUND_MS },
     ]);
   });
 

@@ -21,7 +21,7 @@ describe('OfferRescinded', () => {
   test('launches on the offer with no news yet are queued again under the next task ID, and offers revived', () => {
     const state = launchedOnO1('a', 'b');
     const effects = step(state, { type: 'OfferRescinded', offerId: 'o1' }, 3);
-    expect(types(effects)).toEqual(['PersistDriver', 'PersistDriver', 'ReviveOffers']);
+    expect(types(effects)).toEqual(['PersistDriver', 'PersistDriver', 'ReviveOffers', 'ScheduleWake']);
     expect(effects[0]).toEqual({
       type: 'PersistDriver', submissionId: 'a', from: 'launched', queue: 'default', submittedAtMs: 1_000, resource: undefined, backend: 'mesos',
       status: { phase: 'queued', attempts: 1, retries: 0, message: 'Launch of task a never reached an agent (offer o1 was rescinded); queued again' },
@@ -33,7 +33,7 @@ describe('OfferRescinded', () => {
   test('a launch that has had news did reach Mesos: the rescind leaves it alone', () => {
     const state = launchedOnO1('a', 'b');
     step(state, statusReceived('a', 'TASK_STARTING'), 3);
-    expect(types(step(state, { type: 'OfferRescinded', offerId: 'o1' }, 4))).toEqual(['PersistDriver', 'ReviveOffers']);
+    expect(types(step(state, { type: 'OfferRescinded', offerId: 'o1' }, 4))).toEqual(['PersistDriver', 'ReviveOffers', 'ScheduleWake']);
     expect(statusOf(state, 'a')).toMatchObject({ phase: 'launched', attempt: { taskId: 'a' } });
     expect(statusOf(state, 'b')).toMatchObject({ phase: 'queued' });
   });
@@ -76,7 +76,7 @@ describe('Disconnected', () => {
     expect(step(state, offersReceived([makeOffer('o1', 8, 8000)]), 3)).toEqual([]);
     expect(statusOf(state, 'a')?.phase).toBe('queued');
     expect(types(step(state, { type: 'DriverSubmitted', spec: makeSpec('b') }, 4))).toEqual(['PersistDriver']);
-    expect(types(step(state, { type: 'Subscribed', frameworkId: 'fw' }, 5))).toEqual(['ReconcileTasks', 'ReviveOffers']);
+    expect(types(step(state, { type: 'Subscribed', frameworkId: 'fw' }, 5))).toEqual(['ReconcileTasks', 'ReviveOffers', 'ScheduleWake']);
     expect(launchedIds(step(state, offersReceived([makeOffer('o2', 8, 8000)]), 6))).toEqual(['a', 'b']);
   });
 
