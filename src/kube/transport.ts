@@ -2,8 +2,8 @@
 // with explicit Content-Types, plain-text reads (a pod's log), and watch streams read line by line. It owns request timeouts (on
 // the injected Clock) and turns every failure into a KubeApiError; it knows no resource shapes.
 
-import { Agent, fetch } from 'undici';
-import type { Dispatcher, Response } from 'undici';
+import { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { ClusterAccess } from './cluster-access.ts';
 import type { Clock } from '../runtime/clock.ts';
 import { KubeApiError } from './api-error.ts';
@@ -88,10 +88,10 @@ export class KubeTransport {
       : () => undefined;
     try {
       const response = await this.send(this.requests, method, path, options, controller.signal, accept);
-      const text = await response.text();
-      this.observe(method, response.status);
-      if (response.status < 200 || response.status > 299) {
-        throw KubeApiError.fromResponse(response.status, text, response.headers.get('retry-after'), what);
+      const text = await response.body.text();
+      this.observe(method, response.statusCode);
+      if (response.statusCode < 200 || response.statusCode > 299) {
+        throw KubeApiError.fromResponse(response.statusCode, text, retryAfter(response), what);
       }
       return text;
     } catch (err) {
@@ -125,15 +125,14 @@ export class KubeTransport {
     };
     const run = async (): Promise<void> => {
       const response = await this.send(this.watches, 'GET', path, { query: { ...query, watch: true } }, controller.signal);
-      this.observe('WATCH', response.status);
-      if (response.status !== 200) {
-        finish(KubeApiError.fromResponse(response.status, await response.text(), response.headers.get('retry-after'), what));
+      this.observe('WATCH', response.statusCode);
+      if (response.statusCode !== 200) {
+        finish(KubeApiError.fromResponse(response.statusCode, await response.body.text(), retryAfter(response), what));
         return;
       }
       // Connected: from here on silence is the informer's watchdog's business, not a timeout.
       cancelTimer();
       cancelTimer = () => undefined;
-      if (!response.body) return finish(undefined);
       const decoder = new TextDecoder();
       let buffered = '';
       for await (const chunk of response.body) {
@@ -174,7 +173,8 @@ export class KubeTransport {
     if (typeof event.type === 'string') onEvent({ type: event.type, object: event.object });
   }
 
-  private async send(dispatcher: Dispatcher, method: Method, path: string, options: RequestOptions, signal: AbortSignal, accept = 'application/json'): Promise<Response> {
+  /** undici's request rather than its fetch: the same connection pools at a fraction of the CPU per request. */
+  private async send(dispatcher: Dispatcher, method: Method, path: string, options: RequestOptions, signal: AbortSignal, accept = 'application/json'): Promise<Dispatcher.ResponseData> {
     const url = new URL(this.access.server + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     // Authentication runs per request: tokens from files and exec plugins rotate.
@@ -184,11 +184,16 @@ export class KubeTransport {
       body = JSON.stringify(options.body);
       headers['Content-Type'] = options.contentType ?? 'application/json';
     }
-    return fetch(url, { method, headers, signal, dispatcher, ...(body === undefined ? {} : { body }) });
+    return dispatcher.request({ origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, signal, ...(body === undefined ? {} : { body }) });
   }
 
   /** Closes the connection pools. */
   async close(): Promise<void> {
     await Promise.all([this.requests.close(), this.watches.close()]);
   }
+}
+
+function retryAfter(response: Dispatcher.ResponseData): string | null {
+  const value = response.headers['retry-after'];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
 }
