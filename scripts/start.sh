@@ -1,14 +1,17 @@
 #!/bin/sh
 # Starts the dispatcher, dist/main.js, with the V8 flags of a long-lived process of bounded
 # memory; the image's ENTRYPOINT and the benchmark both start it this way.
-#   --optimize-for-size       the heap grows less and shrinks back after a burst of work
-#   --max-semi-space-size=2   semi-spaces of 2 MiB (by default the young generation grows to
-#                             tens of MiB in a burst, and stays)
 #   --max-old-space-size=N    from the memory limit, leaving 128 MiB (or half) for the rest:
 #                             the node binary's pages, buffers, compiled code
-# and glibc's malloc told to give memory back: a fixed mmap threshold (128 KiB; by default it
-# rises after large blocks are freed, and the heap then keeps tens of MiB of them), a trim
-# threshold as low, and two arenas rather than one per thread. Variables already set win.
+#   --expose-gc               so that the dispatcher can give back, once a burst of work is
+#                             over, what the heap grew into (src/runtime/memory-reclaimer.ts).
+#                             --optimize-for-size and a 2 MiB young generation keep the heap
+#                             small throughout instead, but spent a quarter of the CPU in
+#                             collections and halved what one replica keeps up with
+# and glibc's malloc told to give memory back: blocks of 16 KiB or more mapped on their own and
+# unmapped when freed (by default the threshold rises to 32 MiB after large blocks are freed,
+# and the heap keeps tens of MiB that a burst left scattered), a trim threshold as low, and two
+# arenas rather than one per thread. Variables already set win.
 # The limit is SMD_MEMORY_LIMIT_MIB (the chart sets it from the container's limits.memory),
 # else the cgroup's; without one, V8's own default applies. A --max-old-space-size in
 # NODE_OPTIONS wins. NODE names the node binary (default: node on the PATH), SMD_DIST the
@@ -36,7 +39,7 @@ limit_mib() {
   done
 }
 
-flags="--optimize-for-size --max-semi-space-size=2"
+flags="--expose-gc"
 limit=$(limit_mib)
 case "$limit" in
   '' | *[!0-9]*) ;;
@@ -52,8 +55,8 @@ case "$limit" in
     ;;
 esac
 
-export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-131072}"
-export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-131072}"
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-16384}"
+export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-16384}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
 # shellcheck disable=SC2086 # the flags are words

@@ -23,6 +23,7 @@ import { SandboxFiles } from './mesos/sandbox-files.ts';
 import { PodLogs } from './pods/pod-logs.ts';
 import type { CrashPoint } from './operator/scheduler-loop.ts';
 import { systemClock, systemRandom } from './runtime/clock.ts';
+import { MemoryReclaimer } from './runtime/memory-reclaimer.ts';
 import { REDACTED_PATHS } from './runtime/logger.ts';
 import { parseMasterLocation, redactMasterUrl } from './mesos/master-url.ts';
 import { prettyStream } from './runtime/pretty-log.ts';
@@ -63,6 +64,10 @@ async function main(): Promise<number> {
   let exitCode = 0;
   const lifecycle = new Lifecycle({ clock: systemClock, log });
   const stopAll = (): Promise<void> => lifecycle.stop();
+  // Gives back what a burst of submissions or updates made the heap grow into (with --expose-gc).
+  const reclaimer = new MemoryReclaimer({ clock: systemClock, log: log.child({ component: 'memory' }) });
+  reclaimer.start();
+  lifecycle.add('servers', { name: 'memory reclaimer', stop: () => Promise.resolve(reclaimer.stop()) });
 
   // Ready only once spark-submit and the UI can reach this replica.
   let serving = false;

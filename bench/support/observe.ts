@@ -66,15 +66,25 @@ export function callsOfType(snapshot: Record<string, number>, type: string): num
   return n;
 }
 
-/** RSS once it has stopped moving: sampled every second until two samples are within 1 %. */
-export async function settledMemory(operator: OperatorProcess, timeoutMs = 20_000): Promise<{ rss: number; peak: number }> {
-  let last = await operator.memory();
+/** Seconds RSS must hold within 1 % to count as settled. */
+const SETTLED_SECONDS = 20;
+
+/**
+ * RSS once it has stopped moving: sampled every second until it stayed within 1 % for 20 s. After
+ * a burst the operator still writes statuses and Events for some seconds (its heap's size flat
+ * meanwhile), and only once it has been quiet for a few more gives back what the heap grew into
+ * (src/runtime/memory-reclaimer.ts): a level held for 10 s was at times not yet the steady one.
+ */
+export async function settledMemory(operator: OperatorProcess, timeoutMs = 90_000): Promise<{ rss: number; peak: number }> {
+  const WINDOW = SETTLED_SECONDS + 1;
+  const window: { rss: number; peak: number }[] = [await operator.memory()];
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     await sleep(1000);
-    const now = await operator.memory();
-    if (Math.abs(now.rss - last.rss) <= last.rss * 0.01) return now;
-    last = now;
+    window.push(await operator.memory());
+    if (window.length > WINDOW) window.shift();
+    const levels = window.map((m) => m.rss);
+    if (window.length === WINDOW && Math.max(...levels) - Math.min(...levels) <= Math.min(...levels) * 0.01) return window[WINDOW - 1]!;
   }
-  return last;
+  return window[window.length - 1]!;
 }
