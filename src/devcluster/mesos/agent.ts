@@ -1,7 +1,7 @@
 // An emulated agent: its resources and attributes, the tasks it runs (through the command
 // executor in executor.ts), and its status update manager, which keeps one stream of updates
 // per task, forwards only the head, and resends it with backoff until the matching ACK.
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock, Random } from '../../runtime/clock.ts';
 import type { Attribute, FrameworkInfo, TaskInfo, TaskState, TaskStatus } from '../../mesos/types.ts';
@@ -285,14 +285,16 @@ export class Agent {
   }
 }
 
-/** Mesos keeps a `runs/latest` link to the newest run; best effort. */
+/**
+ * Mesos keeps a `runs/latest` link to the newest run; best effort, and off the event loop: an
+ * agent does this on its own machine, and thousands of launches a second would otherwise spend
+ * the emulator's time in file system calls.
+ */
 function linkLatestRun(sandboxDir: string, containerId: string): void {
-  try {
-    mkdirSync(sandboxDir, { recursive: true });
-    symlinkSync(containerId, join(sandboxDir, '..', 'latest'));
-  } catch {
+  mkdir(sandboxDir, { recursive: true })
+    .then(() => symlink(containerId, join(sandboxDir, '..', 'latest')))
     // A second run of the same executor ID keeps the first link; nothing depends on it.
-  }
+    .catch(() => undefined);
 }
 
 function taskKey(frameworkId: string, taskId: string): string {
