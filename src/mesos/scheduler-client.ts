@@ -72,7 +72,6 @@ export class MesosSchedulerClient {
   private readonly source: MasterSource;
   private readonly transport: MesosTransport;
   private readonly subscription: Subscription;
-  private callChain: Promise<unknown> = Promise.resolve();
   private readonly offers = new Map<string, Offer>();
 
   constructor(options: SchedulerClientOptions) {
@@ -181,11 +180,9 @@ export class MesosSchedulerClient {
     await this.send(calls.reconcileCall(this.requireFrameworkId(), tasks));
   }
 
-  /** Sends one call on the call connection, after every call sent before it has been answered. */
+  /** Sends one call on the call connection, after every call sent before it (not waiting for their answers). */
   send(call: Call): Promise<void> {
-    const result = this.callChain.then(() => this.post(call));
-    this.callChain = result.catch(() => undefined);
-    return result;
+    return this.post(call);
   }
 
   private requireFrameworkId(): string {

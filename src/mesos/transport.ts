@@ -1,5 +1,5 @@
 // HTTP to the masters: the SUBSCRIBE stream (its own connection, held for as long as it lives)
-// and the calls (a second connection, one request at a time), the content types, HTTP basic
+// and the calls (a second connection, pipelined: sent in order, answered in order), the content types, HTTP basic
 // authentication, and what each status means (api-errors.ts). No state beyond the connections.
 import { Client } from 'undici';
 import { MesosApiError, errorForStatus } from './api-errors.ts';
@@ -8,6 +8,9 @@ import type { WireFormat } from './codec.ts';
 import { SCHEDULER_PATH, resolveRedirect } from './master-url.ts';
 import { DEFAULT_MAX_RECORD_BYTES, RecordIODecoder } from './recordio.ts';
 import type { Call, Event } from './types.ts';
+
+/** Calls sent on the call connection before the first is answered; the master answers in order. */
+const CALLS_IN_FLIGHT = 16;
 
 export interface TransportOptions {
   format: WireFormat;
@@ -77,6 +80,10 @@ export class MesosTransport {
       response = await this.clientsFor(origin).call.request({
         method: 'POST', path: SCHEDULER_PATH, body: Buffer.from(encodeCall(call, this.o.format)),
         headers: { ...this.headers(), 'mesos-stream-id': streamId }, headersTimeout: timeout, bodyTimeout: timeout,
+        // Lets undici pipeline it behind calls still unanswered. A call cut off with the
+        // connection may or may not have been carried out; every caller already treats a failed
+        // call so (an ACCEPT's tasks are reconciled, the others are safe to send again).
+        idempotent: true,
       });
     } catch (cause) {
       throw new MesosApiError('MESOS_UNAVAILABLE', `${call.type ?? 'call'} failed: ${(cause as Error).message}`, undefined, { cause });
@@ -100,7 +107,8 @@ export class MesosTransport {
       void this.close();
       // The stream occupies its own socket for as long as it lives; calls go on another.
       this.streamClient = new Client(origin, { bodyTimeout: 0, headersTimeout: 30_000 });
-      this.callClient = new Client(origin, { pipelining: 1, keepAliveTimeout: 60_000 });
+      // Pipelined: a burst of ACKNOWLEDGEs (two per task) would otherwise wait a round trip each.
+      this.callClient = new Client(origin, { pipelining: CALLS_IN_FLIGHT, keepAliveTimeout: 60_000 });
       this.origin = origin;
     }
     return { stream: this.streamClient, call: this.callClient };

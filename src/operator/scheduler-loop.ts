@@ -161,31 +161,37 @@ export class SchedulerLoop {
     }
     if (writes.some((w) => w.intent)) this.options.atCrashPoint?.('after-intent');
 
+    // Three stages, each stage's calls sent at once, in order (the call connection is pipelined,
+    // so the master takes them in that order), and answered before the next stage goes.
     const toReconcile: TaskRef[] = [];
-    const calls: (() => Promise<void>)[] = [
-      ...plan.calls.map((effect) => () => this.call(effect, withheld, toReconcile)),
-      // A retried DECLINE comes late: by then its refusal may keep offers from drivers that arrived
-      // meanwhile (their REVIVE came first), so it refuses nothing.
-      ...[...plan.declines].map(([refuseSeconds, offerIds]) => () => this.withRetries('DECLINE',
-        (attempt) => mesos.decline(offerIds, attempt === 0 ? refuseSeconds : 0))),
-      // Mesos answers "unknown" for tasks that never reached it: the core then requeues them.
-      () => (toReconcile.length === 0 ? Promise.resolve() : this.withRetries('RECONCILE', () => mesos.reconcile(toReconcile))),
-      // A failed REVIVE is tried again in the background; the core also revives again while its offers do not come.
-      ...(plan.offerInterest === undefined ? [] : [() => (plan.offerInterest?.type === 'ReviveOffers' ? this.withRetries('REVIVE', () => mesos.revive()) : mesos.suppress())]),
-      ...plan.acknowledgements.map((effect) => () => this.acknowledge(effect)),
+    const stages: (() => Promise<void>)[][] = [
+      plan.calls.map((effect) => () => this.call(effect, withheld, toReconcile)),
+      [
+        // A retried DECLINE comes late: by then its refusal may keep offers from drivers that arrived
+        // meanwhile (their REVIVE came first), so it refuses nothing.
+        ...[...plan.declines].map(([refuseSeconds, offerIds]) => () => this.withRetries('DECLINE',
+          (attempt) => mesos.decline(offerIds, attempt === 0 ? refuseSeconds : 0))),
+        // Mesos answers "unknown" for tasks that never reached it: the core then requeues them.
+        () => (toReconcile.length === 0 ? Promise.resolve() : this.withRetries('RECONCILE', () => mesos.reconcile(toReconcile))),
+      ],
+      [
+        // After the DECLINEs: a REVIVE clears the filters they set. A failed REVIVE is tried again
+        // in the background; the core also revives again while its offers do not come.
+        ...(plan.offerInterest === undefined ? [] : [() => (plan.offerInterest?.type === 'ReviveOffers' ? this.withRetries('REVIVE', () => mesos.revive()) : mesos.suppress())]),
+        ...(plan.acknowledgements.length === 0 ? [] : [() => this.acknowledgeAll(plan.acknowledgements)]),
+      ],
     ];
     // The wake is armed whatever happens to the calls: the core asks for it once.
     if (plan.wake !== undefined) this.scheduleWake(plan.wake.atMs);
-    for (const call of calls) {
-      // Checked before every call: the intent writes may have outlasted this replica's lease.
+    for (const stage of stages) {
+      if (stage.length === 0) continue;
+      // Checked before every stage: the intent writes, or the stage before, may have outlasted this replica's lease.
       if (!this.mayAct()) {
         log.warn({}, 'this replica may no longer lead: the remaining Mesos calls of the batch are dropped');
         break;
       }
-      try {
-        await call();
-      } catch (error) {
-        log.warn({ err: error }, 'a Mesos call failed');
+      for (const result of await Promise.allSettled(stage.map((call) => call()))) {
+        if (result.status === 'rejected') log.warn({ err: result.reason as unknown }, 'a Mesos call failed');
       }
     }
     for (const { submissionId } of plan.forgets) {
@@ -235,6 +241,14 @@ export class SchedulerLoop {
       this.options.clock.setTimer(backoffDelayMs(attempt, CALL_RETRY_BACKOFF, () => 0.5), () => {
         if (this.mayAct()) void this.withRetries(call, send, attempt + 1);
       });
+    }
+  }
+
+  private async acknowledgeAll(effects: readonly Extract<Effect, { type: 'Acknowledge' }>[]): Promise<void> {
+    const failures = (await Promise.allSettled(effects.map((effect) => this.acknowledge(effect))))
+      .flatMap((r): unknown[] => (r.status === 'rejected' ? [r.reason] : []));
+    if (failures.length > 0) {
+      this.options.log.warn({ err: failures[0], failed: failures.length }, 'ACKNOWLEDGE failed; Mesos will send those updates again');
     }
   }
 
