@@ -1,5 +1,5 @@
 // The Mesos v1 scheduler client the operator uses: typed events from the subscription, the
-// offers outstanding on it, and the calls, sent one after another on the call connection with
+// offers outstanding on it, and the calls, sent in order on the (pipelined) call connection with
 // the current Mesos-Stream-Id. The stream's life is subscription.ts; HTTP is transport.ts; where
 // the masters are is master-source.ts (a list) or zookeeper-detector.ts. It knows nothing of Spark.
 import { MesosApiError } from './api-errors.ts';
@@ -180,11 +180,6 @@ export class MesosSchedulerClient {
     await this.send(calls.reconcileCall(this.requireFrameworkId(), tasks));
   }
 
-  /** Sends one call on the call connection, after every call sent before it (not waiting for their answers). */
-  send(call: Call): Promise<void> {
-    return this.post(call);
-  }
-
   private requireFrameworkId(): string {
     const live = this.subscription.live;
     if (!live) throw new MesosApiError('MESOS_NOT_SUBSCRIBED', `not subscribed to a Mesos master (state ${this.state})`);
@@ -210,7 +205,8 @@ export class MesosSchedulerClient {
     }
   }
 
-  private async post(call: Call): Promise<void> {
+  /** Sends one call on the call connection, after every call sent before it (not waiting for their answers). */
+  private async send(call: Call): Promise<void> {
     const live = this.subscription.live;
     if (!live) throw new MesosApiError('MESOS_NOT_SUBSCRIBED', `cannot send ${call.type ?? 'call'}: not subscribed`);
     try {
