@@ -329,3 +329,38 @@ test('drivers that finish and are forgotten (past spark.mesos.retainedDrivers) i
     ['f1', 'finished', 'f1', 'default'], ['f2', 'finished', 'f2', 'default'], ['f3', 'finished', 'f3', 'default'],
   ]);
 });
+
+test('a batch sends its ACKNOWLEDGEs together, not one answer after another, and its REVIVE only once its DECLINEs were answered', async () => {
+  const { ports, loop } = setup();
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
+  await loop.submit(offersReceived([makeOffer('o1', 1, 2048)]));
+  // Answers are held until released: the loop must not wait for one before sending the next.
+  const held: (() => void)[] = [];
+  const hold = (call: string): Promise<void> => {
+    ports.calls.push(call);
+    return new Promise((resolve) => held.push(resolve));
+  };
+  ports.acknowledge = (ack) => hold(`ack ${ack.taskId}`);
+  ports.decline = (offerIds) => hold(`decline ${offerIds.join(',')}`);
+  ports.revive = () => hold('revive');
+  ports.calls.length = 0;
+  const batch = [
+    loop.submit(statusReceived('d1', 'TASK_STARTING', { uuid: true })),
+    loop.submit(statusReceived('d1', 'TASK_RUNNING', { uuid: true })),
+    loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d2') }),
+    loop.submit(offersReceived([makeOffer('o2', 0.1, 64)])),
+  ];
+  const settled = async (): Promise<void> => {
+    for (let i = 0; i < 5; i += 1) await new Promise((r) => setImmediate(r));
+  };
+  await settled();
+  // The DECLINE goes first, alone: the REVIVE waits for its answer (it clears the filter the DECLINE sets).
+  expect(ports.calls.filter((c) => !c.startsWith('persist'))).toEqual(['decline o2']);
+  held.shift()?.();
+  await settled();
+  // Then the REVIVE and both ACKs, all sent before any of them is answered.
+  expect(ports.calls.filter((c) => !c.startsWith('persist') && c !== 'decline o2').sort()).toEqual(['ack d1', 'ack d1', 'revive']);
+  for (const release of held.splice(0)) release();
+  await Promise.all(batch);
+});
