@@ -84,6 +84,8 @@ export class MesosTransport {
         // connection may or may not have been carried out; every caller already treats a failed
         // call so (an ACCEPT's tasks are reconciled, the others are safe to send again).
         idempotent: true,
+        // The master answers a call at once (202): nothing to wait for before sending the next.
+        blocking: false,
       });
     } catch (cause) {
       throw new MesosApiError('MESOS_UNAVAILABLE', `${call.type ?? 'call'} failed: ${(cause as Error).message}`, undefined, { cause });

@@ -1,7 +1,7 @@
 // The emulator's call faults and task history: a refused, dropped or unanswered call changes
 // nothing; a call whose answer was lost was carried out; a delayed call is handled late, against
 // the master as it is then; every task launched stays in the history across a master failover.
-import { request } from 'undici';
+import { Client, request } from 'undici';
 import type { EmulatedMesosMaster } from '../../src/devcluster/mesos/index.ts';
 import type { FakeClock } from '../fakes/fake-clock.ts';
 import { commandTask, emulatorPerTest, followToTerminal, subscribe } from './mesos-harness.ts';
@@ -66,6 +66,32 @@ test('a delayed call is handled late, against the subscription as it is then', a
   expect(await late).toMatchObject({ status: 400 });
   expect(launchedIds()).toEqual([]);
   await second.close();
+});
+
+test('calls pipelined on one connection are carried out in order: one behind a delayed call waits for it', async () => {
+  await start();
+  const stream = await subscribe(master);
+  const offer = await firstOffer(stream);
+  master.failNextCalls({ types: ['ACCEPT'], mode: { kind: 'delay', ms: 10_000 } });
+  const client = new Client(master.url, { pipelining: 2 });
+  const accept = (taskId: string) => client.request({
+    method: 'POST', path: '/api/v1/scheduler', idempotent: true, blocking: false,
+    headers: { 'content-type': CONTENT_TYPE.json, 'mesos-stream-id': stream.streamId },
+    body: encodeCall({
+      framework_id: { value: stream.frameworkId }, type: 'ACCEPT',
+      accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [commandTask(offer, taskId, 'true')] } }] },
+    }, 'json'),
+  }).then(async (r) => ({ status: r.statusCode, body: await r.body.text() }));
+  // Both sent before either is answered; the first is held up on its way.
+  const [first, second] = [accept('first'), accept('second')];
+  await new Promise((r) => setTimeout(r, 50));
+  expect(launchedIds()).toEqual([]);
+  clock.advance(10_000);
+  expect(await first).toMatchObject({ status: 202 });
+  await second;
+  // The second came after it, when its offer was already used: its task is dropped, not launched.
+  expect(launchedIds()).toEqual(['first']);
+  await client.close();
 });
 
 test('a blackholed call is never answered nor carried out; a rate hits the named types only', async () => {

@@ -3,6 +3,7 @@
 // `/slaves`, the files API over the whole work dir (the real master has none; a convenience),
 // `/metrics/snapshot` and `/health`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { CodecError, CONTENT_TYPE, decodeCall, type WireFormat } from '../../mesos/codec.ts';
 import type { Call } from '../../mesos/types.ts';
 import { serveAdmin, type AdminHooks } from './admin.ts';
@@ -38,11 +39,17 @@ const TASKS_PATHS = new Set(['/tasks', '/tasks.json', '/master/tasks', '/master/
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export function requestListener(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {
+  // Requests pipelined on one connection are carried out one after another, in order, as the
+  // master does: a call held up (a delay, a call that never arrives) holds up those behind it.
+  const inOrder = new WeakMap<Socket, Promise<void>>();
   return (req, res) => {
-    route(ctx, req, res).catch((error: unknown) => {
-      if (!res.headersSent) text(res, 500, `Internal emulator error: ${(error as Error).message}`);
-      else res.destroy();
-    });
+    const handled = (inOrder.get(req.socket) ?? Promise.resolve())
+      .then(() => (req.socket.destroyed ? undefined : route(ctx, req, res)))
+      .catch((error: unknown) => {
+        if (!res.headersSent) text(res, 500, `Internal emulator error: ${(error as Error).message}`);
+        else res.destroy();
+      });
+    inOrder.set(req.socket, handled);
   };
 }
 
@@ -107,8 +114,9 @@ async function scheduler(ctx: HttpContext, req: IncomingMessage, res: ServerResp
   const fault = call.type === 'SUBSCRIBE' || call.type === undefined ? undefined : ctx.callFaults.take(call.type);
   if (fault?.kind === 'error') return text(res, fault.status ?? 500, fault.body ?? 'Injected failure');
   if (fault?.kind === 'drop') return void req.socket.destroy();
-  // Never answered: the connection stays open until the scheduler gives up or the master closes.
-  if (fault?.kind === 'blackhole') return;
+  // Never answered, nor anything sent after it on this connection: it stays open until the
+  // scheduler gives up or the master closes.
+  if (fault?.kind === 'blackhole') return new Promise<void>(() => undefined);
   if (fault?.kind === 'delay') await new Promise<void>((resolve) => ctx.core().clock.setTimer(fault.ms, resolve));
   const streamIdHeader = req.headers['mesos-stream-id'];
   const core = ctx.core();
