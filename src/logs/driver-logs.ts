@@ -87,10 +87,10 @@ export class DriverLogs {
 
   /** One read of the attempt's file, with the agent's offset semantics (-1: the size). */
   async read(attempt: AttemptLocation, file: LogFile, offset: number, length?: number): Promise<LogRead> {
-    const which = `the ${file} of attempt ${attempt.number} (task ${attempt.taskId})`;
     if (attempt.pod !== undefined) return this.readPod(attempt, attempt.pod, file, offset, length);
+    const which = `the ${file} of attempt ${attempt.number} (task ${attempt.taskId})`;
     if (attempt.agentId === undefined || attempt.frameworkId === undefined) {
-      return { ok: false, status: 404, pending: !attempt.finished, message: `Mesos has not placed attempt ${attempt.number} on an agent yet, so it has no logs.` };
+      return notFound(!attempt.finished, `Mesos has not placed attempt ${attempt.number} on an agent yet, so it has no logs.`);
     }
     const agent = `agent ${attempt.agentId}`;
     const result = await this.files.read({ agentId: attempt.agentId, frameworkId: attempt.frameworkId, executorId: attempt.taskId, file }, offset, length);
@@ -98,39 +98,44 @@ export class DriverLogs {
       case 'read':
         return { ok: true, attempt, offset: result.offset, data: result.data };
       case 'missing':
-        return {
-          ok: false, status: 404, pending: !attempt.finished,
-          message: attempt.finished
-            ? `The sandbox of attempt ${attempt.number} no longer exists on ${agent}: Mesos removed it after the task ended (garbage collection), so ${which} can no longer be read.`
-            : `The ${file} of attempt ${attempt.number} is not on ${agent} (yet): the task may still be starting.`,
-        };
+        return notFound(!attempt.finished, attempt.finished
+          ? `The sandbox of attempt ${attempt.number} no longer exists on ${agent}: Mesos removed it after the task ended (garbage collection), so ${which} can no longer be read.`
+          : `The ${file} of attempt ${attempt.number} is not on ${agent} (yet): the task may still be starting.`);
       case 'agent-gone':
-        return { ok: false, status: 404, pending: false, message: `Agent ${attempt.agentId}, where attempt ${attempt.number} ran, is no longer registered with the Mesos master, so ${which} can no longer be read.` };
+        return notFound(false, `Agent ${attempt.agentId}, where attempt ${attempt.number} ran, is no longer registered with the Mesos master, so ${which} can no longer be read.`);
       case 'unreachable':
-        return { ok: false, status: 502, pending: false, message: `Cannot read ${which}: ${result.message}.` };
+        return unreachable(`Cannot read ${which}: ${result.message}.`);
     }
   }
 
   private async readPod(attempt: AttemptLocation, pod: PodRef, file: LogFile, offset: number, length?: number): Promise<LogRead> {
     const name = `pod ${pod.namespace}/${pod.name}`;
     if (file === 'stderr') {
-      return { ok: false, status: 404, pending: false, message: `Attempt ${attempt.number} ran as ${name}, whose log holds stdout and stderr together: read its stdout.` };
+      return notFound(false, `Attempt ${attempt.number} ran as ${name}, whose log holds stdout and stderr together: read its stdout.`);
     }
-    if (this.pods === undefined) return { ok: false, status: 404, pending: false, message: `This dispatcher does not run the kubernetes backend, so it cannot read the log of ${name}.` };
+    if (this.pods === undefined) return notFound(false, `This dispatcher does not run the kubernetes backend, so it cannot read the log of ${name}.`);
     const result = await this.pods.read(pod, offset, length);
     switch (result.kind) {
       case 'read':
         return { ok: true, attempt, offset: result.offset, data: result.data };
       case 'missing':
-        return {
-          ok: false, status: 404, pending: !attempt.finished,
-          message: attempt.finished ? `${name}, where attempt ${attempt.number} ran, no longer exists, so its log can no longer be read.`
-            : `${name} of attempt ${attempt.number} does not exist (yet): it may still be being created.`,
-        };
+        return notFound(!attempt.finished, attempt.finished
+          ? `${name}, where attempt ${attempt.number} ran, no longer exists, so its log can no longer be read.`
+          : `${name} of attempt ${attempt.number} does not exist (yet): it may still be being created.`);
       case 'waiting':
-        return { ok: false, status: 404, pending: true, message: `${name} has not started yet: ${result.message}` };
+        return notFound(true, `${name} has not started yet: ${result.message}`);
       case 'unreachable':
-        return { ok: false, status: 502, pending: false, message: `Cannot read the log of ${name}: ${result.message}.` };
+        return unreachable(`Cannot read the log of ${name}: ${result.message}.`);
     }
   }
+}
+
+/** Nothing to read (yet, when `pending`): the status and words the UI and `kubectl sparkdriver logs` show. */
+function notFound(pending: boolean, message: string): LogRead {
+  return { ok: false, status: 404, pending, message };
+}
+
+/** Where the log is could not be reached. */
+function unreachable(message: string): LogRead {
+  return { ok: false, status: 502, pending: false, message };
 }

@@ -35,7 +35,7 @@ export interface MemoryReclaimerOptions {
 type ExposedGc = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
 
 /** V8's collection of everything it can, giving pages back; undefined without --expose-gc. */
-export function lastResortCollection(): (() => void) | undefined {
+function lastResortCollection(): (() => void) | undefined {
   const gc = (globalThis as { gc?: ExposedGc }).gc;
   return gc === undefined ? undefined : () => gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 }

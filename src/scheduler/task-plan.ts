@@ -102,9 +102,7 @@ export function planDriverTask(spec: DriverSpec, config: DispatcherConfig, reuse
   return {
     ok: true,
     plan: {
-      name: `Driver for ${conf['spark.app.name'] ?? ''}`,
-      command: command.command,
-      environment: plainEnvironment(spec, conf),
+      ...commonParts(spec, conf, command.command),
       secretEnvironment: secrets.secrets.environment,
       uris: uris.uris,
       labels: labels.labels,
@@ -136,9 +134,7 @@ function planPodTask(spec: DriverSpec, config: DispatcherConfig): PlanResult {
   return {
     ok: true,
     plan: {
-      name: `Driver for ${conf['spark.app.name'] ?? ''}`,
-      command: command.command,
-      environment: plainEnvironment(spec, conf),
+      ...commonParts(spec, conf, command.command),
       secretEnvironment: [],
       uris: [],
       labels: [],
@@ -148,6 +144,11 @@ function planPodTask(spec: DriverSpec, config: DispatcherConfig): PlanResult {
       pod: pod.pod,
     },
   };
+}
+
+/** What the plans of both backends share: the task's name, its command line and its plain environment. */
+function commonParts(spec: DriverSpec, conf: Readonly<Record<string, string>>, command: string): Pick<TaskPlan, 'name' | 'command' | 'environment'> {
+  return { name: `Driver for ${conf['spark.app.name'] ?? ''}`, command, environment: plainEnvironment(spec, conf) };
 }
 
 /**
