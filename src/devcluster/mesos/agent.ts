@@ -285,13 +285,19 @@ export class Agent {
   }
 }
 
+/** The sandbox links still to make, one after another (see linkLatestRun). */
+let linking: Promise<void> = Promise.resolve();
+
 /**
  * Mesos keeps a `runs/latest` link to the newest run; best effort, and off the event loop: an
  * agent does this on its own machine, and thousands of launches a second would otherwise spend
- * the emulator's time in file system calls.
+ * the emulator's time in file system calls. One at a time: made in parallel by the thread pool,
+ * they contend for the same directories, and a burst of 6,000 launches then cost 10 s of CPU
+ * (kernel time) instead of under one.
  */
 function linkLatestRun(sandboxDir: string, containerId: string): void {
-  mkdir(sandboxDir, { recursive: true })
+  linking = linking
+    .then(() => mkdir(sandboxDir, { recursive: true }))
     .then(() => symlink(containerId, join(sandboxDir, '..', 'latest')))
     // A second run of the same executor ID keeps the first link; nothing depends on it.
     .catch(() => undefined);
