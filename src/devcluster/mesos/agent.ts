@@ -288,6 +288,11 @@ export class Agent {
 /** The sandbox links still to make, one after another (see linkLatestRun). */
 let linking: Promise<void> = Promise.resolve();
 
+/** Resolves once the sandbox links asked for so far are made: a work directory is removed only then. */
+export function sandboxLinksMade(): Promise<void> {
+  return linking;
+}
+
 /**
  * Mesos keeps a `runs/latest` link to the newest run; best effort, and off the event loop: an
  * agent does this on its own machine, and thousands of launches a second would otherwise spend
