@@ -241,7 +241,7 @@ const metadataSchema = z.object({
 export function parseSparkDriver(obj: unknown): ParseResult<{ resource: SparkDriver }> {
   const o = (typeof obj === 'object' && obj !== null ? obj : {}) as Record<string, unknown>;
   const meta = metadataSchema.safeParse(o.metadata);
-  const spec = parseSparkDriverSpec(o.spec);
+  const spec = readSpec(o.spec);
   const problems = [...(meta.success ? [] : problemsOf(meta.error, 'metadata')), ...(spec.ok ? [] : spec.problems)];
   if (!meta.success || !spec.ok) return { ok: false, problems };
   const status = readStatus(o.status);
@@ -251,10 +251,28 @@ export function parseSparkDriver(obj: unknown): ParseResult<{ resource: SparkDri
     apiVersion: typeof o.apiVersion === 'string' ? o.apiVersion : SPARK_DRIVER_API_VERSION,
     kind: typeof o.kind === 'string' ? o.kind : SPARK_DRIVER.kind,
     metadata: withInputFields(stripUndefined(meta.data) as SparkDriverMetadata, o.metadata),
-    spec: withInputFields(spec.spec, o.spec),
+    spec: spec.spec,
     ...(status !== undefined && { status: withInputFields(status, o.status) }),
   };
   return { ok: true, resource };
+}
+
+/**
+ * Specs read from frozen objects (the informer cache's), by object: a status write brings a new
+ * cached object but the same spec object (the cache transform keeps what did not change), so
+ * the reconcile each write causes does not validate the spec again. Weak: a spec no longer
+ * cached is forgotten.
+ */
+const readSpecs = new WeakMap<object, ParseResult<{ spec: SparkDriverSpec }>>();
+
+function readSpec(raw: unknown): ParseResult<{ spec: SparkDriverSpec }> {
+  const remembered = typeof raw === 'object' && raw !== null && Object.isFrozen(raw);
+  const known = remembered ? readSpecs.get(raw) : undefined;
+  if (known !== undefined) return known;
+  const parsed = parseSparkDriverSpec(raw);
+  const read = parsed.ok ? { ok: true as const, spec: withInputFields(parsed.spec, raw) } : parsed;
+  if (remembered) readSpecs.set(raw, read);
+  return read;
 }
 
 /** A resource's status, read field by field (see parseSparkDriver); undefined when it has none. */

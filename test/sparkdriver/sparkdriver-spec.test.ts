@@ -119,6 +119,24 @@ describe('parseSparkDriver', () => {
     expect(defaulted.ok && defaulted.resource.spec.arguments).toBe(partial.arguments);
   });
 
+  test('a frozen spec (the cache\'s) is read once: the versions a status write brings share it and its reading', () => {
+    const metadata = { name: 'x', namespace: 'n', uid: 'u', creationTimestamp: CREATED };
+    const spec = Object.freeze({ appResource: APP, arguments: Object.freeze(['1']) });
+    const first = parseSparkDriver({ metadata: { ...metadata, resourceVersion: '1' }, spec });
+    const second = parseSparkDriver({ metadata: { ...metadata, resourceVersion: '2' }, spec, status: { phase: 'Queued', retries: 0 } });
+    // Defaulted, so not the object itself: the same reading of it.
+    expect(first.ok && first.resource.spec).toStrictEqual({ ...spec, sparkProperties: {}, environmentVariables: {}, kill: false });
+    expect(second.ok && second.resource.spec).toBe(first.ok && first.resource.spec);
+    // An invalid frozen spec stays invalid; a spec that is not frozen is read each time.
+    const invalid = Object.freeze({ appResource: 7 });
+    expect(parseSparkDriver({ metadata, spec: invalid })).toMatchObject({ ok: false, problems: [expect.stringMatching(/^spec\.appResource: /)] });
+    expect(parseSparkDriver({ metadata, spec: invalid })).toMatchObject({ ok: false });
+    const editable: Record<string, unknown> = { appResource: APP };
+    expect(parseSparkDriver({ metadata, spec: editable }).ok).toBe(true);
+    editable.appResource = 7;
+    expect(parseSparkDriver({ metadata, spec: editable }).ok).toBe(false);
+  });
+
   test('never throws, whatever it is given', () => {
     fc.assert(fc.property(fc.anything(), fc.anything(), (spec, status) => {
       const r = parseSparkDriver({ metadata: { name: 'x', namespace: 'n', uid: 'u', creationTimestamp: CREATED }, spec, status });
