@@ -1,13 +1,15 @@
 // Sustained launches: a burst of N creates sent as fast as 16 connections allow, every driver
 // fitting the offers; the rate is launches over the time from the first create to the last
 // launch (and over the middle 80 % of launches), beside the API emulator's raw write ceiling
-// measured in this run, just before, on a fresh emulator in this process.
+// measured in this run, just before, on a fresh emulator in this process; and the CPU both
+// processes spent meanwhile, by kind of thread (on a shared machine, what bounds the rate).
 import { measureWriteCeiling } from '../support/ceiling.ts';
 import { agents } from '../support/cluster.ts';
 import { driverManifest } from '../support/kube-load.ts';
 import { until } from '../support/observe.ts';
 import type { Report } from '../support/report.ts';
 import { createBurst, withSystem } from '../support/system.ts';
+import { CORES, cpuByKind, describeCpu, threadCpu } from '../support/thread-cpu.ts';
 
 /** Room for N one-core drivers at once: the tasks stay up. */
 const agentsFor = (drivers: number) => agents(Math.max(1, Math.ceil(drivers / 60)), 'cpus:64;mem:1048576;disk:1048576');
@@ -20,12 +22,13 @@ export async function runLaunches(report: Report, count: number, ceilingWrites =
   const cpu = (micros: number): string => `(${micros.toFixed(0)} µs CPU each, server and client)`;
   report.add({ key: 'api.ceiling creates', value: ceiling.createsPerSecond, unit: 'writes/s', digits: 0, detail: cpu(ceiling.createCpuMicros) });
   report.add({ key: 'api.ceiling status patches', value: ceiling.statusPatchesPerSecond, unit: 'writes/s', digits: 0, detail: cpu(ceiling.statusPatchCpuMicros) });
-  await withSystem({ agents: agentsFor(count) }, async ({ cluster, load }) => {
+  await withSystem({ agents: agentsFor(count) }, async ({ cluster, load, operator }) => {
     const bodies = Array.from({ length: count }, (_, i) => {
       const name = `burst-${String(i).padStart(6, '0')}`;
       return { name, body: driverManifest(name, { cores: 1, memoryMb: 1024 }) };
     });
     const writesBefore = totalWrites(cluster.writes);
+    const [benchBefore, operatorBefore] = await Promise.all([threadCpu(process.pid), threadCpu(operator.pid)]);
     const start = performance.now();
     await createBurst(load, bodies);
     const createdS = (performance.now() - start) / 1000;
@@ -40,6 +43,11 @@ export async function runLaunches(report: Report, count: number, ceilingWrites =
     const p90 = times[Math.floor(count * 0.9)] ?? last;
     const middleRate = (0.8 * count) / ((p90 - p10) / 1000);
     const writesPerSecond = (totalWrites(cluster.writes) - writesBefore) / seconds;
+    const [benchAfter, operatorAfter] = await Promise.all([threadCpu(process.pid), threadCpu(operator.pid)]);
+    const benchCpu = cpuByKind(benchBefore, benchAfter);
+    const operatorCpu = cpuByKind(operatorBefore, operatorAfter);
+    const cpuSeconds = [...benchCpu, ...operatorCpu].reduce((sum, [, ms]) => sum + ms, 0) / 1000;
+    const wallSeconds = (performance.now() - start) / 1000;
     report.add({
       key: `launches.burst ${count}`, value: rate, unit: 'drivers/s',
       detail: `(${(100 * rate / ceiling.createsPerSecond).toFixed(1)} % of the create ceiling; middle 80 %: ${middleRate.toFixed(0)}/s; ` +
@@ -49,6 +57,11 @@ export async function runLaunches(report: Report, count: number, ceilingWrites =
       key: 'launches.api writes during burst', value: writesPerSecond, unit: 'writes/s', digits: 0,
       detail: `(${(writesPerSecond / rate).toFixed(1)} per launched driver, create included; ` +
         `${(100 * writesPerSecond / ceiling.writesPerSecond).toFixed(0)} % of the mixed write ceiling ${ceiling.writesPerSecond.toFixed(0)}/s)`,
+    });
+    report.add({
+      key: 'launches.cpu during burst', value: cpuSeconds, unit: 'cpu-s',
+      detail: `(${(100 * cpuSeconds / (wallSeconds * CORES)).toFixed(0)} % of ${CORES} cores over ${wallSeconds.toFixed(1)} s; ` +
+        `emulators and load: ${describeCpu(benchCpu)}; operator: ${describeCpu(operatorCpu)})`,
     });
   });
 }
