@@ -1,5 +1,8 @@
 // Simulated tasks (no process) through the emulator's real status update path, and the
 // `/metrics/snapshot` call counters: what the benchmark relies on to run thousands of tasks.
+import { mkdtemp, readlink, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import type { TaskStatus } from '../../src/mesos/types.ts';
 import type { EmulatedMesosMaster } from '../../src/devcluster/mesos/index.ts';
 import { simulatedTasks } from '../../src/devcluster/mesos/simulated-task.ts';
@@ -85,4 +88,24 @@ test('/metrics/snapshot counts each framework\'s calls by type, and the master m
     'master/frameworks_connected': 1, 'master/slaves_active': 1,
   });
   await stream.close();
+});
+
+test('every launched task gets its runs/latest link, and close waits for the links still being made', async () => {
+  const workDir = await mkdtemp(join(tmpdir(), 'sandbox-links-'));
+  try {
+    await start({ workDir, agents: [{ resources: 'cpus:128;mem:65536' }], launchTask: simulatedTasks() });
+    const stream = await subscribe(master);
+    const [offer] = await stream.offers();
+    const ids = Array.from({ length: 1000 }, (_, i) => `t${i}`);
+    expect((await stream.launch([offer!], ids.map((id) => commandTask(offer!, id, 'never run')))).status).toBe(202);
+    const sandboxes = ids.map((id) => master.task(stream.frameworkId, id)?.sandboxDir ?? '');
+    expect(sandboxes.every((dir) => dir.startsWith(join(workDir, 'slaves', offer!.agent_id.value)))).toBe(true);
+    await stream.close();
+    await master.close();
+    // The link is named `latest`, beside the run's directory, and names it.
+    const links = await Promise.all(sandboxes.map((dir) => readlink(join(dir, '..', 'latest')).catch(() => undefined)));
+    expect(links).toEqual(sandboxes.map((dir) => basename(dir)));
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
 });
