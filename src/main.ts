@@ -24,7 +24,7 @@ import { PodLogs } from './pods/pod-logs.ts';
 import type { CrashPoint } from './operator/scheduler-loop.ts';
 import { systemClock, systemRandom } from './runtime/clock.ts';
 import { MemoryReclaimer } from './runtime/memory-reclaimer.ts';
-import { REDACTED_PATHS } from './runtime/logger.ts';
+import { rootLoggerOptions } from './runtime/logger.ts';
 import { parseMasterLocation, redactMasterUrl } from './mesos/master-url.ts';
 import { prettyStream } from './runtime/pretty-log.ts';
 
@@ -52,7 +52,7 @@ async function main(): Promise<number> {
     return loaded.exitCode;
   }
   const { config } = loaded;
-  const logOptions = { name: 'spark-mesos-dispatcher', level: config.log.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  const logOptions = rootLoggerOptions(config.log.level);
   const log = config.log.format === 'pretty' ? pino(logOptions, prettyStream(process.stdout)) : pino(logOptions);
   for (const warning of loaded.warnings) log.warn({}, warning);
   if (config.verbose) process.stdout.write(`${verboseReport(config).join('\n')}\n`);
