@@ -41,7 +41,7 @@ export function decodeEvent(bytes: Uint8Array, format: WireFormat): Event {
 /** Paths of required fields that are absent, e.g. `subscribe.framework_info.user`. */
 export function missingRequiredFields(type: protobuf.Type, value: unknown): string[] {
   const missing: string[] = [];
-  collectMissing(type, value, '', missing);
+  if (lacksRequired(type, value)) collectMissing(type, value, '', missing);
   return missing;
 }
 
@@ -73,6 +73,10 @@ function decode(type: protobuf.Type, bytes: Uint8Array, format: WireFormat): obj
   return type.toObject(fromPlain(type, json, `Failed to convert JSON into ${type.name} protobuf`), TO_PLAIN);
 }
 
+/**
+ * The message for a plain object, its required fields checked on the object itself: fromObject
+ * either throws or keeps exactly the fields given (null counts as absent in both).
+ */
 function fromPlain(type: protobuf.Type, value: object, context: string): protobuf.Message {
   let message: protobuf.Message;
   try {
@@ -80,32 +84,69 @@ function fromPlain(type: protobuf.Type, value: object, context: string): protobu
   } catch (error) {
     throw new CodecError(`${context}: ${(error as Error).message}`);
   }
-  const missing = missingRequiredFields(type, type.toObject(message, TO_PLAIN));
+  const missing = missingRequiredFields(type, value);
   if (missing.length > 0) {
     throw new CodecError(`${context}: Missing required fields: ${missing.join(', ')}`);
   }
   return message;
 }
 
+interface Shape {
+  required: readonly string[];
+  /** Fields of message types: where required fields may hide. */
+  messages: readonly { field: protobuf.Field; type: protobuf.Type }[];
+}
+
+/** Per type, the fields the check looks at, found once: most fields are neither. */
+const shapes = new Map<protobuf.Type, Shape>();
+
+function shapeOf(type: protobuf.Type): Shape {
+  let shape = shapes.get(type);
+  if (shape === undefined) {
+    const required = type.fieldsArray.filter((field) => field.required).map((field) => field.name);
+    const messages = type.fieldsArray.flatMap((field) => {
+      const nested = field.resolve().resolvedType;
+      return nested !== null && 'fieldsArray' in nested ? [{ field, type: nested }] : [];
+    });
+    shape = { required, messages };
+    shapes.set(type, shape);
+  }
+  return shape;
+}
+
+const absent = (value: unknown): boolean => value === undefined || value === null;
+
+/** The items of a message-typed field's value: one, each of a repeated field, each value of a map. */
+function itemsOf(field: protobuf.Field, present: unknown): [string, unknown][] {
+  if (field.map) return Object.entries(present as Record<string, unknown>).map(([key, item]) => [`[${key}]`, item]);
+  if (field.repeated) return (present as unknown[]).map((item, index) => [`[${index}]`, item]);
+  return [['', present]];
+}
+
+/** Whether a required field is absent anywhere in `value`: the walk of every encode, building no paths. */
+function lacksRequired(type: protobuf.Type, value: unknown): boolean {
+  const record = value as Record<string, unknown>;
+  const { required, messages } = shapeOf(type);
+  for (const name of required) if (absent(record[name])) return true;
+  for (const { field, type: nested } of messages) {
+    const present = record[field.name];
+    if (absent(present)) continue;
+    if (field.repeated && !field.map) {
+      for (const item of present as unknown[]) if (lacksRequired(nested, item)) return true;
+    } else if (field.map) {
+      for (const item of Object.values(present as Record<string, unknown>)) if (lacksRequired(nested, item)) return true;
+    } else if (lacksRequired(nested, present)) return true;
+  }
+  return false;
+}
+
 function collectMissing(type: protobuf.Type, value: unknown, prefix: string, out: string[]): void {
   const record = value as Record<string, unknown>;
-  for (const field of type.fieldsArray) {
-    const path = prefix + field.name;
+  const { required, messages } = shapeOf(type);
+  for (const name of required) if (absent(record[name])) out.push(prefix + name);
+  for (const { field, type: nested } of messages) {
     const present = record[field.name];
-    if (present === undefined || present === null) {
-      if (field.required) out.push(path);
-      continue;
-    }
-    const nested = field.resolve().resolvedType;
-    if (nested === null || !('fieldsArray' in nested)) continue;
-    if (field.map) {
-      for (const [key, item] of Object.entries(present as Record<string, unknown>)) {
-        collectMissing(nested, item, `${path}[${key}].`, out);
-      }
-    } else if (field.repeated) {
-      (present as unknown[]).forEach((item, index) => collectMissing(nested, item, `${path}[${index}].`, out));
-    } else {
-      collectMissing(nested, present, `${path}.`, out);
-    }
+    if (absent(present)) continue;
+    for (const [index, item] of itemsOf(field, present)) collectMissing(nested, item, `${prefix}${field.name}${index}.`, out);
   }
 }
