@@ -8,7 +8,6 @@
 // - repeated values are kept once: strings (the jar, the image, reasons, the framework ID), and
 //   the small status objects of drivers that changed together (their conditions, the attempts).
 import type { KubeObject } from '../kube/kube-client.ts';
-import { sameJson } from '../runtime/same-json.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 /** Longer strings are rarely repeated (and would make the table costly). */
@@ -57,20 +56,18 @@ function isRecord(value: unknown): value is Record<string, Json> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** FNV-1a over a string: the shared-object table is keyed by it (a JSON key would cost its length). */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 /**
  * One instance of each small value seen among cached drivers: strings, and small objects and
  * arrays that are equal as JSON (the values cached are frozen, so sharing them is safe).
  */
 export class SharedValues {
   readonly strings: StringTable;
-  private readonly objects = new Map<number, Json>();
+  /**
+   * By JSON text: the Map hashes and compares it natively, which costs less than hashing it in
+   * JavaScript and comparing the objects found (the JSON is built either way); the texts are
+   * small and bounded in number.
+   */
+  private readonly objects = new Map<string, Json>();
 
   constructor(strings = new StringTable()) {
     this.strings = strings;
@@ -115,12 +112,10 @@ export class SharedValues {
   private sharedObject(value: Json[] | { [key: string]: Json }): Json {
     const text = JSON.stringify(value);
     if (text.length > MAX_SHARED_OBJECT_CHARS) return value;
-    const key = hash(text);
-    const kept = this.objects.get(key);
-    if (kept !== undefined && sameJson(kept, value)) return kept;
+    const kept = this.objects.get(text);
+    if (kept !== undefined) return kept;
     if (this.objects.size >= MAX_SHARED_OBJECTS) this.objects.clear();
-    // A hash collision replaces the kept one: both stay correct, only less is shared.
-    this.objects.set(key, value);
+    this.objects.set(text, value);
     return value;
   }
 }
