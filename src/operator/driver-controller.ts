@@ -6,7 +6,7 @@ import { schedulerRecordOf } from '../sparkdriver/scheduler-record.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { isConflict, isNotFound, KubeApiError } from '../kube/api-error.ts';
-import { finishedAtMs, fromResourceStatus, isFinished } from '../sparkdriver/driver-status.ts';
+import { finishedAtMs, fromResourceStatus, isFinished, observedGenerationOf } from '../sparkdriver/driver-status.ts';
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { KubeClient, KubeObject, ObjectRef } from '../kube/kube-client.ts';
@@ -97,7 +97,7 @@ export class DriverController {
     // Read after the kill: it may have finished the driver.
     const view = this.o.loop.view(id);
     const finished = view === undefined ? isFinished(driver.status) : view.status.phase === 'finished';
-    await this.catchUp(driver, id, view?.status);
+    await this.catchUp(driver, raw, id, view?.status);
     // Only drivers from before 0.2 carry the finalizer; it goes once they finish.
     if (finished && hasFinalizer) await this.setFinalizers(key, raw, (driver.metadata.finalizers ?? []).filter((f) => f !== FINALIZER));
     return finished ? this.expireAfterTtl(driver) : done;
@@ -109,11 +109,13 @@ export class DriverController {
    * wait on it forever; and a status the core is ahead of (a write that found the resource not
    * yet in this replica's cache, as just after a failover) is written once the resource is seen.
    */
-  private async catchUp(driver: SparkDriver, id: string, current: DriverStatus | undefined): Promise<void> {
-    const recorded = fromResourceStatus(driver.status);
+  private async catchUp(driver: SparkDriver, raw: KubeObject, id: string, current: DriverStatus | undefined): Promise<void> {
+    // Read off the stored status: the parsed one is built only if a write follows.
+    const stored = (raw as { status?: unknown }).status;
+    const recorded = fromResourceStatus(stored);
     const status = current ?? recorded;
     if (status === undefined || this.o.writer.pending(id) !== undefined) return;
-    const unobserved = driver.status !== undefined && driver.status.observedGeneration !== driver.metadata.generation;
+    const unobserved = typeof stored === 'object' && stored !== null && observedGenerationOf(stored) !== driver.metadata.generation;
     const behind = current !== undefined && (recorded === undefined || compareProgress(current, recorded) > 0);
     if (!unobserved && !behind) return;
     const { namespace, name, uid } = driver.metadata;

@@ -142,6 +142,16 @@ export function fromResourceStatus(status: unknown): DriverStatus | undefined {
   return decodeDriverStatus(status);
 }
 
+/**
+ * The generation a resource status was computed for, read off the status as stored (an integer
+ * of at least 0, as the schema has it): the reconcile needs no more of a status than this and
+ * its record.
+ */
+export function observedGenerationOf(status: unknown): number | undefined {
+  const value = typeof status === 'object' && status !== null ? (status as { observedGeneration?: unknown }).observedGeneration : undefined;
+  return Number.isSafeInteger(value) && (value as number) >= 0 ? value as number : undefined;
+}
+
 export function isFinished(status: SparkDriverStatus | undefined): boolean {
   return status?.phase === 'Finished';
 }

@@ -8,7 +8,10 @@ import { MAX_RETRIES_KEY, RETRY_RESET_AFTER_KEY, RETRY_WAIT_MAX_KEY } from '../s
 import { BACKEND_KEY, BACKENDS, QUEUE_KEY, submissionIdProblem, SUPERVISE_KEY } from '../scheduler/driver.ts';
 import { LIMITS, NOT_BLANK_CEL, propertyProblems, sparkPropertiesCel, TOTAL_RULES_CEL, totalProblems } from '../scheduler/submission-rules.ts';
 import { isBlank } from '../scheduler/spark-values.ts';
+import { readMetadata, type SparkDriverMetadata } from './metadata.ts';
 import { sparkDriverStatusSchema, type SparkDriverStatus } from './sparkdriver-status.ts';
+
+export type { SparkDriverMetadata } from './metadata.ts';
 
 export const SPARK_DRIVER = {
   group: 'sparkmesos.io',
@@ -172,21 +175,6 @@ export type SparkDriverSpec = z.output<typeof sparkDriverSpecSchema>;
 /** A spec as written by users: defaulted fields may be absent. */
 export type SparkDriverSpecInput = z.input<typeof sparkDriverSpecSchema>;
 
-/** The metadata fields this project reads or writes. */
-export interface SparkDriverMetadata {
-  readonly name: string;
-  readonly namespace: string;
-  readonly uid: string;
-  /** RFC 3339; the submission time. */
-  readonly creationTimestamp: string;
-  readonly generation?: number;
-  readonly resourceVersion?: string;
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly annotations?: Readonly<Record<string, string>>;
-  readonly finalizers?: readonly string[];
-  readonly deletionTimestamp?: string;
-}
-
 /** A SparkDriver as stored, with a parsed spec. */
 export interface SparkDriver {
   readonly apiVersion: string;
@@ -219,41 +207,40 @@ export function parseSparkDriverSpec(obj: unknown): ParseResult<{ spec: SparkDri
   return result.success ? { ok: true, spec: result.data } : { ok: false, problems: problemsOf(result.error, 'spec') };
 }
 
-const metadataSchema = z.object({
-  name: z.string().min(1),
-  namespace: z.string().min(1),
-  uid: z.string().min(1),
-  creationTimestamp: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'not an RFC 3339 time'),
-  generation: z.int().optional(),
-  resourceVersion: z.string().optional(),
-  labels: z.record(z.string(), z.string()).optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
-  finalizers: z.array(z.string()).optional(),
-  deletionTimestamp: z.string().optional(),
-});
-
 /**
  * Reads a SparkDriver object (from the informer cache or the API) into the typed resource. The
  * metadata must be that of a stored object. The status is read field by field: one this schema
  * does not recognise (written under another CRD version, say) loses only those fields, never
- * `status.schedulerRecord` beside them, so a running driver is not mistaken for a new one.
+ * `status.schedulerRecord` beside them, so a running driver is not mistaken for a new one. It is
+ * read when `status` is first used: the reconcile that each of the operator's own status writes
+ * causes reads only the raw record (see readRecordedStatus), and a burst has thousands of them.
  */
 export function parseSparkDriver(obj: unknown): ParseResult<{ resource: SparkDriver }> {
   const o = (typeof obj === 'object' && obj !== null ? obj : {}) as Record<string, unknown>;
-  const meta = metadataSchema.safeParse(o.metadata);
+  const meta = readMetadata(o.metadata);
   const spec = readSpec(o.spec);
-  const problems = [...(meta.success ? [] : problemsOf(meta.error, 'metadata')), ...(spec.ok ? [] : spec.problems)];
-  if (!meta.success || !spec.ok) return { ok: false, problems };
-  const status = readStatus(o.status);
+  const problems = [...(meta.ok ? [] : problemsOf(meta.error, 'metadata')), ...(spec.ok ? [] : spec.problems)];
+  if (!meta.ok || !spec.ok) return { ok: false, problems };
   // The parts that read as they are stay the object's own (a cached object is frozen): the
   // scheduler core keeps the spec it admitted, and one copy per driver is enough.
   const resource: SparkDriver = {
     apiVersion: typeof o.apiVersion === 'string' ? o.apiVersion : SPARK_DRIVER_API_VERSION,
     kind: typeof o.kind === 'string' ? o.kind : SPARK_DRIVER.kind,
-    metadata: withInputFields(stripUndefined(meta.data) as SparkDriverMetadata, o.metadata),
+    metadata: meta.metadata,
     spec: spec.spec,
-    ...(status !== undefined && { status: withInputFields(status, o.status) }),
   };
+  const raw = o.status;
+  if (typeof raw === 'object' && raw !== null) {
+    Object.defineProperty(resource, 'status', {
+      enumerable: true, configurable: true,
+      get(this: SparkDriver): SparkDriverStatus | undefined {
+        const status = readStatus(raw);
+        const value = status === undefined ? undefined : withInputFields(status, raw);
+        Object.defineProperty(this, 'status', { value, enumerable: true });
+        return value;
+      },
+    });
+  }
   return { ok: true, resource };
 }
 
@@ -285,8 +272,4 @@ export function readStatus(raw: unknown): SparkDriverStatus | undefined {
     return field.success && field.data !== undefined ? [[key, field.data]] : [];
   });
   return Object.fromEntries(fields) as SparkDriverStatus;
-}
-
-function stripUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -137,6 +137,28 @@ describe('parseSparkDriver', () => {
     expect(parseSparkDriver({ metadata, spec: editable }).ok).toBe(false);
   });
 
+  test('the status is read when it is first used, once, and is then a field like any other', () => {
+    const metadata = { name: 'x', namespace: 'n', uid: 'u', creationTimestamp: CREATED };
+    let reads = 0;
+    const status = { retries: 0, get phase() { reads++; return 'Queued'; } };
+    const r = parseSparkDriver({ metadata, spec: { appResource: APP }, status });
+    if (!r.ok) throw new Error(r.problems.join('; '));
+    expect(reads).toBe(0);
+    expect(Object.keys(r.resource)).toContain('status');
+    const first = r.resource.status;
+    expect(first).toStrictEqual({ phase: 'Queued', retries: 0 });
+    expect(r.resource.status).toBe(first);
+    expect(JSON.parse(JSON.stringify(r.resource))).toMatchObject({ status: { phase: 'Queued', retries: 0 } });
+    const readsAfterUse = reads;
+    void r.resource.status;
+    expect(reads).toBe(readsAfterUse);
+    // No status, or one that is not an object: no status field at all.
+    for (const none of [undefined, null, 'Running']) {
+      const n = parseSparkDriver({ metadata, spec: { appResource: APP }, status: none });
+      expect(n.ok && Object.keys(n.resource)).not.toContain('status');
+    }
+  });
+
   test('never throws, whatever it is given', () => {
     fc.assert(fc.property(fc.anything(), fc.anything(), (spec, status) => {
       const r = parseSparkDriver({ metadata: { name: 'x', namespace: 'n', uid: 'u', creationTimestamp: CREATED }, spec, status });

@@ -8,7 +8,7 @@ import type { TaskState, TaskStatusReason } from '../../src/mesos/types.ts';
 import type { Attempt, DriverStatus, FinishReason, Outcome } from '../../src/scheduler/driver.ts';
 import type { TaskStatusSummary } from '../../src/scheduler/task-status.ts';
 import {
-  finishedAtMs, fromResourceStatus, invalidSpecStatus, isFinished, toResourceStatus, type StatusContext,
+  finishedAtMs, fromResourceStatus, invalidSpecStatus, isFinished, observedGenerationOf, toResourceStatus, type StatusContext,
 } from '../../src/sparkdriver/driver-status.ts';
 import { sparkDriverStatusSchema, type SparkDriverStatus } from '../../src/sparkdriver/sparkdriver-status.ts';
 
@@ -227,6 +227,14 @@ describe('helpers and storage', () => {
     const s = toResourceStatus(undefined, { ...running, attempt: attempt('driver-1', { lastStatus: odd }) }, ctx(T0));
     expect(s.currentAttempt?.mesos).toStrictEqual({ state: 'TASK_RUNNING', source: 'SOURCE_AGENT' });
     expect(sparkDriverStatusSchema.safeParse(s).success).toBe(true);
+  });
+
+  test('observedGenerationOf reads what the schema accepts, and nothing else', () => {
+    expect(observedGenerationOf({ observedGeneration: 3 })).toBe(3);
+    expect(observedGenerationOf({ observedGeneration: 0 })).toBe(0);
+    for (const odd of [-1, 1.5, '3', null, Number.MAX_VALUE]) expect(observedGenerationOf({ observedGeneration: odd })).toBeUndefined();
+    expect(observedGenerationOf({})).toBeUndefined();
+    expect(observedGenerationOf(undefined)).toBeUndefined();
   });
 
   test('fromResourceStatus refuses a record missing what its phase needs', () => {
