@@ -91,6 +91,12 @@ export interface WatchEvent {
 export interface WriteOptions {
   /** Makes the write conditional: a stale value gets a 409 Conflict. */
   resourceVersion?: string;
+  /**
+   * The answer is the object's metadata only (a PartialObjectMetadata), for a writer that needs
+   * no more than the new resourceVersion: the API server leaves the rest out, and nothing here
+   * parses it. A server that cannot do so answers with the whole object, which has it too.
+   */
+  metadataOnly?: boolean;
 }
 
 export interface DeleteOptions {
@@ -139,6 +145,9 @@ export function objectPath(ref: ObjectRef, subresource?: string): string {
 const MERGE_PATCH = 'application/merge-patch+json';
 const WATCH_TYPES = new Set<string>(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK']);
 
+/** As client-go's metadata client asks for it: PartialObjectMetadata, else the whole object. */
+const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+
 function withResourceVersion(patch: object, options: WriteOptions | undefined): object {
   if (options?.resourceVersion === undefined) return patch;
   const meta = (patch as { metadata?: object }).metadata ?? {};
@@ -184,7 +193,9 @@ export class HttpKubeClient implements KubeClient {
   }
 
   patchStatus<T extends KubeObject>(ref: ObjectRef, patch: object, options?: WriteOptions): Promise<T> {
-    return this.http.request<T>('PATCH', objectPath(ref, 'status'), { body: withResourceVersion(patch, options), contentType: MERGE_PATCH });
+    return this.http.request<T>('PATCH', objectPath(ref, 'status'), {
+      body: withResourceVersion(patch, options), contentType: MERGE_PATCH, ...(options?.metadataOnly === true && { accept: METADATA_ONLY }),
+    });
   }
 
   getText(ref: ObjectRef, subresource: string, query: Query = {}): Promise<string> {

@@ -30,6 +30,8 @@ export interface RequestOptions {
   query?: Query;
   body?: unknown;
   contentType?: string;
+  /** The Accept header of a JSON request (default application/json). */
+  accept?: string;
 }
 
 /** A raw watch event; ERROR events never reach here (they end the watch with a KubeApiError). */
@@ -70,7 +72,7 @@ export class KubeTransport {
    * turn first (the gate); its deadline runs from when it is sent.
    */
   async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
-    const text = await this.requestText(method, path, options, 'application/json');
+    const text = await this.requestText(method, path, options, options.accept ?? 'application/json');
     return (text ? JSON.parse(text) : undefined) as T;
   }
 

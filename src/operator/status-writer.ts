@@ -319,7 +319,8 @@ export class StatusWriter implements StatusSink {
     const target: ObjectRef = { ...SPARK_DRIVER, namespace: ref.namespace, name: ref.name };
     const resourceVersion = write.intent ? this.resourceVersionFor(key, raw) : undefined;
     try {
-      const result = await this.o.kube.patchStatus(target, patch, resourceVersion === undefined ? {} : { resourceVersion });
+      // Only the new resourceVersion is read off the answer; the watch brings the object.
+      const result = await this.o.kube.patchStatus(target, patch, { metadataOnly: true, ...(resourceVersion !== undefined && { resourceVersion }) });
       this.remember(key, desired, result.metadata?.resourceVersion);
     } catch (error) {
       return this.failed(write, key, ref.uid, error);

@@ -3,7 +3,7 @@
 // the answer (object, list, Table or Status). Watches are handed to the watch module.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isObj, parseJson } from './json.ts';
+import { isObj, meta, parseJson } from './json.ts';
 import type { Obj } from './json.ts';
 import type { ResourceDef } from './resource.ts';
 import { ApiError, badRequest, methodNotSupported, notAcceptable, pathNotFound, unsupportedMediaType } from './status.ts';
@@ -40,6 +40,24 @@ const TABLE_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 
 function wantsTable(accept: string): boolean {
   return accept.split(',').some((p) => p.includes('as=Table') && p.includes('g=meta.k8s.io'));
+}
+
+const PARTIAL_TYPE = 'application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io';
+
+/**
+ * `as=PartialObjectMetadata` (v1 or v1beta1): a single object is answered with its metadata
+ * only, whatever the verb that returns it (get, create, update, patch), as the API server's
+ * transformResponseObject does; a list asked for that way is refused.
+ */
+function wantsPartialMetadata(accept: string): boolean {
+  return accept.split(',').some((p) => {
+    const params = p.split(';').map((x) => x.trim());
+    return params.includes('as=PartialObjectMetadata') && params.includes('g=meta.k8s.io') && (params.includes('v=v1') || params.includes('v=v1beta1'));
+  });
+}
+
+function partialMetadata(obj: Obj): Obj {
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: meta(obj) };
 }
 
 function checkAccept(accept: string): void {
@@ -112,12 +130,19 @@ export function handleResource(env: HandlerEnv, info: ResourceInfo, req: Incomin
   const accept = req.headers.accept ?? '';
   checkAccept(accept);
   const table = wantsTable(accept) && (info.verb === 'get' || info.verb === 'list' || info.verb === 'watch');
+  const partial = !table && wantsPartialMetadata(accept);
+  if (partial && info.verb === 'list') {
+    throw notAcceptable(`you requested PartialObjectMetadata, but the requested object is a list (${def.listKind})`);
+  }
+  const answer = (code: number, obj: Obj, warnings?: string[]): Reply => ({
+    code, ...(partial ? { body: partialMetadata(obj), contentType: PARTIAL_TYPE } : { body: obj }), ...(warnings !== undefined && { warnings }),
+  });
   const ns = def.namespaced ? info.namespace ?? '' : '';
   const now = c.clock.now();
   switch (info.verb) {
     case 'get': {
       const obj = getObject(c, def, ns, info.name);
-      if (!table) return { code: 200, body: obj };
+      if (!table) return answer(200, obj);
       const rv = typeof (obj.metadata as Obj).resourceVersion === 'string' ? (obj.metadata as Obj).resourceVersion : '';
       return { code: 200, body: buildTable(def.strategy.table(), [obj], { resourceVersion: rv }, { include: includeObject(query), now, columns: true }), contentType: TABLE_TYPE };
     }
@@ -149,12 +174,12 @@ export function handleResource(env: HandlerEnv, info: ResourceInfo, req: Incomin
     case 'create': {
       const opts = writeOptions(query);
       const obj = createObject(c, def, ns, parseBody(def, req, body), opts);
-      return { code: 201, body: obj, warnings: opts.warnings };
+      return answer(201, obj, opts.warnings);
     }
     case 'update': {
       const opts = writeOptions(query);
       const r = updateObject(c, def, ns, info.name, info.subresource, parseBody(def, req, body), opts);
-      return { code: r.created ? 201 : 200, body: r.object, warnings: opts.warnings };
+      return answer(r.created ? 201 : 200, r.object, opts.warnings);
     }
     case 'patch': {
       const opts = writeOptions(query);
@@ -163,7 +188,7 @@ export function handleResource(env: HandlerEnv, info: ResourceInfo, req: Incomin
         namespace: ns, name: info.name, subresource: info.subresource, type, body: body.toString('utf8'),
         fieldManager: query.get('fieldManager') ?? undefined,
       }, opts);
-      return { code: r.created ? 201 : 200, body: r.object, warnings: opts.warnings };
+      return answer(r.created ? 201 : 200, r.object, opts.warnings);
     }
     case 'delete': {
       const r = deleteObject(c, def, ns, info.name, parseDeleteOptions(deleteBody(def, req, body), query));
