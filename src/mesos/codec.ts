@@ -123,21 +123,21 @@ function itemsOf(field: protobuf.Field, present: unknown): [string, unknown][] {
   return [['', present]];
 }
 
+/** The same items without their paths. */
+function valuesOf(field: protobuf.Field, present: unknown): readonly unknown[] {
+  if (field.map) return Object.values(present as Record<string, unknown>);
+  return field.repeated ? present as unknown[] : [present];
+}
+
 /** Whether a required field is absent anywhere in `value`: the walk of every encode, building no paths. */
 function lacksRequired(type: protobuf.Type, value: unknown): boolean {
   const record = value as Record<string, unknown>;
   const { required, messages } = shapeOf(type);
-  for (const name of required) if (absent(record[name])) return true;
-  for (const { field, type: nested } of messages) {
+  if (required.some((name) => absent(record[name]))) return true;
+  return messages.some(({ field, type: nested }) => {
     const present = record[field.name];
-    if (absent(present)) continue;
-    if (field.repeated && !field.map) {
-      for (const item of present as unknown[]) if (lacksRequired(nested, item)) return true;
-    } else if (field.map) {
-      for (const item of Object.values(present as Record<string, unknown>)) if (lacksRequired(nested, item)) return true;
-    } else if (lacksRequired(nested, present)) return true;
-  }
-  return false;
+    return !absent(present) && valuesOf(field, present).some((item) => lacksRequired(nested, item));
+  });
 }
 
 function collectMissing(type: protobuf.Type, value: unknown, prefix: string, out: string[]): void {
