@@ -231,13 +231,18 @@ export function parseSparkDriver(obj: unknown): ParseResult<{ resource: SparkDri
   };
   const raw = o.status;
   if (typeof raw === 'object' && raw !== null) {
+    // Read once, on first use (a getter, so that a frozen resource reads it too).
+    let status: SparkDriverStatus | undefined;
+    let read = false;
     Object.defineProperty(resource, 'status', {
-      enumerable: true, configurable: true,
-      get(this: SparkDriver): SparkDriverStatus | undefined {
-        const status = readStatus(raw);
-        const value = status === undefined ? undefined : withInputFields(status, raw);
-        Object.defineProperty(this, 'status', { value, enumerable: true });
-        return value;
+      enumerable: true,
+      get(): SparkDriverStatus | undefined {
+        if (!read) {
+          const parsed = readStatus(raw);
+          status = parsed === undefined ? undefined : withInputFields(parsed, raw);
+          read = true;
+        }
+        return status;
       },
     });
   }

@@ -152,6 +152,9 @@ describe('parseSparkDriver', () => {
     const readsAfterUse = reads;
     void r.resource.status;
     expect(reads).toBe(readsAfterUse);
+    // A frozen resource is read on first use all the same.
+    const frozen = parseSparkDriver({ metadata, spec: { appResource: APP }, status: { phase: 'Queued' } });
+    expect(frozen.ok && Object.freeze(frozen.resource).status).toStrictEqual({ phase: 'Queued' });
     // No status, or one that is not an object: no status field at all.
     for (const none of [undefined, null, 'Running']) {
       const n = parseSparkDriver({ metadata, spec: { appResource: APP }, status: none });
