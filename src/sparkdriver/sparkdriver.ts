@@ -213,7 +213,8 @@ export function parseSparkDriverSpec(obj: unknown): ParseResult<{ spec: SparkDri
  * does not recognise (written under another CRD version, say) loses only those fields, never
  * `status.schedulerRecord` beside them, so a running driver is not mistaken for a new one. It is
  * read when `status` is first used: the reconcile that each of the operator's own status writes
- * causes reads only the raw record (see readRecordedStatus), and a burst has thousands of them.
+ * causes reads only the stored record and observedGeneration (DriverController.catchUp), and a
+ * burst has thousands of them.
  */
 export function parseSparkDriver(obj: unknown): ParseResult<{ resource: SparkDriver }> {
   const o = (typeof obj === 'object' && obj !== null ? obj : {}) as Record<string, unknown>;
