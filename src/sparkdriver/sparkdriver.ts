@@ -9,6 +9,7 @@ import { BACKEND_KEY, BACKENDS, QUEUE_KEY, submissionIdProblem, SUPERVISE_KEY } 
 import { LIMITS, NOT_BLANK_CEL, propertyProblems, sparkPropertiesCel, TOTAL_RULES_CEL, totalProblems } from '../scheduler/submission-rules.ts';
 import { isBlank } from '../scheduler/spark-values.ts';
 import { readMetadata, type SparkDriverMetadata } from './metadata.ts';
+import { readPlainSpec } from './plain-spec.ts';
 import { sparkDriverStatusSchema, type SparkDriverStatus } from './sparkdriver-status.ts';
 
 export type { SparkDriverMetadata } from './metadata.ts';
@@ -262,7 +263,8 @@ function readSpec(raw: unknown): ParseResult<{ spec: SparkDriverSpec }> {
   const remembered = typeof raw === 'object' && raw !== null && Object.isFrozen(raw);
   const known = remembered ? readSpecs.get(raw) : undefined;
   if (known !== undefined) return known;
-  const parsed = parseSparkDriverSpec(raw);
+  const plain = readPlainSpec(raw);
+  const parsed = plain === undefined ? parseSparkDriverSpec(raw) : { ok: true as const, spec: plain };
   const read = parsed.ok ? { ok: true as const, spec: withInputFields(parsed.spec, raw) } : parsed;
   if (remembered) readSpecs.set(raw, read);
   return read;
