@@ -88,7 +88,7 @@ export async function startOperator(options: OperatorOptions): Promise<OperatorP
   ], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      ...process.env, KUBECONFIG: options.kubeconfigPath, NODE: process.execPath, SMD_DIST: operatorDist(),
+      ...process.env, KUBECONFIG: options.kubeconfigPath, NODE: process.env.BENCH_NODE ?? process.execPath, SMD_DIST: operatorDist(),
       SMD_MEMORY_LIMIT_MIB: String(memoryLimitMiB()), NODE_OPTIONS: nodeOptions,
     },
   });
