@@ -126,7 +126,12 @@ export function mergeOwnedConditions(
   return [...merged, ...foreign];
 }
 
+/** The last second formatted: a burst writes thousands of statuses within the same second. */
+let formatted = { second: Number.NaN, text: '' };
+
 /** Kubernetes time: RFC 3339 in UTC, whole seconds (metav1.Time). */
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== formatted.second) formatted = { second, text: new Date(second * 1000).toISOString().replace('.000Z', 'Z') };
+  return formatted.text;
 }

@@ -143,6 +143,12 @@ describe('conditions over time', () => {
     expect(s3.observedGeneration).toBe(2);
   });
 
+  test('times are whole seconds, whatever the order they are asked in', () => {
+    const launchedAt = (ms: number) => toResourceStatus(undefined, launching, ctx(ms)).conditions?.find((c) => c.type === 'Launched')?.lastTransitionTime;
+    expect([T0 + 999, T0 + 1_000, T0 + 1_999, T0 + 5, T0 + 61_000].map(launchedAt))
+      .toEqual(['2024-03-01T10:00:00Z', '2024-03-01T10:00:01Z', '2024-03-01T10:00:01Z', '2024-03-01T10:00:00Z', '2024-03-01T10:01:01Z']);
+  });
+
   test('recomputing from its own result later changes nothing', () => {
     for (const d of [queued, launching, running, retrying, finished('succeeded', 'TaskFinished')]) {
       const first = toResourceStatus(undefined, d, ctx(T0 + 30_000));
