@@ -9,7 +9,7 @@
 //   BENCH_RATES=100,250 BENCH_RATE_SECONDS=30 BENCH_WRITES=3000
 //   BENCH_HEAP_SNAPSHOTS=<dir>  take heap snapshots of the operator in the memory scenarios
 //   BENCH_OPERATOR_NODE_ARGS='--cpu-prof --cpu-prof-dir=<dir>'  node flags for the operator (NODE_OPTIONS)
-//   BENCH_NODE=<path>           the node (or a wrapper script) that runs the operator: for flags NODE_OPTIONS refuses
+//   BENCH_NODE=<path>           the node that runs the operator, or a script that execs it with flags NODE_OPTIONS refuses
 //   BENCH_MEMORY_LIMIT_MIB=256  the memory limit the operator is started for (default: the chart's)
 //   SMD_DIST=<checkout>/dist    the build under test (started by that checkout's scripts/start.sh if it has one)
 import { CORE_WORKLOADS, loadCore, runCorePass } from './scenarios/core-pass.ts';
