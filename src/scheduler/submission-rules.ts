@@ -19,6 +19,9 @@ export const LIMITS = {
   keyChars: 256,
   urlChars: 4096,
   nameChars: 1024,
+  /** A queue name (as long as a Kubernetes object name may be). */
+  queueChars: 253,
+  submissionIdChars: 200,
   /**
    * The submission's own share of the command line: arguments plus `--conf key=value` pairs, in
    * UTF-8 bytes with each character the shell quoting escapes counted twice. Linux passes the

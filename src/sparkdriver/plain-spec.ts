@@ -11,27 +11,24 @@ import type { SparkDriverSpec } from './sparkdriver.ts';
 
 /** The least value of each retryPolicy field (all are integers). */
 const RETRY_MINIMUM: ReadonlyMap<string, number> = new Map([['maxRetries', -1], ['maxWaitSeconds', 0], ['resetAfterSeconds', 0]]);
-const MAX_QUEUE = 253;
-const MAX_SUBMISSION_ID = 200;
 
 /** The spec as the schema reads it, or undefined when only the schema can tell. */
 export function readPlainSpec(raw: unknown): SparkDriverSpec | undefined {
   if (!isPlainObject(raw, Object.prototype)) return undefined;
-  const s = raw;
-  for (const key in s) if (s[key] === undefined) return undefined;
-  const { appResource, mainClass, supervise, queue, retryPolicy, backend, ttlSecondsAfterFinished, submissionId } = s;
-  const { arguments: args = [], sparkProperties = {}, environmentVariables = {}, kill = false } = s;
+  for (const key in raw) if (raw[key] === undefined) return undefined;
+  const { appResource, mainClass, supervise, queue, retryPolicy, backend, ttlSecondsAfterFinished, submissionId } = raw;
+  const { arguments: args = [], sparkProperties = {}, environmentVariables = {}, kill = false } = raw;
   const valid = typeof appResource === 'string' && appResource.length >= 1 && appResource.length <= LIMITS.urlChars
     && !appResource.includes('\0') && !isBlank(appResource)
     && (mainClass === undefined || (typeof mainClass === 'string' && mainClass.length <= LIMITS.nameChars && !mainClass.includes('\0')))
     && isValueList(args) && isStringMap(sparkProperties) && isStringMap(environmentVariables)
     && (supervise === undefined || typeof supervise === 'boolean')
-    && (queue === undefined || (typeof queue === 'string' && queue.length >= 1 && queue.length <= MAX_QUEUE))
+    && (queue === undefined || (typeof queue === 'string' && queue.length >= 1 && queue.length <= LIMITS.queueChars))
     && (retryPolicy === undefined || isRetryPolicy(retryPolicy))
     && (backend === undefined || (BACKENDS as readonly unknown[]).includes(backend))
     && typeof kill === 'boolean'
     && (ttlSecondsAfterFinished === undefined || isIntAtLeast(ttlSecondsAfterFinished, 0))
-    && (submissionId === undefined || (typeof submissionId === 'string' && submissionId.length <= MAX_SUBMISSION_ID && submissionIdProblem(submissionId) === undefined));
+    && (submissionId === undefined || (typeof submissionId === 'string' && submissionId.length <= LIMITS.submissionIdChars && submissionIdProblem(submissionId) === undefined));
   if (!valid) return undefined;
   // In the schema's field order, so that the spec serialises as the schema's reading does.
   const spec = {

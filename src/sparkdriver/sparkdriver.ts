@@ -94,7 +94,7 @@ function submissionIdMeta(): Record<string, unknown> {
   };
 }
 
-const submissionIdSchema = z.string().max(200).superRefine((id, ctx) => {
+const submissionIdSchema = z.string().max(LIMITS.submissionIdChars).superRefine((id, ctx) => {
   const problem = submissionIdProblem(id);
   if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
 });
@@ -118,7 +118,7 @@ export const sparkDriverSpecSchema = z.object({
     .default({}),
   supervise: z.boolean()
     .meta(immutable('supervise', 'Relaunch the driver after TASK_FAILED or TASK_LOST. Absent: spark.driver.supervise, else false.')).optional(),
-  queue: z.string().min(1, 'must not be empty').max(253)
+  queue: z.string().min(1, 'must not be empty').max(LIMITS.queueChars)
     .meta(immutable('queue', 'Dispatcher priority queue. Absent: spark.mesos.dispatcher.queue, else "default".')).optional(),
   retryPolicy: retryPolicySchema
     .meta(immutable('retryPolicy', 'Retry settings of a supervised driver; absent fields fall back to the Spark properties, then the dispatcher.')).optional(),
