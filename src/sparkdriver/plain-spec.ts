@@ -7,31 +7,36 @@
 import { BACKENDS, submissionIdProblem } from '../scheduler/driver.ts';
 import { isBlank } from '../scheduler/spark-values.ts';
 import { LIMITS, propertyProblems, totalProblems } from '../scheduler/submission-rules.ts';
-import type { SparkDriverSpec } from './sparkdriver.ts';
 
 /** The least value of each retryPolicy field (all are integers). */
 const RETRY_MINIMUM: ReadonlyMap<string, number> = new Map([['maxRetries', -1], ['maxWaitSeconds', 0], ['resetAfterSeconds', 0]]);
 
-/** The spec as the schema reads it, or undefined when only the schema can tell. */
-export function readPlainSpec(raw: unknown): SparkDriverSpec | undefined {
+/**
+ * The spec as the schema reads it, or undefined when only the schema can tell. Typed loosely:
+ * this module sits below the schema's (which calls it), and the property test holds the two to
+ * the same reading.
+ */
+export function readPlainSpec(raw: unknown): Readonly<Record<string, unknown>> | undefined {
   if (!isPlainObject(raw, Object.prototype)) return undefined;
   for (const key in raw) if (raw[key] === undefined) return undefined;
   const { appResource, mainClass, supervise, queue, retryPolicy, backend, ttlSecondsAfterFinished, submissionId } = raw;
   const { arguments: args = [], sparkProperties = {}, environmentVariables = {}, kill = false } = raw;
+  if (!isValueList(args) || !isStringMap(sparkProperties) || !isStringMap(environmentVariables)) return undefined;
   const valid = typeof appResource === 'string' && appResource.length >= 1 && appResource.length <= LIMITS.urlChars
     && !appResource.includes('\0') && !isBlank(appResource)
     && (mainClass === undefined || (typeof mainClass === 'string' && mainClass.length <= LIMITS.nameChars && !mainClass.includes('\0')))
-    && isValueList(args) && isStringMap(sparkProperties) && isStringMap(environmentVariables)
     && (supervise === undefined || typeof supervise === 'boolean')
     && (queue === undefined || (typeof queue === 'string' && queue.length >= 1 && queue.length <= LIMITS.queueChars))
     && (retryPolicy === undefined || isRetryPolicy(retryPolicy))
     && (backend === undefined || (BACKENDS as readonly unknown[]).includes(backend))
     && typeof kill === 'boolean'
     && (ttlSecondsAfterFinished === undefined || isIntAtLeast(ttlSecondsAfterFinished, 0))
-    && (submissionId === undefined || (typeof submissionId === 'string' && submissionId.length <= LIMITS.submissionIdChars && submissionIdProblem(submissionId) === undefined));
+    && (submissionId === undefined || (typeof submissionId === 'string' && submissionId.length <= LIMITS.submissionIdChars && submissionIdProblem(submissionId) === undefined))
+    && propertyProblems(sparkProperties).length === 0
+    && totalProblems({ arguments: args, sparkProperties, environmentVariables }).length === 0;
   if (!valid) return undefined;
   // In the schema's field order, so that the spec serialises as the schema's reading does.
-  const spec = {
+  return {
     appResource,
     ...(mainClass !== undefined && { mainClass }),
     arguments: args, sparkProperties, environmentVariables,
@@ -42,8 +47,7 @@ export function readPlainSpec(raw: unknown): SparkDriverSpec | undefined {
     kill,
     ...(ttlSecondsAfterFinished !== undefined && { ttlSecondsAfterFinished }),
     ...(submissionId !== undefined && { submissionId }),
-  } as SparkDriverSpec;
-  return propertyProblems(spec.sparkProperties).length === 0 && totalProblems(spec).length === 0 ? spec : undefined;
+  };
 }
 
 /** An object with `proto` as its prototype and only enumerable string keys (what JSON.parse makes). */
@@ -54,14 +58,14 @@ function isPlainObject(v: unknown, proto: object): v is Record<string, unknown> 
 const isValue = (v: unknown): boolean => typeof v === 'string' && v.length <= LIMITS.valueChars && !v.includes('\0');
 const isIntAtLeast = (v: unknown, least: number): boolean => Number.isSafeInteger(v) && (v as number) >= least;
 
-function isValueList(v: unknown): boolean {
+function isValueList(v: unknown): v is string[] {
   if (!Array.isArray(v) || Object.getPrototypeOf(v) !== Array.prototype || v.length > LIMITS.entries) return false;
   for (let i = 0; i < v.length; i++) if (!isValue(v[i])) return false;
   return true;
 }
 
 /** The schema's stringMap: at most `entries` names of 1 to `keyChars` characters without '=' or NUL. */
-function isStringMap(v: unknown): boolean {
+function isStringMap(v: unknown): v is Record<string, string> {
   if (!isPlainObject(v, Object.prototype)) return false;
   const keys = Object.keys(v);
   if (keys.length > LIMITS.entries) return false;

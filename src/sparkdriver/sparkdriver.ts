@@ -263,7 +263,7 @@ function readSpec(raw: unknown): ParseResult<{ spec: SparkDriverSpec }> {
   const remembered = typeof raw === 'object' && raw !== null && Object.isFrozen(raw);
   const known = remembered ? readSpecs.get(raw) : undefined;
   if (known !== undefined) return known;
-  const plain = readPlainSpec(raw);
+  const plain = readPlainSpec(raw) as SparkDriverSpec | undefined;
   const parsed = plain === undefined ? parseSparkDriverSpec(raw) : { ok: true as const, spec: plain };
   const read = parsed.ok ? { ok: true as const, spec: withInputFields(parsed.spec, raw) } : parsed;
   if (remembered) readSpecs.set(raw, read);
