@@ -126,12 +126,21 @@ export function mergeOwnedConditions(
   return [...merged, ...foreign];
 }
 
-/** The last second formatted: a burst writes thousands of statuses within the same second. */
-let formatted = { second: Number.NaN, text: '' };
+/**
+ * Recently formatted seconds: a status holds several times (now, launch, running), and a burst
+ * writes thousands of statuses within a few seconds. Bounded: cleared when full.
+ */
+const formattedSeconds = new Map<number, string>();
+const MAX_FORMATTED_SECONDS = 256;
 
 /** Kubernetes time: RFC 3339 in UTC, whole seconds (metav1.Time). */
 export function rfc3339(ms: number): string {
   const second = Math.floor(ms / 1000);
-  if (second !== formatted.second) formatted = { second, text: new Date(second * 1000).toISOString().replace('.000Z', 'Z') };
-  return formatted.text;
+  let text = formattedSeconds.get(second);
+  if (text === undefined) {
+    text = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    if (formattedSeconds.size >= MAX_FORMATTED_SECONDS) formattedSeconds.clear();
+    formattedSeconds.set(second, text);
+  }
+  return text;
 }

@@ -143,10 +143,12 @@ describe('conditions over time', () => {
     expect(s3.observedGeneration).toBe(2);
   });
 
-  test('times are whole seconds, whatever the order they are asked in', () => {
+  test('times are whole seconds, whatever the order they are asked in and however many', () => {
     const launchedAt = (ms: number) => toResourceStatus(undefined, launching, ctx(ms)).conditions?.find((c) => c.type === 'Launched')?.lastTransitionTime;
     expect([T0 + 999, T0 + 1_000, T0 + 1_999, T0 + 5, T0 + 61_000].map(launchedAt))
       .toEqual(['2024-03-01T10:00:00Z', '2024-03-01T10:00:01Z', '2024-03-01T10:00:01Z', '2024-03-01T10:00:00Z', '2024-03-01T10:01:01Z']);
+    const manySeconds = Array.from({ length: 600 }, (_, i) => T0 + ((i * 7919) % 600) * 1_000 + 250);
+    expect(manySeconds.map(launchedAt)).toEqual(manySeconds.map((ms) => iso(Math.floor(ms / 1000) * 1000)));
   });
 
   test('recomputing from its own result later changes nothing', () => {
