@@ -29,7 +29,7 @@ test('readMetadata accepts what the schema accepts, and reads the same fields, t
     if (!read.ok || !parsed.success) return;
     const expected = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
     // toEqual: values read as themselves keep their prototype (fast-check makes null ones), which
-    // toStrictEqual would count as a difference; the identities are checked next.
+    // toStrictEqual would count as a difference; the key sets and identities are checked next.
     expect(read.metadata).toEqual(expected);
     expect(Object.keys(read.metadata).sort()).toStrictEqual(Object.keys(expected).sort());
     for (const [key, value] of Object.entries(read.metadata)) expect(value).toBe((raw as Record<string, unknown>)[key]);
