@@ -10,6 +10,7 @@
 //   BENCH_HEAP_SNAPSHOTS=<dir>  take heap snapshots of the operator in the memory scenarios
 //   BENCH_OPERATOR_NODE_ARGS='--cpu-prof --cpu-prof-dir=<dir>'  node flags for the operator (NODE_OPTIONS)
 //   BENCH_NODE=<path>           the node that runs the operator, or a script that execs it with flags NODE_OPTIONS refuses
+//   BENCH_PIN_CORES=1           this process on core 0, the operator on core 1 (taskset): a diagnostic, not the issue's setting
 //   BENCH_MEMORY_LIMIT_MIB=256  the memory limit the operator is started for (default: the chart's)
 //   SMD_DIST=<checkout>/dist    the build under test (started by that checkout's scripts/start.sh if it has one)
 import { CORE_WORKLOADS, loadCore, runCorePass } from './scenarios/core-pass.ts';
@@ -18,6 +19,7 @@ import { runLaunches } from './scenarios/launches.ts';
 import { MEMORY_CASES, runMemoryCase } from './scenarios/memory.ts';
 import { runWrites } from './scenarios/writes.ts';
 import { memoryLimitMiB, operatorDist, startScript } from './support/operator.ts';
+import { pinBenchProcess, pinCores } from './support/pinning.ts';
 import { Report } from './support/report.ts';
 
 const SCENARIOS = ['queued', 'finished', 'running', 'launches', 'latency', 'writes', 'core'] as const;
@@ -69,7 +71,9 @@ async function main(): Promise<void> {
   const report = new Report();
   const scenarios = selected();
   const runs = numberFrom('BENCH_RUNS', 1);
-  report.note(`operator build: ${operatorDist()}, started by ${startScript()} for a ${memoryLimitMiB()} MiB limit; scenarios: ${scenarios.join(', ')}; runs: ${runs}`);
+  pinBenchProcess();
+  report.note(`operator build: ${operatorDist()}, started by ${startScript()} for a ${memoryLimitMiB()} MiB limit; scenarios: ${scenarios.join(', ')}; runs: ${runs}` +
+    (pinCores ? '; pinned: this process on core 0, the operator on core 1' : ''));
   let broken = false;
   for (let run = 1; run <= runs; run += 1) {
     for (const scenario of scenarios) {

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from './cluster.ts';
+import { onOperatorCore } from './pinning.ts';
 
 export function operatorDist(): string {
   return path.resolve(process.env.SMD_DIST ?? path.join(ROOT, 'dist'));
@@ -80,12 +81,13 @@ export async function startOperator(options: OperatorOptions): Promise<OperatorP
   // BENCH_OPERATOR_NODE_ARGS: e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the operator.
   const extraNodeArgs = (process.env.BENCH_OPERATOR_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const nodeOptions = [...extraNodeArgs, ...(options.nodeArgs ?? [])].join(' ');
-  const child = spawn('/bin/sh', [
+  const [command, commandArgs] = onOperatorCore('/bin/sh', [
     startScript(),
     '--master', `mesos://${new URL(options.masterUrl).host}`, '--kubeconfig', options.kubeconfigPath,
     '--no-leader-election', '--port', '0', '--webui-port', '0', '--metrics-port', '0', '--host', '127.0.0.1',
     '--bind-address', '127.0.0.1', '--log-level', 'info', ...conf,
-  ], {
+  ]);
+  const child = spawn(command, commandArgs, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env, KUBECONFIG: options.kubeconfigPath, NODE: process.env.BENCH_NODE ?? process.execPath, SMD_DIST: operatorDist(),
