@@ -27,6 +27,7 @@ import { MemoryReclaimer } from './runtime/memory-reclaimer.ts';
 import { rootLoggerOptions } from './runtime/logger.ts';
 import { parseMasterLocation, redactMasterUrl } from './mesos/master-url.ts';
 import { prettyStream } from './runtime/pretty-log.ts';
+import { jsonLogDestination } from './runtime/log-destination.ts';
 
 function kubeConfigSource(config: OperatorConfig): KubeConfigSource {
   const connection = config.kubernetes.connection;
@@ -53,7 +54,7 @@ async function main(): Promise<number> {
   }
   const { config } = loaded;
   const logOptions = rootLoggerOptions(config.log.level);
-  const log = config.log.format === 'pretty' ? pino(logOptions, prettyStream(process.stdout)) : pino(logOptions);
+  const log = config.log.format === 'pretty' ? pino(logOptions, prettyStream(process.stdout)) : pino(logOptions, jsonLogDestination());
   for (const warning of loaded.warnings) log.warn({}, warning);
   if (config.verbose) process.stdout.write(`${verboseReport(config).join('\n')}\n`);
   log.debug({ config: redactConfig(config) }, 'effective configuration');
