@@ -8,6 +8,7 @@ import type { ClusterAccess } from './cluster-access.ts';
 import type { Clock } from '../runtime/clock.ts';
 import { KubeApiError } from './api-error.ts';
 import { RequestGate } from './request-gate.ts';
+import { requestText } from '../runtime/http-text.ts';
 
 /** Connections for requests (watches have their own, one each). */
 const MAX_REQUEST_CONNECTIONS = 32;
@@ -89,11 +90,10 @@ export class KubeTransport {
       ? this.clock.setTimer(this.timeoutMs, () => { timedOut = true; controller.abort(); })
       : () => undefined;
     try {
-      const response = await this.send(this.requests, method, path, options, controller.signal, accept);
-      const text = await response.body.text();
-      this.observe(method, response.statusCode);
-      if (response.statusCode < 200 || response.statusCode > 299) {
-        throw KubeApiError.fromResponse(response.statusCode, text, retryAfter(response), what);
+      const { statusCode, headers, text } = await requestText(this.requests, await this.dispatchOptions(method, path, options, accept), controller.signal);
+      this.observe(method, statusCode);
+      if (statusCode < 200 || statusCode > 299) {
+        throw KubeApiError.fromResponse(statusCode, text, retryAfter(headers), what);
       }
       return text;
     } catch (err) {
@@ -126,10 +126,11 @@ export class KubeTransport {
       onDone(err);
     };
     const run = async (): Promise<void> => {
-      const response = await this.send(this.watches, 'GET', path, { query: { ...query, watch: true } }, controller.signal);
+      const options = await this.dispatchOptions('GET', path, { query: { ...query, watch: true } }, 'application/json');
+      const response = await this.watches.request({ ...options, signal: controller.signal });
       this.observe('WATCH', response.statusCode);
       if (response.statusCode !== 200) {
-        finish(KubeApiError.fromResponse(response.statusCode, await response.body.text(), retryAfter(response), what));
+        finish(KubeApiError.fromResponse(response.statusCode, await response.body.text(), retryAfter(response.headers), what));
         return;
       }
       // Connected: from here on silence is the informer's watchdog's business, not a timeout.
@@ -175,8 +176,8 @@ export class KubeTransport {
     if (typeof event.type === 'string') onEvent({ type: event.type, object: event.object });
   }
 
-  /** undici's request rather than its fetch: the same connection pools at a fraction of the CPU per request. */
-  private async send(dispatcher: Dispatcher, method: Method, path: string, options: RequestOptions, signal: AbortSignal, accept = 'application/json'): Promise<Dispatcher.ResponseData> {
+  /** What undici sends (its dispatcher rather than fetch: the same connection pools at a fraction of the CPU per request). */
+  private async dispatchOptions(method: Method, path: string, options: RequestOptions, accept: string): Promise<Dispatcher.DispatchOptions & { origin: string }> {
     const url = new URL(this.access.server + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     // Authentication runs per request: tokens from files and exec plugins rotate.
@@ -186,7 +187,7 @@ export class KubeTransport {
       body = JSON.stringify(options.body);
       headers['Content-Type'] = options.contentType ?? 'application/json';
     }
-    return dispatcher.request({ origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, signal, ...(body === undefined ? {} : { body }) });
+    return { origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, ...(body === undefined ? {} : { body }) };
   }
 
   /** Closes the connection pools. */
@@ -195,7 +196,7 @@ export class KubeTransport {
   }
 }
 
-function retryAfter(response: Dispatcher.ResponseData): string | null {
-  const value = response.headers['retry-after'];
+function retryAfter(headers: Record<string, string | string[] | undefined>): string | null {
+  const value = headers['retry-after'];
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }

@@ -8,6 +8,7 @@ import type { WireFormat } from './codec.ts';
 import { SCHEDULER_PATH, resolveRedirect } from './master-url.ts';
 import { DEFAULT_MAX_RECORD_BYTES, RecordIODecoder } from './recordio.ts';
 import type { Call, Event } from './types.ts';
+import { requestText } from '../runtime/http-text.ts';
 
 /** Calls sent on the call connection before the first is answered; the master answers in order. */
 const CALLS_IN_FLIGHT = 16;
@@ -75,9 +76,9 @@ export class MesosTransport {
   /** Sends one call on the call connection; resolves on 200/202, else throws a MesosApiError. */
   async send(origin: string, call: Call, streamId: string): Promise<void> {
     const timeout = this.o.callTimeoutMs ?? 30_000;
-    let response;
+    let answer;
     try {
-      response = await this.clientsFor(origin).call.request({
+      answer = await requestText(this.clientsFor(origin).call, {
         method: 'POST', path: SCHEDULER_PATH, body: Buffer.from(encodeCall(call, this.o.format)),
         headers: { ...this.headers(), 'mesos-stream-id': streamId }, headersTimeout: timeout, bodyTimeout: timeout,
         // Lets undici pipeline it behind calls still unanswered. A call cut off with the
@@ -90,10 +91,8 @@ export class MesosTransport {
     } catch (cause) {
       throw new MesosApiError('MESOS_UNAVAILABLE', `${call.type ?? 'call'} failed: ${(cause as Error).message}`, undefined, { cause });
     }
-    // Every body is read, or undici never releases the socket.
-    const body = await response.body.text();
-    if (response.statusCode === 202 || response.statusCode === 200) return;
-    throw errorForStatus(response.statusCode, body);
+    if (answer.statusCode === 202 || answer.statusCode === 200) return;
+    throw errorForStatus(answer.statusCode, answer.text);
   }
 
   async close(): Promise<void> {
