@@ -40,9 +40,22 @@ function storableAttempt(a: Attempt): StoredAttempt {
   };
 }
 
+/**
+ * Records this process encoded lately, by their text. Each status write comes back on the watch
+ * as a new object holding the same text, and the reconcile it causes reads the record again:
+ * the record the text was made from is what the schema would read from it (a property test holds
+ * them to that), without parsing and validating it a second time. Bounded: cleared when full.
+ */
+const recentlyEncoded = new Map<string, SchedulerRecord>();
+const MAX_RECENTLY_ENCODED = 4096;
+
 /** DriverStatus → `status.schedulerRecord`. */
 export function encodeSchedulerRecord(d: DriverStatus): string {
-  return JSON.stringify(encodeDriverStatus(d));
+  const record = encodeDriverStatus(d);
+  const text = JSON.stringify(record);
+  if (recentlyEncoded.size >= MAX_RECENTLY_ENCODED) recentlyEncoded.clear();
+  recentlyEncoded.set(text, record);
+  return text;
 }
 
 /** DriverStatus → the record's fields. */
@@ -101,8 +114,11 @@ export function schedulerRecordOf(status: unknown): SchedulerRecord | undefined 
   let record = recordsRead.get(status);
   if (record === undefined) {
     const { schedulerRecord, scheduler } = status as { schedulerRecord?: unknown; scheduler?: unknown };
-    const parsed = schedulerRecordSchema.safeParse(typeof schedulerRecord === 'string' ? parseJson(schedulerRecord) : scheduler);
-    record = parsed.success ? parsed.data : null;
+    record = typeof schedulerRecord === 'string' ? recentlyEncoded.get(schedulerRecord) : undefined;
+    if (record === undefined) {
+      const parsed = schedulerRecordSchema.safeParse(typeof schedulerRecord === 'string' ? parseJson(schedulerRecord) : scheduler);
+      record = parsed.success ? parsed.data : null;
+    }
     recordsRead.set(status, record);
   }
   return record ?? undefined;

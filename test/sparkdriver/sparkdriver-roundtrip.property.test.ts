@@ -10,7 +10,8 @@ import type { Attempt, DriverStatus, FinishReason, Outcome } from '../../src/sch
 import { transition, type DriverEvent, type DriverFacts } from '../../src/scheduler/state-machine.ts';
 import { TASK_STATES, type TaskStatusSummary } from '../../src/scheduler/task-status.ts';
 import { fromResourceStatus, toResourceStatus } from '../../src/sparkdriver/driver-status.ts';
-import { sparkDriverStatusSchema, type SparkDriverStatus } from '../../src/sparkdriver/sparkdriver-status.ts';
+import { encodeSchedulerRecord, schedulerRecordOf } from '../../src/sparkdriver/scheduler-record.ts';
+import { schedulerRecordSchema, sparkDriverStatusSchema, type SparkDriverStatus } from '../../src/sparkdriver/sparkdriver-status.ts';
 
 const OUTCOMES: Outcome[] = ['succeeded', 'failed', 'killed', 'lost', 'error', 'rejected'];
 const FINISH_REASONS: FinishReason[] = [
@@ -56,6 +57,8 @@ function roundTrips(previous: SparkDriverStatus | undefined, d: DriverStatus, no
   const status = toResourceStatus(previous, d, { nowMs, generation: 1, submissionId: 'driver-1', queue: 'default' });
   expect(sparkDriverStatusSchema.safeParse(stored(status)).success).toBe(true);
   expect(fromResourceStatus(stored(status))).toStrictEqual(d);
+  // Read back here, the record comes from what this process encoded; the schema reads the same.
+  expect(schedulerRecordOf(stored(status))).toStrictEqual(schedulerRecordSchema.parse(JSON.parse(status.schedulerRecord ?? '')));
   // Stable: recomputing later from the stored status writes nothing new.
   const again = toResourceStatus(stored(status) as SparkDriverStatus, d, { nowMs: nowMs + 60_000, generation: 1, submissionId: 'driver-1', queue: 'default' });
   expect(again).toStrictEqual(stored(status));
@@ -67,6 +70,19 @@ test('any DriverStatus reads back exactly, whatever status came before', () => {
     const previous = before === undefined ? undefined : toResourceStatus(undefined, before, { nowMs, generation: 1, submissionId: 'driver-1', queue: 'q' });
     roundTrips(previous, d, nowMs);
   }), { numRuns: 500 });
+});
+
+test('a record this process encoded is read back without parsing it again; any other text is read by the schema', () => {
+  const d: DriverStatus = { phase: 'launched', attempts: 1, retries: 0, attempt: { taskId: 'driver-1-1', agentId: 'agent-1', launchedAtMs: 1_000 }, killRequested: false };
+  const text = encodeSchedulerRecord(d);
+  const first = schedulerRecordOf({ schedulerRecord: text });
+  expect(schedulerRecordOf({ schedulerRecord: text })).toBe(first);
+  // The same record written by another process, laid out differently: read, not recalled.
+  const elsewhere = JSON.stringify(JSON.parse(text), null, 1);
+  const read = schedulerRecordOf({ schedulerRecord: elsewhere });
+  expect(read).not.toBe(first);
+  expect(read).toStrictEqual(first);
+  expect(schedulerRecordOf({ schedulerRecord: elsewhere.replace('"launched"', '"sideways"') })).toBeUndefined();
 });
 
 const event: fc.Arbitrary<(taskId: string) => DriverEvent> = fc.oneof(
