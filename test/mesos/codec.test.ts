@@ -146,6 +146,16 @@ describe('JSON mapping', () => {
 
   test('encoding refuses a message that lacks a required field', () => {
     expect(() => encodeCall({ type: 'KILL', kill: {} } as unknown as Call, 'protobuf')).toThrow(/Cannot encode Call: Missing required fields: kill\.task_id/);
+    // Deep inside repeated fields: the second resource of the second task has no name.
+    const task = (resources: object[]): object => ({ name: 't', task_id: { value: 't' }, agent_id: { value: 'a' }, resources, command: { value: 'true' } });
+    const cpus = { name: 'cpus', type: 'SCALAR', scalar: { value: 1 } };
+    const accept = (second: object): Call => ({
+      type: 'ACCEPT', framework_id: { value: 'f' },
+      accept: { offer_ids: [{ value: 'o' }], operations: [{ type: 'LAUNCH', launch: { task_infos: [task([cpus]), task([cpus, second])] } }] },
+    } as unknown as Call);
+    expect(encodeCall(accept({ ...cpus, name: 'mem' }), 'protobuf').length).toBeGreaterThan(0);
+    expect(() => encodeCall(accept({ type: 'SCALAR', scalar: { value: 1 } }), 'protobuf'))
+      .toThrow(/Missing required fields: accept\.operations\[0\]\.launch\.task_infos\[1\]\.resources\[1\]\.name/);
   });
 });
 
