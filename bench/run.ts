@@ -5,7 +5,7 @@
 // the harness itself broke. Environment (sizes default to the issue's):
 //   BENCH=all | comma list of: queued finished running launches latency writes core
 //   BENCH_RUNS=1                repeat each selected scenario; medians and spreads are printed last
-//   BENCH_QUEUED=10000 BENCH_FINISHED=10000 BENCH_RUNNING=5000 BENCH_BURST=6000
+//   BENCH_QUEUED=10000 BENCH_FINISHED=10000 BENCH_RUNNING=5000 BENCH_BURST=6000 BENCH_WARMUP=1000 (the cold burst before it)
 //   BENCH_RATES=100,250 BENCH_RATE_SECONDS=30 BENCH_WRITES=3000
 //   BENCH_HEAP_SNAPSHOTS=<dir>  take heap snapshots of the operator in the memory scenarios
 //   BENCH_OPERATOR_NODE_ARGS='--cpu-prof --cpu-prof-dir=<dir>'  node flags for the operator (NODE_OPTIONS)
@@ -51,7 +51,7 @@ async function runScenario(report: Report, scenario: Scenario): Promise<void> {
       return;
     }
     case 'launches':
-      return runLaunches(report, numberFrom('BENCH_BURST', 6000));
+      return runLaunches(report, numberFrom('BENCH_BURST', 6000), numberFrom('BENCH_WARMUP', 1000));
     case 'latency':
       for (const rate of (process.env.BENCH_RATES ?? '100,250').split(',').map(Number)) {
         await runLatency(report, rate, numberFrom('BENCH_RATE_SECONDS', 30));

@@ -1,12 +1,16 @@
 // Sustained launches: a burst of N creates sent as fast as 16 connections allow, every driver
 // fitting the offers; the rate is launches over the time from the first create to the last
 // launch (and over the middle 80 % of launches), beside the API emulator's raw write ceiling
-// measured in this run, just before, on a fresh emulator in this process; and the CPU both
+// measured in this run on a fresh emulator in this process, once before the bursts and once
+// after (the host's speed drifts; the burst is set against their mean); and the CPU both
 // processes spent meanwhile, by kind of thread (on a shared machine, what bounds the rate).
-import { measureWriteCeiling } from '../support/ceiling.ts';
-import { agents } from '../support/cluster.ts';
-import { driverManifest } from '../support/kube-load.ts';
-import { until } from '../support/observe.ts';
+// Both sides are measured warm: the ceiling after a warm-up round of writes, the burst after a
+// smaller warm-up burst (reported on its own line, as the cold figure), whose drivers stay running.
+import { measureWriteCeiling, type WriteCeiling } from '../support/ceiling.ts';
+import { agents, type BenchCluster } from '../support/cluster.ts';
+import { driverManifest, type KubeLoad } from '../support/kube-load.ts';
+import { sleep, until, untilPhase } from '../support/observe.ts';
+import type { OperatorProcess } from '../support/operator.ts';
 import type { Report } from '../support/report.ts';
 import { createBurst, withSystem } from '../support/system.ts';
 import { CORES, cpuByKind, describeCpu, threadCpu } from '../support/thread-cpu.ts';
@@ -16,55 +20,114 @@ const agentsFor = (drivers: number) => agents(Math.max(1, Math.ceil(drivers / 60
 
 const totalWrites = (writes: ReadonlyMap<string, number>): number => [...writes.values()].reduce((a, b) => a + b, 0);
 
-export async function runLaunches(report: Report, count: number, ceilingWrites = 3000): Promise<void> {
+interface Burst {
+  rate: number;
+  middleRate: number;
+  createdS: number;
+  seconds: number;
+  writesPerSecond: number;
+  benchCpu: [string, number][];
+  operatorCpu: [string, number][];
+  wallSeconds: number;
+}
+
+async function burst(cluster: BenchCluster, load: KubeLoad, operator: OperatorProcess, prefix: string, count: number): Promise<Burst> {
+  const bodies = Array.from({ length: count }, (_, i) => {
+    const name = `${prefix}-${String(i).padStart(6, '0')}`;
+    return { name, body: driverManifest(name, { cores: 1, memoryMb: 1024 }) };
+  });
+  const writesBefore = totalWrites(cluster.writes);
+  const [benchBefore, operatorBefore] = await Promise.all([threadCpu(process.pid), threadCpu(operator.pid)]);
+  const start = performance.now();
+  await createBurst(load, bodies);
+  const createdS = (performance.now() - start) / 1000;
+  const times = await until(() => {
+    const launched = bodies.flatMap(({ name }) => cluster.launchedAt.get(name) ?? []);
+    return Promise.resolve(launched.length === count ? launched.sort((a, b) => a - b) : undefined);
+  }, `${count} launches`, 15 * 60_000);
+  const last = times.at(-1) ?? start;
+  const seconds = (last - start) / 1000;
+  const p10 = times[Math.floor(count * 0.1)] ?? start;
+  const p90 = times[Math.floor(count * 0.9)] ?? last;
+  const writesPerSecond = (totalWrites(cluster.writes) - writesBefore) / seconds;
+  const [benchAfter, operatorAfter] = await Promise.all([threadCpu(process.pid), threadCpu(operator.pid)]);
+  return {
+    rate: count / seconds, middleRate: (0.8 * count) / ((p90 - p10) / 1000), createdS, seconds, writesPerSecond,
+    benchCpu: cpuByKind(benchBefore, benchAfter), operatorCpu: cpuByKind(operatorBefore, operatorAfter),
+    wallSeconds: (performance.now() - start) / 1000,
+  };
+}
+
+/**
+ * Until no write came for longer than the operator holds a status change (5 × its 1 s coalescing
+ * delay, for a running task's state): the warm-up's statuses and Events are all written before the burst.
+ */
+async function untilQuiet(cluster: BenchCluster, quietMs = 7000): Promise<void> {
+  let before = -1;
+  for (let now = totalWrites(cluster.writes); now !== before; now = totalWrites(cluster.writes)) {
+    before = now;
+    await sleep(quietMs);
+  }
+}
+
+function reportBurst(report: Report, key: string, count: number, b: Burst, ceiling: WriteCeiling): number {
+  const shareOfCeiling = 100 * b.writesPerSecond / ceiling.writesPerSecond;
+  report.add({
+    key: `${key} ${count}`, value: b.rate, unit: 'drivers/s',
+    detail: `(${(100 * b.rate / ceiling.createsPerSecond).toFixed(1)} % of the create ceiling; middle 80 %: ${b.middleRate.toFixed(0)}/s; ` +
+      `creates answered in ${b.createdS.toFixed(1)} s; last launch at ${b.seconds.toFixed(1)} s; ` +
+      `${(b.writesPerSecond / b.rate).toFixed(1)} writes per driver, ${shareOfCeiling.toFixed(0)} % of the mixed write ceiling)`,
+  });
+  return shareOfCeiling;
+}
+
+/** The two ceilings' mean: the host's speed drifts over a run, and the burst falls between them. */
+function bracket(before: WriteCeiling, after: WriteCeiling): WriteCeiling {
+  const mean = (a: number, b: number): number => (a + b) / 2;
+  return {
+    createsPerSecond: mean(before.createsPerSecond, after.createsPerSecond),
+    statusPatchesPerSecond: mean(before.statusPatchesPerSecond, after.statusPatchesPerSecond),
+    createCpuMicros: mean(before.createCpuMicros, after.createCpuMicros),
+    statusPatchCpuMicros: mean(before.statusPatchCpuMicros, after.statusPatchCpuMicros),
+    writesPerSecond: mean(before.writesPerSecond, after.writesPerSecond),
+  };
+}
+
+export async function runLaunches(report: Report, count: number, warmUp: number, ceilingWrites = 3000): Promise<void> {
   await measureWriteCeiling(Math.ceil(ceilingWrites / 3)); // warm-up: the first writes of a process run cold
-  const ceiling = await measureWriteCeiling(ceilingWrites);
-  const cpu = (micros: number): string => `(${micros.toFixed(0)} µs CPU each, server and client)`;
-  report.add({ key: 'api.ceiling creates', value: ceiling.createsPerSecond, unit: 'writes/s', digits: 0, detail: cpu(ceiling.createCpuMicros) });
-  report.add({ key: 'api.ceiling status patches', value: ceiling.statusPatchesPerSecond, unit: 'writes/s', digits: 0, detail: cpu(ceiling.statusPatchCpuMicros) });
-  await withSystem({ agents: agentsFor(count) }, async ({ cluster, load, operator }) => {
-    const bodies = Array.from({ length: count }, (_, i) => {
-      const name = `burst-${String(i).padStart(6, '0')}`;
-      return { name, body: driverManifest(name, { cores: 1, memoryMb: 1024 }) };
-    });
-    const writesBefore = totalWrites(cluster.writes);
-    const [benchBefore, operatorBefore] = await Promise.all([threadCpu(process.pid), threadCpu(operator.pid)]);
-    const start = performance.now();
-    await createBurst(load, bodies);
-    const createdS = (performance.now() - start) / 1000;
-    const times = await until(() => {
-      const launched = bodies.flatMap(({ name }) => cluster.launchedAt.get(name) ?? []);
-      return Promise.resolve(launched.length === count ? launched.sort((a, b) => a - b) : undefined);
-    }, `${count} launches`, 15 * 60_000);
-    const last = times.at(-1) ?? start;
-    const seconds = (last - start) / 1000;
-    const rate = count / seconds;
-    const p10 = times[Math.floor(count * 0.1)] ?? start;
-    const p90 = times[Math.floor(count * 0.9)] ?? last;
-    const middleRate = (0.8 * count) / ((p90 - p10) / 1000);
-    const writesPerSecond = (totalWrites(cluster.writes) - writesBefore) / seconds;
-    const shareOfCeiling = 100 * writesPerSecond / ceiling.writesPerSecond;
-    const [benchAfter, operatorAfter] = await Promise.all([threadCpu(process.pid), threadCpu(operator.pid)]);
-    const benchCpu = cpuByKind(benchBefore, benchAfter);
-    const operatorCpu = cpuByKind(operatorBefore, operatorAfter);
-    const cpuSeconds = [...benchCpu, ...operatorCpu].reduce((sum, [, ms]) => sum + ms, 0) / 1000;
-    const wallSeconds = (performance.now() - start) / 1000;
-    report.add({
-      key: `launches.burst ${count}`, value: rate, unit: 'drivers/s',
-      detail: `(${(100 * rate / ceiling.createsPerSecond).toFixed(1)} % of the create ceiling; middle 80 %: ${middleRate.toFixed(0)}/s; ` +
-        `creates answered in ${createdS.toFixed(1)} s; last launch at ${seconds.toFixed(1)} s)`,
-    });
-    report.add({
-      key: 'launches.api writes during burst', value: writesPerSecond, unit: 'writes/s', digits: 0,
-      detail: `(${(writesPerSecond / rate).toFixed(1)} per launched driver, create included; ` +
-        `${shareOfCeiling.toFixed(0)} % of the mixed write ceiling ${ceiling.writesPerSecond.toFixed(0)}/s)`,
-    });
-    // Its own line, so that repeated runs print its median: the issue's figure (≥ 70 %).
-    report.add({ key: 'launches.share of the write ceiling', value: shareOfCeiling, unit: '%', digits: 0 });
-    report.add({
-      key: 'launches.cpu during burst', value: cpuSeconds, unit: 'cpu-s',
-      detail: `(${(100 * cpuSeconds / (wallSeconds * CORES)).toFixed(0)} % of ${CORES} cores over ${wallSeconds.toFixed(1)} s; ` +
-        `emulators and load: ${describeCpu(benchCpu)}; operator: ${describeCpu(operatorCpu)})`,
-    });
+  const before = await measureWriteCeiling(ceilingWrites);
+  const measured = await withSystem({ agents: agentsFor(count + warmUp) }, async ({ cluster, load, operator }) => {
+    const cold = await burst(cluster, load, operator, 'warm-up', warmUp);
+    await untilPhase(operator, 'Launched', warmUp, 5 * 60_000);
+    await untilQuiet(cluster);
+    return { cold, warm: await burst(cluster, load, operator, 'burst', count) };
+  });
+  const after = await measureWriteCeiling(ceilingWrites);
+  const ceiling = bracket(before, after);
+  const detail = (micros: number, rateBefore: number, rateAfter: number): string =>
+    `(${micros.toFixed(0)} µs CPU each, server and client; ${rateBefore.toFixed(0)}/s before the bursts, ${rateAfter.toFixed(0)}/s after)`;
+  report.add({
+    key: 'api.ceiling creates', value: ceiling.createsPerSecond, unit: 'writes/s', digits: 0,
+    detail: detail(ceiling.createCpuMicros, before.createsPerSecond, after.createsPerSecond),
+  });
+  report.add({
+    key: 'api.ceiling status patches', value: ceiling.statusPatchesPerSecond, unit: 'writes/s', digits: 0,
+    detail: detail(ceiling.statusPatchCpuMicros, before.statusPatchesPerSecond, after.statusPatchesPerSecond),
+  });
+  const { cold, warm } = measured;
+  reportBurst(report, 'launches.cold burst', warmUp, cold, ceiling);
+  const share = reportBurst(report, 'launches.burst', count, warm, ceiling);
+  report.add({
+    key: 'launches.api writes during burst', value: warm.writesPerSecond, unit: 'writes/s', digits: 0,
+    detail: `(${(warm.writesPerSecond / warm.rate).toFixed(1)} per launched driver, create included; ` +
+      `${share.toFixed(0)} % of the mixed write ceiling ${ceiling.writesPerSecond.toFixed(0)}/s)`,
+  });
+  // Its own line, so that repeated runs print its median: the issue's figure (≥ 70 %).
+  report.add({ key: 'launches.share of the write ceiling', value: share, unit: '%', digits: 0 });
+  const cpuSeconds = [...warm.benchCpu, ...warm.operatorCpu].reduce((sum, [, ms]) => sum + ms, 0) / 1000;
+  report.add({
+    key: 'launches.cpu during burst', value: cpuSeconds, unit: 'cpu-s',
+    detail: `(${(100 * cpuSeconds / (warm.wallSeconds * CORES)).toFixed(0)} % of ${CORES} cores over ${warm.wallSeconds.toFixed(1)} s; ` +
+      `emulators and load: ${describeCpu(warm.benchCpu)}; operator: ${describeCpu(warm.operatorCpu)})`,
   });
 }
