@@ -1,9 +1,10 @@
 // Where the operator's JSON log lines go: file descriptor 1. The lines logged in one turn of the
-// event loop are written together, with one write(2) as the turn ends (and at exit), so a burst
-// that logs thousands of lines makes tens of system calls, not thousands, and a SIGKILL (an OOM
-// kill, a liveness restart) loses at most the lines of the turn it interrupts. pino's default
-// destination instead appends each line to a string it measures again every time, and holds
-// what a slow reader has not taken: in a burst that copied about 30 times the bytes logged.
+// event loop are written together, with one write(2) as the turn ends (or once they reach 32 KiB,
+// and at exit), so a burst that logs thousands of lines makes tens of system calls, not
+// thousands, and a SIGKILL (an OOM kill, a liveness restart) loses at most the lines of the turn
+// it interrupts. pino's default destination instead appends each line to a string it measures
+// again every time, and holds what a slow reader has not taken: in a burst that copied about 30
+// times the bytes logged.
 import { writeSync } from 'node:fs';
 
 /** What pino writes its lines to. */
@@ -23,14 +24,23 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 const flushesAtExit = new Set<() => void>();
 let exitListener = false;
 
+/**
+ * Lines held at most, in characters, before they are written within the turn: lines held through
+ * a minor collection are copied to the old generation, so a turn that logs thousands would leave
+ * megabytes there for the next major collection.
+ */
+const MAX_PENDING_CHARS = 32 * 1024;
+
 export function jsonLogDestination(fd = 1): LogDestination {
   let pending: string[] = [];
+  let pendingChars = 0;
   let scheduled = false;
   const flushSync = (): void => {
     scheduled = false;
     if (pending.length === 0) return;
     const text = pending.length === 1 ? pending[0]! : pending.join('');
     pending = [];
+    pendingChars = 0;
     writeAll(fd, Buffer.from(text));
   };
   flushesAtExit.add(flushSync);
@@ -41,7 +51,10 @@ export function jsonLogDestination(fd = 1): LogDestination {
   return {
     write(line) {
       pending.push(line);
-      if (!scheduled) {
+      pendingChars += line.length;
+      if (pendingChars >= MAX_PENDING_CHARS) {
+        flushSync();
+      } else if (!scheduled) {
         scheduled = true;
         setImmediate(flushSync);
       }

@@ -14,23 +14,35 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-test('the lines of one turn are written together as it ends, whole, in order and redacted', async () => {
+const linesIn = (file: string): { driver: string; token: string; msg: string }[] => {
+  const text = readFileSync(file, 'utf8');
+  expect(text === '' || text.endsWith('\n')).toBe(true); // whole lines only
+  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { driver: string; token: string; msg: string });
+};
+
+test('the lines of one turn are written together as it ends, or once they reach 32 KiB, whole, in order and redacted', async () => {
   const file = path.join(dir, 'out.log');
   const fd = openSync(file, 'w');
   try {
     const log = pino(rootLoggerOptions('info'), jsonLogDestination(fd));
-    for (let i = 0; i < 2000; i++) log.info({ driver: `default/burst-${i}`, token: 'hunter2' }, 'driver launched');
-    expect(readFileSync(file, 'utf8')).toBe('');
+    for (let i = 0; i < 3; i++) log.info({ driver: `default/first-${i}` }, 'driver admitted; waiting for an offer');
+    expect(linesIn(file)).toEqual([]);
     await nextTurn();
-    const lines = readFileSync(file, 'utf8').split('\n');
-    expect(lines.pop()).toBe('');
-    const drivers = lines.map((line) => (JSON.parse(line) as { driver: string; token: string; msg: string }));
+    expect(linesIn(file).map((line) => line.driver)).toEqual(['default/first-0', 'default/first-1', 'default/first-2']);
+
+    for (let i = 0; i < 2000; i++) log.info({ driver: `default/burst-${i}`, token: 'hunter2' }, 'driver launched');
+    const duringTheTurn = linesIn(file).length - 3;
+    const lineLength = readFileSync(file, 'utf8').split('\n')[3]!.length;
+    expect(duringTheTurn).toBeGreaterThan(2000 - (32 * 1024) / lineLength - 1);
+    expect(duringTheTurn).toBeLessThan(2000);
+    await nextTurn();
+    const drivers = linesIn(file).slice(3);
     expect(drivers.map((d) => d.driver)).toEqual(Array.from({ length: 2000 }, (_, i) => `default/burst-${i}`));
     expect(new Set(drivers.map((d) => d.token))).toEqual(new Set(['[redacted]']));
 
     log.info({ driver: 'default/later' }, 'driver finished');
     log.flush();
-    expect(JSON.parse(readFileSync(file, 'utf8').split('\n')[2000]!)).toMatchObject({ driver: 'default/later', msg: 'driver finished' });
+    expect(linesIn(file).at(-1)).toMatchObject({ driver: 'default/later', msg: 'driver finished' });
   } finally {
     closeSync(fd);
   }
