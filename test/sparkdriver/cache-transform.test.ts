@@ -2,6 +2,7 @@
 // change since the previous version is that version's value; repeated strings, and the small
 // status objects of drivers that changed together, are one instance each, within a bound.
 import { SharedValues, sparkDriverCacheTransform, StringTable } from '../../src/sparkdriver/cache-transform.ts';
+import fc from 'fast-check';
 import type { KubeObject } from '../../src/kube/kube-client.ts';
 
 const fresh = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -102,4 +103,23 @@ test('long strings are not kept, and the tables are bounded', () => {
   const big = fresh({ text: 'x'.repeat(250), list: Array.from({ length: 20 }, () => 'y'.repeat(200)) });
   shared.share(big, undefined, true);
   expect(shared.objectCount).toBeLessThanOrEqual(5_000);
+});
+
+test('what is cached equals what came, whatever is shared (generated statuses, each driver\'s versions in turn)', () => {
+  const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+    leaf: fc.oneof(fc.constantFrom('a', 'b', '"x"', ''), fc.integer({ min: -2, max: 2 }), fc.boolean(), fc.constant(null)),
+    node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('node'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom('k', 'l', 'm', '"q"'), tie('node'), { maxKeys: 3 })),
+  })).node;
+  const statuses = fc.array(fc.dictionary(fc.constantFrom('conditions', 'scheduler', 'attempt', 'phase'), value), { minLength: 1, maxLength: 8 });
+  fc.assert(fc.property(statuses, (versions) => {
+    const transform = sparkDriverCacheTransform(new SharedValues());
+    const cached = new Map<string, KubeObject>();
+    versions.forEach((status, i) => {
+      const name = `d${i % 3}`;
+      const next = transform(driver(name, `u${i % 3}`, status), cached.get(name));
+      expect((next as Loose).status).toEqual(status);
+      cached.set(name, next);
+    });
+  }), { numRuns: 300 });
 });
