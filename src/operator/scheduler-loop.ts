@@ -54,6 +54,8 @@ export class SchedulerLoop {
   private cancelWake: (() => void) | undefined;
   private cancelRetry: (() => void) | undefined;
   private stopped = false;
+  /** ACKs sent and not yet answered: they do not hold the next batch back. */
+  private readonly acknowledging = new Set<Promise<void>>();
 
   constructor(options: SchedulerLoopOptions) {
     this.options = options;
@@ -79,9 +81,10 @@ export class SchedulerLoop {
     });
   }
 
-  /** Resolves when every input queued so far has been carried out. */
-  idle(): Promise<void> {
-    return this.draining ?? Promise.resolve();
+  /** Resolves when every input queued so far has been carried out, its ACKs answered too. */
+  async idle(): Promise<void> {
+    await this.draining;
+    await Promise.all([...this.acknowledging]);
   }
 
   /** Stops taking inputs (those still waiting are dropped); resolves when the batch in progress is done. */
@@ -178,7 +181,9 @@ export class SchedulerLoop {
         // After the DECLINEs: a REVIVE clears the filters they set. A failed REVIVE is tried again
         // in the background; the core also revives again while its offers do not come.
         ...(plan.offerInterest === undefined ? [] : [() => (plan.offerInterest?.type === 'ReviveOffers' ? this.withRetries('REVIVE', () => mesos.revive()) : mesos.suppress())]),
-        ...(plan.acknowledgements.length === 0 ? [] : [() => this.acknowledgeAll(plan.acknowledgements)]),
+        // Sent with the REVIVE, but not waited for: a batch of thousands of updates would hold
+        // the next batch (and its launches) back for the time the master takes to answer them.
+        ...(plan.acknowledgements.length === 0 ? [] : [() => this.sendAcknowledgements(plan.acknowledgements)]),
       ],
     ];
     // The wake is armed whatever happens to the calls: the core asks for it once.
@@ -242,6 +247,13 @@ export class SchedulerLoop {
         if (this.mayAct()) void this.withRetries(call, send, attempt + 1);
       });
     }
+  }
+
+  private sendAcknowledgements(effects: readonly Extract<Effect, { type: 'Acknowledge' }>[]): Promise<void> {
+    const sent = this.acknowledgeAll(effects);
+    this.acknowledging.add(sent);
+    void sent.finally(() => this.acknowledging.delete(sent));
+    return Promise.resolve();
   }
 
   private async acknowledgeAll(effects: readonly Extract<Effect, { type: 'Acknowledge' }>[]): Promise<void> {

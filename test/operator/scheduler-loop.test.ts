@@ -55,7 +55,13 @@ class RecordingPorts implements StatusSink, MesosPort {
   reconcile(tasks: readonly TaskRef[]): Promise<void> { this.calls.push(`reconcile ${tasks.map((t) => t.taskId).join(',')}`); return Promise.resolve(); }
   revive(): Promise<void> { this.calls.push('revive'); return Promise.resolve(); }
   suppress(): Promise<void> { this.calls.push('suppress'); return Promise.resolve(); }
-  acknowledge(acknowledgement: Acknowledgement): Promise<void> { this.calls.push(`ack ${acknowledgement.taskId}`); return Promise.resolve(); }
+  /** When set, ACKs are answered only as these are called. */
+  heldAcks: (() => void)[] | undefined;
+  acknowledge(acknowledgement: Acknowledgement): Promise<void> {
+    this.calls.push(`ack ${acknowledgement.taskId}`);
+    const held = this.heldAcks;
+    return held === undefined ? Promise.resolve() : new Promise((resolve) => held.push(resolve));
+  }
 }
 
 function setup() {
@@ -144,6 +150,26 @@ test('a terminal update is acknowledged only after its status was recorded; a li
   await loop.idle();
   await Promise.resolve();
   expect(ports.calls).toEqual(['persist d1 finished', 'ack d1', 'ack d1']);
+});
+
+test('ACKs the master is slow to answer do not hold the next batch back; idle() waits for them', async () => {
+  const { ports, loop } = setup();
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d1') });
+  await loop.submit(offersReceived([makeOffer('o1', 4, 8192)]));
+  ports.heldAcks = [];
+  ports.calls.length = 0;
+  await loop.submit(statusReceived('d1', 'TASK_RUNNING', { uuid: true }));
+  await loop.submit({ type: 'DriverSubmitted', spec: makeSpec('d2') });
+  await loop.submit(offersReceived([makeOffer('o2', 4, 8192)]));
+  expect(ports.calls).toEqual(['persist d1 launched', 'ack d1', 'persist d2 queued', 'revive', 'persist d2 launched intent', 'accept o2 d2', 'suppress']);
+  let idle = false;
+  void loop.idle().then(() => { idle = true; });
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(idle).toBe(false);
+  for (const answer of ports.heldAcks) answer();
+  await loop.idle();
+  expect(idle).toBe(true);
 });
 
 test('an update of no known driver is acknowledged at once', async () => {
