@@ -35,13 +35,24 @@ export function jsonLogDestination(fd = 1): LogDestination {
   let pending: string[] = [];
   let pendingChars = 0;
   let scheduled = false;
+  // The reader is gone (EPIPE): lines are dropped from then on, as pino's own destination does.
+  let readerGone = false;
   const flushSync = (): void => {
-    scheduled = false;
     if (pending.length === 0) return;
     const text = pending.length === 1 ? pending[0]! : pending.join('');
     pending = [];
     pendingChars = 0;
-    writeAll(fd, Buffer.from(text));
+    if (readerGone) return;
+    try {
+      writeAll(fd, Buffer.from(text));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+      readerGone = true;
+    }
+  };
+  const flushAtTurnEnd = (): void => {
+    scheduled = false;
+    flushSync();
   };
   flushesAtExit.add(flushSync);
   if (!exitListener) {
@@ -56,7 +67,7 @@ export function jsonLogDestination(fd = 1): LogDestination {
         flushSync();
       } else if (!scheduled) {
         scheduled = true;
-        setImmediate(flushSync);
+        setImmediate(flushAtTurnEnd);
       }
     },
     flushSync,

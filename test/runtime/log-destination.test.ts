@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -75,4 +76,25 @@ test('a SIGKILL loses only the lines of the turn it interrupts', () => {
     log.info('the interrupted turn');
     process.kill(process.pid, 'SIGKILL');`);
   expect([killed.messages, killed.signal]).toEqual([['an earlier turn'], 'SIGKILL']);
+});
+
+test('once the reader of its pipe is gone, lines are dropped rather than the process stopped', async () => {
+  const script = `
+    import { pino } from 'pino';
+    import { jsonLogDestination } from '${path.resolve('src/runtime/log-destination.ts')}';
+    const log = pino({}, jsonLogDestination());
+    log.info('before');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (let i = 0; i < 3; i++) {
+      log.info('after the reader left');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    process.stderr.write('still running');`;
+  const dispatcher = spawn(process.execPath, ['--input-type=module', '--disable-warning=ExperimentalWarning', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  dispatcher.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  // The reader takes the first line and goes.
+  dispatcher.stdout.once('data', () => dispatcher.stdout.destroy());
+  const [code] = await once(dispatcher, 'close') as [number | null];
+  expect([code, stderr]).toEqual([0, 'still running']);
 });
