@@ -20,10 +20,6 @@ export interface LogDestination {
 const FULL_PIPE_WAIT_MS = 10;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** Every destination's flush, run when the process exits (one listener for them all). */
-const flushesAtExit = new Set<() => void>();
-let exitListener = false;
-
 /**
  * Lines held at most, in characters, before they are written within the turn: lines held through
  * a minor collection are copied to the old generation, so a turn that logs thousands would leave
@@ -39,7 +35,7 @@ export function jsonLogDestination(fd = 1): LogDestination {
   let readerGone = false;
   const flushSync = (): void => {
     if (pending.length === 0) return;
-    const text = pending.length === 1 ? pending[0]! : pending.join('');
+    const text = pending.join('');
     pending = [];
     pendingChars = 0;
     if (readerGone) return;
@@ -54,11 +50,7 @@ export function jsonLogDestination(fd = 1): LogDestination {
     scheduled = false;
     flushSync();
   };
-  flushesAtExit.add(flushSync);
-  if (!exitListener) {
-    exitListener = true;
-    process.on('exit', () => flushesAtExit.forEach((flush) => flush()));
-  }
+  process.on('exit', flushSync);
   return {
     write(line) {
       pending.push(line);

@@ -50,13 +50,14 @@ test('the lines of one turn are written together as it ends, or once they reach 
 });
 
 /** Runs `body` in a child node whose `log` writes JSON lines to its stdout: the messages it printed, and how it ended. */
+const childArgs = (body: string): string[] => ['--input-type=module', '--disable-warning=ExperimentalWarning', '-e', `
+  import { pino } from 'pino';
+  import { jsonLogDestination } from '${path.resolve('src/runtime/log-destination.ts')}';
+  const log = pino({}, jsonLogDestination());
+  ${body}`];
+
 function child(body: string): { messages: string[]; status: number | null; signal: NodeJS.Signals | null; stderr: string } {
-  const script = `
-    import { pino } from 'pino';
-    import { jsonLogDestination } from '${path.resolve('src/runtime/log-destination.ts')}';
-    const log = pino({}, jsonLogDestination());
-    ${body}`;
-  const result = spawnSync(process.execPath, ['--input-type=module', '--disable-warning=ExperimentalWarning', '-e', script], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, childArgs(body), { encoding: 'utf8' });
   const messages = result.stdout.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { msg: string }).msg);
   return { messages, status: result.status, signal: result.signal, stderr: result.stderr };
 }
@@ -80,9 +81,6 @@ test('a SIGKILL loses only the lines of the turn it interrupts', () => {
 
 test('once the reader of its pipe is gone, lines are dropped rather than the process stopped', async () => {
   const script = `
-    import { pino } from 'pino';
-    import { jsonLogDestination } from '${path.resolve('src/runtime/log-destination.ts')}';
-    const log = pino({}, jsonLogDestination());
     log.info('before');
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (let i = 0; i < 3; i++) {
@@ -90,7 +88,7 @@ test('once the reader of its pipe is gone, lines are dropped rather than the pro
       await new Promise((resolve) => setImmediate(resolve));
     }
     process.stderr.write('still running');`;
-  const dispatcher = spawn(process.execPath, ['--input-type=module', '--disable-warning=ExperimentalWarning', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const dispatcher = spawn(process.execPath, childArgs(script), { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   dispatcher.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   // The reader takes the first line and goes.
