@@ -4,9 +4,9 @@
 // measured in this run on a fresh emulator in this process, once before the bursts and once
 // after (the host's speed drifts; the burst is set against their mean); and the CPU both
 // processes spent meanwhile, by kind of thread (on a shared machine, what bounds the rate).
-// Both sides are measured warm: the ceiling after a warm-up round of writes, the burst after a
+// Both sides are measured warm: the ceiling once its rate settles over rounds of writes, the burst after a
 // smaller warm-up burst (reported on its own line, as the cold figure), whose drivers stay running.
-import { measureWriteCeiling, type WriteCeiling } from '../support/ceiling.ts';
+import { measureWarmWriteCeiling, measureWriteCeiling, type WriteCeiling } from '../support/ceiling.ts';
 import { agents, type BenchCluster } from '../support/cluster.ts';
 import { driverManifest, type KubeLoad } from '../support/kube-load.ts';
 import { sleep, until, untilPhase } from '../support/observe.ts';
@@ -94,8 +94,7 @@ function bracket(before: WriteCeiling, after: WriteCeiling): WriteCeiling {
 }
 
 export async function runLaunches(report: Report, count: number, warmUp: number, ceilingWrites = 3000): Promise<void> {
-  await measureWriteCeiling(Math.ceil(ceilingWrites / 3)); // warm-up: the first writes of a process run cold
-  const before = await measureWriteCeiling(ceilingWrites);
+  const { ceiling: before, rounds } = await measureWarmWriteCeiling(ceilingWrites);
   const measured = await withSystem({ agents: agentsFor(count + warmUp) }, async ({ cluster, load, operator }) => {
     const cold = await burst(cluster, load, operator, 'warm-up', warmUp);
     await untilPhase(operator, 'Launched', warmUp, 5 * 60_000);
@@ -104,11 +103,12 @@ export async function runLaunches(report: Report, count: number, warmUp: number,
   });
   const after = await measureWriteCeiling(ceilingWrites);
   const ceiling = bracket(before, after);
-  const detail = (micros: number, rateBefore: number, rateAfter: number): string =>
-    `(${micros.toFixed(0)} µs CPU each, server and client; ${rateBefore.toFixed(0)}/s before the bursts, ${rateAfter.toFixed(0)}/s after)`;
+  const detail = (micros: number, rateBefore: number, rateAfter: number, warmUpRounds?: number): string =>
+    `(${micros.toFixed(0)} µs CPU each, server and client; ${rateBefore.toFixed(0)}/s before the bursts` +
+    `${warmUpRounds === undefined ? '' : ` (round ${warmUpRounds} of ${ceilingWrites}, once the rate settled)`}, ${rateAfter.toFixed(0)}/s after)`;
   report.add({
     key: 'api.ceiling creates', value: ceiling.createsPerSecond, unit: 'writes/s', digits: 0,
-    detail: detail(ceiling.createCpuMicros, before.createsPerSecond, after.createsPerSecond),
+    detail: detail(ceiling.createCpuMicros, before.createsPerSecond, after.createsPerSecond, rounds),
   });
   report.add({
     key: 'api.ceiling status patches', value: ceiling.statusPatchesPerSecond, unit: 'writes/s', digits: 0,
