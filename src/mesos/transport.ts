@@ -9,6 +9,7 @@ import { SCHEDULER_PATH, resolveRedirect } from './master-url.ts';
 import { DEFAULT_MAX_RECORD_BYTES, RecordIODecoder } from './recordio.ts';
 import type { Call, Event } from './types.ts';
 import { requestText } from '../runtime/http-text.ts';
+import { coalescingConnector } from '../runtime/coalesced-writes.ts';
 
 /** Calls sent on the call connection before the first is answered; the master answers in order. */
 const CALLS_IN_FLIGHT = 16;
@@ -108,8 +109,9 @@ export class MesosTransport {
       void this.close();
       // The stream occupies its own socket for as long as it lives; calls go on another.
       this.streamClient = new Client(origin, { bodyTimeout: 0, headersTimeout: 30_000 });
-      // Pipelined: a burst of ACKNOWLEDGEs (two per task) would otherwise wait a round trip each.
-      this.callClient = new Client(origin, { pipelining: CALLS_IN_FLIGHT, keepAliveTimeout: 60_000 });
+      // Pipelined: a burst of ACKNOWLEDGEs (two per task) would otherwise wait a round trip each;
+      // and the calls sent in one turn leave in one write.
+      this.callClient = new Client(origin, { pipelining: CALLS_IN_FLIGHT, keepAliveTimeout: 60_000, connect: coalescingConnector() });
       this.origin = origin;
     }
     return { stream: this.streamClient, call: this.callClient };
