@@ -10,6 +10,7 @@ import { resolveKubeConnection, resolveOperatorNamespace, type KubeConnection } 
 import { loadSparkProperties } from './spark-properties.ts';
 import { readTextFileSync, systemInfo, type ReadTextFile, type SystemInfo } from './system.ts';
 import type { MasterLocation } from '../mesos/master-url.ts';
+import { deepFreeze } from '../runtime/deep-freeze.ts';
 
 export interface OperatorConfig {
   /** `--verbose`: print the effective configuration (redacted) at start-up. */
@@ -194,10 +195,3 @@ function readOnlyMap<K, V>(map: ReadonlyMap<K, V>): ReadonlyMap<K, V> {
   return Object.freeze(copy);
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}

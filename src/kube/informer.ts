@@ -10,6 +10,7 @@ import type { Logger } from '../runtime/logger.ts';
 import type { KubeClient, KubeObject, ResourceType } from './kube-client.ts';
 import { Reflector } from './reflector.ts';
 import type { ReflectorSink, ReflectorStats } from './reflector.ts';
+import { deepFreeze } from '../runtime/deep-freeze.ts';
 
 export interface InformerOptions {
   client: KubeClient;
@@ -57,13 +58,6 @@ export function splitKey(key: string): { namespace?: string; name: string } {
   return slash === -1 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
-function deepFreeze<V>(value: V): V {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 export class Informer<T extends KubeObject = KubeObject> {
   private readonly cache = new Map<string, T>();

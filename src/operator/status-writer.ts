@@ -14,7 +14,7 @@ import { fromResourceStatus, invalidSpecStatus, toResourceStatus } from '../spar
 import type { EventRecorder } from '../kube/event-recorder.ts';
 import type { Informer } from '../kube/informer.ts';
 import type { KubeClient, KubeObject, ObjectRef } from '../kube/kube-client.ts';
-import { readStatus, SPARK_DRIVER } from '../sparkdriver/sparkdriver.ts';
+import { readStoredStatus, SPARK_DRIVER } from '../sparkdriver/sparkdriver.ts';
 import type { SparkDriverStatus } from '../sparkdriver/sparkdriver-status.ts';
 import type { StringTable } from '../sparkdriver/cache-transform.ts';
 import { compareProgress, type Backend, type DriverResourceRef, type DriverStatus } from '../scheduler/index.ts';
@@ -289,7 +289,7 @@ export class StatusWriter implements StatusSink {
   private cachedDriver(key: string, uid: string): { raw: KubeObject; status: SparkDriverStatus | undefined } | undefined {
     const raw = this.o.informer.get(key);
     if (raw?.metadata?.uid !== uid) return undefined;
-    return { raw, status: readStatus((raw as { status?: unknown }).status) };
+    return { raw, status: readStoredStatus((raw as { status?: unknown }).status) };
   }
 
   private async writeOne(write: StatusWrite): Promise<Outcome> {

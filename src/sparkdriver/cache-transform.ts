@@ -37,9 +37,13 @@ export class StringTable {
     return value;
   }
 
-  /** `value` with every string in it shared, rebuilt in place (objects from JSON.parse). */
+  /**
+   * `value` with every string in it shared, rebuilt in place (objects from JSON.parse). Frozen
+   * parts are left as they are: they come from the cache, whose strings are shared already.
+   */
   shareAll<V>(value: V): V {
     if (typeof value === 'string') return this.share(value) as V;
+    if (Object.isFrozen(value)) return value;
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) value[i] = this.shareAll(value[i] as unknown);
     } else if (typeof value === 'object' && value !== null) {

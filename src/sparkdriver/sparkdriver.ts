@@ -3,6 +3,7 @@
 // Pure: parsing and types only, no I/O.
 
 import { z } from 'zod';
+import { deepFreeze } from '../runtime/deep-freeze.ts';
 import { withInputFields } from '../runtime/same-json.ts';
 import { MAX_RETRIES_KEY, RETRY_RESET_AFTER_KEY, RETRY_WAIT_MAX_KEY } from '../scheduler/backoff.ts';
 import { BACKEND_KEY, BACKENDS, QUEUE_KEY, submissionIdProblem, SUPERVISE_KEY } from '../scheduler/driver.ts';
@@ -240,8 +241,7 @@ export function parseSparkDriver(obj: unknown): ParseResult<{ resource: SparkDri
       enumerable: true,
       get(): SparkDriverStatus | undefined {
         if (!read) {
-          const parsed = readStatus(raw);
-          status = parsed === undefined ? undefined : withInputFields(parsed, raw);
+          status = readStoredStatus(raw);
           read = true;
         }
         return status;
@@ -268,6 +268,26 @@ function readSpec(raw: unknown): ParseResult<{ spec: SparkDriverSpec }> {
   const read = parsed.ok ? { ok: true as const, spec: withInputFields(parsed.spec, raw) } : parsed;
   if (remembered) readSpecs.set(raw, read);
   return read;
+}
+
+/**
+ * Statuses read from frozen objects (the informer cache's), by object, read-only: every status
+ * write reads the cached status it builds on, and the reconcile that each write causes reads it
+ * again. Weak: a status no longer cached is forgotten.
+ */
+const storedStatuses = new WeakMap<object, SparkDriverStatus | undefined>();
+
+/**
+ * A stored status as readStatus reads it, made of the stored object's own values where they read
+ * as they are (often the stored object itself). Read-only when `raw` is.
+ */
+export function readStoredStatus(raw: unknown): SparkDriverStatus | undefined {
+  const remembered = typeof raw === 'object' && raw !== null && Object.isFrozen(raw);
+  if (remembered && storedStatuses.has(raw)) return storedStatuses.get(raw);
+  const parsed = readStatus(raw);
+  const status = parsed === undefined ? undefined : withInputFields(parsed, raw);
+  if (remembered) storedStatuses.set(raw, deepFreeze(status));
+  return status;
 }
 
 /** A resource's status, read field by field (see parseSparkDriver); undefined when it has none. */

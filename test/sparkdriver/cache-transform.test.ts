@@ -90,6 +90,15 @@ test('strings repeated within a driver and across drivers are one instance', () 
   expect(table.size - before).toBe(2);
 });
 
+test('sharing the strings of a value leaves its frozen (cached) parts as they are', () => {
+  const table = new StringTable();
+  const cachedPart = Object.freeze({ reason: fresh('Queued') });
+  const value = { cached: cachedPart, own: { reason: fresh('Queued') } };
+  expect(() => table.shareAll(value)).not.toThrow();
+  expect(value.cached).toBe(cachedPart);
+  expect(value.own.reason).toBe(table.share('Queued'));
+});
+
 test('long strings are not kept, and the tables are bounded', () => {
   const table = new StringTable();
   expect(table.share('x'.repeat(300))).toBe('x'.repeat(300));

@@ -11,6 +11,8 @@ import {
   finishedAtMs, fromResourceStatus, invalidSpecStatus, isFinished, observedGenerationOf, toResourceStatus, type StatusContext,
 } from '../../src/sparkdriver/driver-status.ts';
 import { sparkDriverStatusSchema, type SparkDriverStatus } from '../../src/sparkdriver/sparkdriver-status.ts';
+import { readStatus, readStoredStatus } from '../../src/sparkdriver/sparkdriver.ts';
+import { deepFreeze } from '../../src/runtime/deep-freeze.ts';
 
 const T0 = Date.parse('2024-03-01T10:00:00Z');
 const ctx = (nowMs: number, extra: Partial<StatusContext> = {}): StatusContext =>
@@ -277,5 +279,29 @@ describe('the scheduler record', () => {
   test('an unreadable record reads as none', () => {
     expect(fromResourceStatus({ schedulerRecord: '{"phase":' })).toBeUndefined();
     expect(fromResourceStatus({ schedulerRecord: '{"phase":"lost","attempts":1,"retries":0}' })).toBeUndefined();
+  });
+});
+
+describe('reading a stored status', () => {
+  const stored = (): SparkDriverStatus => toResourceStatus(undefined, running, ctx(T0 + 4_000));
+
+  test('a frozen (cached) status is read once: the same read-only value each time, equal to a fresh read', () => {
+    // A field this schema does not know (written under another CRD version): the read is a copy.
+    const raw = deepFreeze(JSON.parse(JSON.stringify({ ...stored(), fromANewerVersion: 'x' })) as object);
+    const first = readStoredStatus(raw);
+    expect(first).not.toBe(raw);
+    expect(readStoredStatus(raw)).toBe(first);
+    expect(first).toEqual(readStatus(raw));
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => { (first as { phase: string }).phase = 'Finished'; }).toThrow(TypeError);
+  });
+
+  test('a status that may still change is read afresh each time', () => {
+    const raw = JSON.parse(JSON.stringify(stored())) as { message?: string };
+    expect(readStoredStatus(raw)?.message).not.toBe('changed');
+    raw.message = 'changed';
+    expect(readStoredStatus(raw)?.message).toBe('changed');
+    expect(Object.isFrozen(raw)).toBe(false);
+    expect(readStoredStatus(undefined)).toBeUndefined();
   });
 });
