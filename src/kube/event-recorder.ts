@@ -5,6 +5,7 @@
 
 import { systemClock } from '../runtime/clock.ts';
 import type { Clock } from '../runtime/clock.ts';
+import { FailureSummary } from '../runtime/failure-summary.ts';
 import { errorText, silentLogger } from '../runtime/logger.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { isNotFound } from './api-error.ts';
@@ -63,6 +64,8 @@ const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d
 export class EventRecorder {
   private readonly o: EventRecorderOptions;
   private readonly clock: Clock;
+  /** Events that could not be written: while the API is down, one line per window. */
+  private readonly failures: FailureSummary;
   private readonly logger: Logger;
   private readonly windowMs: number;
   private readonly maxSimilar: number;
@@ -83,6 +86,7 @@ export class EventRecorder {
   constructor(options: EventRecorderOptions) {
     this.o = options;
     this.clock = options.clock ?? systemClock;
+    this.failures = new FailureSummary(this.clock, (fields, message) => this.logger.warn(fields, message));
     this.logger = options.logger ?? silentLogger;
     this.windowMs = options.windowMs ?? 600_000;
     this.maxSimilar = options.maxSimilar ?? 10;
@@ -177,7 +181,7 @@ export class EventRecorder {
       } as KubeObject);
       this.remember(this.seen, key, { name, namespace, count: 1, lastAt: now });
     } catch (err) {
-      this.logger.warn({ reason, object: `${involved.namespace ?? ''}/${involved.name ?? ''}`, err: errorText(err) }, 'could not write an Event');
+      this.failures.report({ reason, object: `${involved.namespace ?? ''}/${involved.name ?? ''}`, err: errorText(err) }, 'could not write an Event');
     }
   }
 

@@ -8,6 +8,7 @@
 import type { Clock, Random } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { backoffDelayMs, type BackoffPolicy } from '../runtime/backoff.ts';
+import { FailureSummary } from '../runtime/failure-summary.ts';
 import { isConflict, isNotFound } from '../kube/api-error.ts';
 import { RequestGate } from '../kube/request-gate.ts';
 import { fromResourceStatus, invalidSpecStatus, toResourceStatus } from '../sparkdriver/driver-status.ts';
@@ -107,10 +108,13 @@ export class StatusWriter implements StatusSink {
   /** A Normal Event waiting for the coalescing delay, by submission ID. */
   private readonly heldEvents = new Map<string, { emit: () => void; cancel: () => void }>();
   private readonly deferredWrites: RequestGate;
+  /** Writes that did not take and are retried: while the API is down, one line per window. */
+  private readonly retriedWrites: FailureSummary;
 
   constructor(options: StatusWriterOptions) {
     this.o = options;
     this.deferredWrites = new RequestGate(options.deferredConcurrency ?? 16);
+    this.retriedWrites = new FailureSummary(options.clock, (fields, message) => options.log.info(fields, message));
     // What we wrote is remembered only until the cache has it: then the cache is newer or as new.
     options.informer.onChange((key, cached) => {
       const mine = this.written.get(key);
@@ -339,7 +343,7 @@ export class StatusWriter implements StatusSink {
     // A 404 while the cache still has the resource is a passing fault (or a cache behind a
     // delete-and-recreate, which the uid check settles on the next try).
     if (isNotFound(error) && this.cachedDriver(key, uid) === undefined) return 'gone';
-    this.o.log.info({ driver: key, phase: write.status.phase }, `status write did not take; retrying with the newest status: ${message}`);
+    this.retriedWrites.report({ driver: key, phase: write.status.phase }, `status write did not take; retrying with the newest status: ${message}`);
     return 'failed';
   }
 

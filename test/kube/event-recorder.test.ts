@@ -105,7 +105,13 @@ test('an Event deleted meanwhile is created anew; a failed write is logged and n
   await expect(r.event(driver, 'Normal', 'Finished', 'done')).resolves.toBeUndefined();
   h.server.faults.failNext({ resource: 'events', verb: 'create', code: 403 });
   await expect(r.event(driver, 'Warning', 'Failed', 'x')).resolves.toBeUndefined();
-  expect(logger.lines.map((l) => [l.level, l.msg])).toEqual([['warn', 'could not write an Event'], ['warn', 'could not write an Event']]);
+  // The first failure is logged at once; the next within 10 s is summed up when they are over.
+  expect(logger.lines.map((l) => [l.level, l.msg])).toEqual([['warn', 'could not write an Event']]);
+  h.clock.advance(10_000);
+  expect(logger.lines.map((l) => [l.level, l.msg])).toEqual([
+    ['warn', 'could not write an Event'], ['warn', '1 more like it in the last 10 s; the last: could not write an Event'],
+  ]);
+  expect(logger.lines[1]?.fields).toMatchObject({ reason: 'Failed', repeats: 1, err: 'injected fault (Forbidden)' });
 });
 
 test('a burst of events waits its turn (a few writes at once) and every one is written, repeats still counted', async () => {
