@@ -194,4 +194,3 @@ function readOnlyMap<K, V>(map: ReadonlyMap<K, V>): ReadonlyMap<K, V> {
   Object.defineProperties(copy, { set: { value: refuse }, delete: { value: refuse }, clear: { value: refuse } });
   return Object.freeze(copy);
 }
-

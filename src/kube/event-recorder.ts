@@ -86,8 +86,8 @@ export class EventRecorder {
   constructor(options: EventRecorderOptions) {
     this.o = options;
     this.clock = options.clock ?? systemClock;
-    this.failures = new FailureSummary(this.clock, (fields, message) => this.logger.warn(fields, message));
     this.logger = options.logger ?? silentLogger;
+    this.failures = new FailureSummary(this.clock, (fields, message) => this.logger.warn(fields, message));
     this.windowMs = options.windowMs ?? 600_000;
     this.maxSimilar = options.maxSimilar ?? 10;
     this.cacheSize = options.cacheSize ?? 4096;

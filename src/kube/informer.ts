@@ -58,7 +58,6 @@ export function splitKey(key: string): { namespace?: string; name: string } {
   return slash === -1 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
-
 export class Informer<T extends KubeObject = KubeObject> {
   private readonly cache = new Map<string, T>();
   private readonly handlers = new Set<ChangeHandler<T>>();
