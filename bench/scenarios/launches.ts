@@ -4,8 +4,9 @@
 // measured in this run on a fresh emulator in this process, once before the bursts and once
 // after (the host's speed drifts; the burst is set against their mean); and the CPU both
 // processes spent meanwhile, by kind of thread (on a shared machine, what bounds the rate).
-// Both sides are measured warm: the ceiling once its rate settles over rounds of writes, the burst after a
-// smaller warm-up burst (reported on its own line, as the cold figure), whose drivers stay running.
+// Both sides are measured warm: the ceiling once its rate settles over rounds of writes, the
+// burst after a smaller warm-up burst (reported on its own line, as the cold figure), whose
+// drivers stay running.
 import { measureWarmWriteCeiling, measureWriteCeiling, type WriteCeiling } from '../support/ceiling.ts';
 import { agents, type BenchCluster } from '../support/cluster.ts';
 import { driverManifest, type KubeLoad } from '../support/kube-load.ts';

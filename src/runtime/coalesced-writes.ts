@@ -27,8 +27,8 @@ export function coalesceWrites(socket: Socket): Socket {
 }
 
 /** undici's connector with its defaults, whose sockets coalesce their writes. */
-export function coalescingConnector(options: buildConnector.BuildOptions = {}): buildConnector.connector {
-  const connect = buildConnector(options);
+export function coalescingConnector(): buildConnector.connector {
+  const connect = buildConnector({});
   return (target, callback) => {
     connect(target, (...args: buildConnector.CallbackArgs) => {
       const [error, socket] = args;

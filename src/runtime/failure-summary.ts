@@ -37,7 +37,7 @@ export class FailureSummary {
     const { more, last } = this;
     this.more = 0;
     this.last = undefined;
-    if (more === 0 || last === undefined) return;
+    if (last === undefined) return;
     this.log({ ...last.fields, repeats: more }, `${more} more like it in the last ${Math.round(this.windowMs / 1000)} s; the last: ${last.message}`);
   }
 }
