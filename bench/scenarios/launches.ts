@@ -10,7 +10,7 @@
 import { measureWarmWriteCeiling, measureWriteCeiling, type WriteCeiling } from '../support/ceiling.ts';
 import { agents, type BenchCluster } from '../support/cluster.ts';
 import { driverManifest, type KubeLoad } from '../support/kube-load.ts';
-import { sleep, until, untilPhase } from '../support/observe.ts';
+import { describeGc, operatorGc, sleep, until, untilPhase } from '../support/observe.ts';
 import type { OperatorProcess } from '../support/operator.ts';
 import type { Report } from '../support/report.ts';
 import { createBurst, withSystem } from '../support/system.ts';
@@ -30,6 +30,7 @@ interface Burst {
   benchCpu: [string, number][];
   operatorCpu: [string, number][];
   wallSeconds: number;
+  operatorGc: string;
 }
 
 async function burst(cluster: BenchCluster, load: KubeLoad, operator: OperatorProcess, prefix: string, count: number): Promise<Burst> {
@@ -38,7 +39,7 @@ async function burst(cluster: BenchCluster, load: KubeLoad, operator: OperatorPr
     return { name, body: driverManifest(name, { cores: 1, memoryMb: 1024 }) };
   });
   const writesBefore = totalWrites(cluster.writes);
-  const [benchBefore, operatorBefore] = await Promise.all([threadCpu(process.pid), threadCpu(operator.pid)]);
+  const [benchBefore, operatorBefore, gcBefore] = await Promise.all([threadCpu(process.pid), threadCpu(operator.pid), operatorGc(operator)]);
   const start = performance.now();
   await createBurst(load, bodies);
   const createdS = (performance.now() - start) / 1000;
@@ -51,11 +52,11 @@ async function burst(cluster: BenchCluster, load: KubeLoad, operator: OperatorPr
   const p10 = times[Math.floor(count * 0.1)] ?? start;
   const p90 = times[Math.floor(count * 0.9)] ?? last;
   const writesPerSecond = (totalWrites(cluster.writes) - writesBefore) / seconds;
-  const [benchAfter, operatorAfter] = await Promise.all([threadCpu(process.pid), threadCpu(operator.pid)]);
+  const [benchAfter, operatorAfter, gcAfter] = await Promise.all([threadCpu(process.pid), threadCpu(operator.pid), operatorGc(operator)]);
   return {
     rate: count / seconds, middleRate: (0.8 * count) / ((p90 - p10) / 1000), createdS, seconds, writesPerSecond,
     benchCpu: cpuByKind(benchBefore, benchAfter), operatorCpu: cpuByKind(operatorBefore, operatorAfter),
-    wallSeconds: (performance.now() - start) / 1000,
+    wallSeconds: (performance.now() - start) / 1000, operatorGc: describeGc(gcBefore, gcAfter),
   };
 }
 
@@ -129,6 +130,6 @@ export async function runLaunches(report: Report, count: number, warmUp: number,
   report.add({
     key: 'launches.cpu during burst', value: cpuSeconds, unit: 'cpu-s',
     detail: `(${(100 * cpuSeconds / (warm.wallSeconds * CORES)).toFixed(0)} % of ${CORES} cores over ${warm.wallSeconds.toFixed(1)} s; ` +
-      `emulators and load: ${describeCpu(warm.benchCpu)}; operator: ${describeCpu(warm.operatorCpu)})`,
+      `emulators and load: ${describeCpu(warm.benchCpu)}; operator: ${describeCpu(warm.operatorCpu)}; its collections: ${warm.operatorGc})`,
   });
 }

@@ -1,8 +1,10 @@
 // The API emulator's raw write ceiling: how many SparkDriver writes per second a fresh emulator
 // in this process answers, with one watch open (as a controller keeps), when nothing but this
-// client writes. Creates use the benchmark's manifests; status patches are a launched driver's
-// status written as a merge patch on /status, each on an existing object.
+// client writes. Creates use the benchmark's manifests; status patches are a running driver's
+// status as the operator writes it, as a merge patch on /status, each on an existing object.
 import { startKubeApiServer } from '../../src/devcluster/kube/server.ts';
+import type { DriverStatus } from '../../src/scheduler/driver.ts';
+import { toResourceStatus } from '../../src/sparkdriver/driver-status.ts';
 import { readCrd } from './cluster.ts';
 import { driverManifest, KubeLoad } from './kube-load.ts';
 import { drainWatch } from './watch-drain.ts';
@@ -17,18 +19,20 @@ export interface WriteCeiling {
   writesPerSecond: number;
 }
 
+/**
+ * The status the operator writes for a driver whose task runs, built by the operator's own
+ * `toResourceStatus`: a hand-written stand-in had 2 conditions where the operator writes 6, and
+ * no attempt history or scheduler record, and the emulator's schema checks cost by the field.
+ */
 export function launchedStatus(name: string, nowMs: number): string {
-  const at = new Date(Math.floor(nowMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-  return JSON.stringify({
-    status: {
-      observedGeneration: 1, phase: 'Launched', submissionId: name, queue: 'default', frameworkId: 'bench-framework-0000',
-      currentAttempt: { taskId: name, agentId: 'bench-agent-S0', launchTime: at, lastUpdateTime: at, mesos: { state: 'TASK_RUNNING' } },
-      conditions: [
-        { type: 'Accepted', status: 'True', reason: 'Queued', message: 'admitted to queue default', lastTransitionTime: at, observedGeneration: 1 },
-        { type: 'Launched', status: 'True', reason: 'TaskRunning', message: 'TASK_RUNNING', lastTransitionTime: at, observedGeneration: 1 },
-      ],
-    },
-  });
+  const agentId = 'bench-agent-S0';
+  const running = { taskId: name, state: 'running', source: 'SOURCE_EXECUTOR', agentId, timestamp: nowMs / 1000 } as const;
+  const driver: DriverStatus = {
+    phase: 'launched', attempts: 1, retries: 0, killRequested: false,
+    attempt: { taskId: name, agentId, launchedAtMs: nowMs, lastStatus: running, runningSinceMs: nowMs },
+  };
+  const status = toResourceStatus(undefined, driver, { nowMs, generation: 1, submissionId: name, queue: 'default', frameworkId: 'bench-framework-0000' });
+  return JSON.stringify({ status });
 }
 
 export async function measureWriteCeiling(count: number, concurrency = 16): Promise<WriteCeiling> {

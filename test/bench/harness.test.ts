@@ -55,6 +55,8 @@ test('the launch, latency and writes scenarios see every driver launched, and co
   // Counted over the burst alone: in one this short, each driver's create and launch intent.
   expect(lines.find((l) => l.startsWith('launches.api writes during burst'))).toContain('(2.0 per launched driver');
   expect(figure('api.ceiling creates')).toBeGreaterThan(0);
+  // The operator's collections during the burst, read off its process metrics.
+  expect(lines.find((l) => l.startsWith('launches.cpu during burst'))).toMatch(/its collections: (none|(minor|major|incremental|weakcb) \d+ in \d+\.\d\d s)/);
   await runLatency(report, 10, 1);
   expect(lines.find((l) => l.startsWith('latency.p99 at 10/s'))).toContain('launched 10/10');
   await runWrites(report, 5);
