@@ -7,7 +7,7 @@ import type { TaskStatus } from '../../src/mesos/types.ts';
 import type { EmulatedMesosMaster } from '../../src/devcluster/mesos/index.ts';
 import { simulatedTasks } from '../../src/devcluster/mesos/simulated-task.ts';
 import type { FakeClock } from '../fakes/fake-clock.ts';
-import { commandTask, emulatorPerTest, followToTerminal, getJson, subscribe } from './mesos-harness.ts';
+import { commandTask, emulatorPerTest, followToTerminal, getJson, getUrl, subscribe } from './mesos-harness.ts';
 
 let master: EmulatedMesosMaster;
 let clock: FakeClock;
@@ -105,6 +105,27 @@ test('every launched task gets its runs/latest link, and close waits for the lin
     // The link is named `latest`, beside the run's directory, and names it.
     const links = await Promise.all(sandboxes.map((dir) => readlink(join(dir, '..', 'latest')).catch(() => undefined)));
     expect(links).toEqual(sandboxes.map((dir) => basename(dir)));
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+});
+
+test('a launched task\'s sandbox reads under runs/latest at once, at its agent and at the master, though its links wait for the launches to pause', async () => {
+  const workDir = await mkdtemp(join(tmpdir(), 'sandbox-links-'));
+  try {
+    await start({ workDir, agentHttp: true, launchTask: simulatedTasks() });
+    const stream = await subscribe(master);
+    const [offer] = await stream.offers();
+    expect((await stream.launch([offer!], ['a', 'b'].map((id) => commandTask(offer!, id, 'never run')))).status).toBe(202);
+    const run = master.task(stream.frameworkId, 'b')?.sandboxDir ?? '';
+    const agent = ((await getJson(master, '/master/slaves')).json as { slaves: { pid: string }[] }).slaves[0]!;
+    const atAgent = `http://${agent.pid.slice(agent.pid.indexOf('@') + 1)}/files/browse?path=` +
+      encodeURIComponent(`/frameworks/${stream.frameworkId}/executors/b/runs/latest`);
+    expect(await getUrl(atAgent)).toMatchObject({ status: 200, json: [] });
+    const atMaster = `${master.url}/files/browse?path=${encodeURIComponent(join(run, '..', 'latest'))}`;
+    expect(await getUrl(atMaster)).toMatchObject({ status: 200, json: [] });
+    expect(await readlink(join(run, '..', 'latest'))).toBe(basename(run));
+    await stream.close();
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }

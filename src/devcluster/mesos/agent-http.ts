@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { makePendingSandboxLinks } from './agent.ts';
 import { confine, serveFiles, text } from './files.ts';
 
 export interface AgentHttp {
@@ -26,6 +27,7 @@ export async function startAgentHttp(host: string): Promise<AgentHttp> {
     const url = new URL(req.url ?? '/', 'http://agent');
     const files = /^\/files\/(browse|read|download)(?:\.json)?$/.exec(url.pathname);
     if (files?.[1] && agentDir !== undefined) {
+      makePendingSandboxLinks();
       serveFiles(files[1], url.searchParams, agentResolver(agentDir), res).catch((error: unknown) => {
         if (!res.headersSent) text(res, 500, `Internal emulator error: ${(error as Error).message}`);
         else res.destroy();

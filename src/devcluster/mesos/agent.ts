@@ -287,6 +287,13 @@ export class Agent {
 
 /** The runs whose sandbox and `latest` link are still to make (see linkLatestRun). */
 let unlinked: { sandboxDir: string; containerId: string }[] = [];
+/** Runs were launched since the quiet timer last looked. */
+let launchedSinceLook = false;
+let quietTimer: NodeJS.Timeout | undefined;
+/** The links wait for this long without a launch, */
+const QUIET_MS = 500;
+/** or for this many runs, whichever comes first. */
+const MAX_UNLINKED = 20_000;
 
 /** Resolves once the sandbox links asked for so far are made: a work directory is removed only then. */
 export function sandboxLinksMade(): Promise<void> {
@@ -294,22 +301,40 @@ export function sandboxLinksMade(): Promise<void> {
   return Promise.resolve();
 }
 
+/** Makes the sandbox links still to make, before anyone looks at an agent's files. */
+export function makePendingSandboxLinks(): void {
+  makeLinks();
+}
+
 /**
- * Mesos keeps a `runs/latest` link to the newest run; best effort, made once the current turn of
- * the event loop ends, for every run launched in it. An agent does this on its own machine, so it
- * must cost the emulator little: the synchronous calls, one run after another, cost the event
- * loop what the promise API did (about 35 µs a run) and spare the thread pool as much again
- * (where, made in parallel, they contend for the same directories: a burst of 6,000 launches
- * then cost 10 s of kernel time).
+ * Mesos keeps a `runs/latest` link to the newest run; best effort, made once no run has been
+ * launched for QUIET_MS, or before the files are read (makePendingSandboxLinks) or the work
+ * directory removed. An agent does this on its own machine, so it must cost the emulator
+ * little, and nothing while a burst of launches is under way: the synchronous calls cost about
+ * 30 µs a run of the one thread that also serves the operator (in the thread pool, made in
+ * parallel, they contended for the same directories: 6,000 launches cost 10 s of kernel time).
  */
 function linkLatestRun(sandboxDir: string, containerId: string): void {
-  if (unlinked.length === 0) setImmediate(makeLinks);
   unlinked.push({ sandboxDir, containerId });
+  launchedSinceLook = true;
+  quietTimer ??= setTimeout(lookForQuiet, QUIET_MS).unref();
+}
+
+function lookForQuiet(): void {
+  quietTimer = undefined;
+  if (unlinked.length === 0) return;
+  if (launchedSinceLook && unlinked.length < MAX_UNLINKED) {
+    launchedSinceLook = false;
+    quietTimer = setTimeout(lookForQuiet, QUIET_MS).unref();
+    return;
+  }
+  makeLinks();
 }
 
 function makeLinks(): void {
   const runs = unlinked;
   unlinked = [];
+  launchedSinceLook = false;
   for (const { sandboxDir, containerId } of runs) {
     try {
       mkdirSync(sandboxDir, { recursive: true });

@@ -8,6 +8,7 @@ import { CodecError, CONTENT_TYPE, decodeCall, type WireFormat } from '../../mes
 import type { Call } from '../../mesos/types.ts';
 import { serveAdmin, type AdminHooks } from './admin.ts';
 import type { CallFaults } from './call-faults.ts';
+import { makePendingSandboxLinks } from './agent.ts';
 import { handleCall } from './calls.ts';
 import { confine, serveFiles, json, text } from './files.ts';
 import { EventStream } from './framework.ts';
@@ -63,7 +64,10 @@ async function route(ctx: HttpContext, req: IncomingMessage, res: ServerResponse
   if (path === '/metrics/snapshot') return json(res, metricsSnapshot(ctx.core()));
   const files = /^\/files\/(browse|read|download)(?:\.json)?$/.exec(path);
   const workDir = ctx.core().config.workDir;
-  if (files?.[1]) return serveFiles(files[1], url.searchParams, (requested) => confine(requested, workDir), res);
+  if (files?.[1]) {
+    makePendingSandboxLinks();
+    return serveFiles(files[1], url.searchParams, (requested) => confine(requested, workDir), res);
+  }
   if (path === '/health' || path === '/master/health') return text(res, 200, '');
   if (ctx.admin && path.startsWith('/__admin/')) return serveAdmin(ctx.admin, path, url.searchParams, req, res);
   return text(res, 404, '');
