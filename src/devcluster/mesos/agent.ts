@@ -290,8 +290,8 @@ let unlinked: { sandboxDir: string; containerId: string }[] = [];
 /** Runs were launched since the quiet timer last looked. */
 let launchedSinceLook = false;
 let quietTimer: NodeJS.Timeout | undefined;
-/** The links wait for this long without a launch, */
-const QUIET_MS = 500;
+/** The links wait for this long without a launch (a burst launches in steps up to 2 s apart), */
+const QUIET_MS = 5_000;
 /** or for this many runs, whichever comes first. */
 const MAX_UNLINKED = 20_000;
 
