@@ -295,13 +295,7 @@ const QUIET_MS = 5_000;
 /** or for this many runs, whichever comes first. */
 const MAX_UNLINKED = 20_000;
 
-/** Resolves once the sandbox links asked for so far are made: a work directory is removed only then. */
-export function sandboxLinksMade(): Promise<void> {
-  makeLinks();
-  return Promise.resolve();
-}
-
-/** Makes the sandbox links still to make, before anyone looks at an agent's files. */
+/** Makes the sandbox links still to make: before anyone looks at an agent's files, or its work directory is removed. */
 export function makePendingSandboxLinks(): void {
   makeLinks();
 }

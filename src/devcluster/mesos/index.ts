@@ -10,7 +10,7 @@ import { systemClock, systemRandom, type Clock, type Random } from '../../runtim
 import type { Attribute, Resource, TaskState } from '../../mesos/types.ts';
 import { startAgentHttp, type AgentHttp } from './agent-http.ts';
 import { launchCommandTask } from './executor.ts';
-import { sandboxLinksMade, type LaunchFunction, type TaskRecord } from './agent.ts';
+import { makePendingSandboxLinks, type LaunchFunction, type TaskRecord } from './agent.ts';
 import { CallFaults, type CallFault, type CallFaultHooks } from './call-faults.ts';
 import { requestListener, type Credential, type Leadership } from './http.ts';
 import { ADVERTISED_HEARTBEAT_SECONDS, MasterCore, type AgentLoss } from './master.ts';
@@ -339,7 +339,7 @@ export class EmulatedMesosMaster implements CallFaultHooks {
     await Promise.all([...this.agentEndpoints.values()].map((endpoint) => endpoint.close()));
     this.agentEndpoints.clear();
     await Promise.race([Promise.all(processes.map((p) => p.done)), new Promise((r) => setTimeout(r, 5000).unref())]);
-    await sandboxLinksMade();
+    makePendingSandboxLinks();
     if (this.ownsWorkDir) rmSync(this.core.config.workDir, { recursive: true, force: true });
   }
 
