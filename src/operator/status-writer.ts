@@ -163,13 +163,13 @@ export class StatusWriter implements StatusSink {
    * before the write's answer arrives: the cache has then caught up already, and what we wrote
    * would otherwise stay remembered (a status per driver) until the resource next changes.
    */
-  private remember(key: string, status: SparkDriverStatus, resourceVersion: string | undefined): void {
+  private remember(key: string, status: SparkDriverStatus, resourceVersion: string | undefined, uid: string | undefined): void {
     const cached = this.o.informer.get(key)?.metadata?.resourceVersion;
     if (resourceVersion !== undefined && cached !== undefined && caughtUp(cached, resourceVersion)) {
       this.written.delete(key);
       return;
     }
-    this.written.set(key, { status: this.o.strings?.shareAll(status) ?? status, resourceVersion });
+    this.written.set(key, { status: this.o.strings?.shareAll(status, uid) ?? status, resourceVersion });
   }
 
   /** Drops what is remembered of a resource that is gone. */
@@ -325,7 +325,7 @@ export class StatusWriter implements StatusSink {
     try {
       // Only the new resourceVersion is read off the answer; the watch brings the object.
       const result = await this.o.kube.patchStatus(target, patch, { metadataOnly: true, ...(resourceVersion !== undefined && { resourceVersion }) });
-      this.remember(key, desired, result.metadata?.resourceVersion);
+      this.remember(key, desired, result.metadata?.resourceVersion, raw.metadata?.uid);
     } catch (error) {
       return this.failed(write, key, ref.uid, error);
     }

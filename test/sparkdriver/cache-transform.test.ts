@@ -66,17 +66,48 @@ test('a resource created again under the same name shares nothing with the one b
   expect(again.spec).toEqual(first.spec);
 });
 
-test('equal status objects of different drivers are one instance; their unique parts are not', () => {
+test('equal status objects of different drivers are one instance from the second driver on; their unique parts are not', () => {
   const shared = new SharedValues();
   const transform = sparkDriverCacheTransform(shared);
   const a = transform(driver('a', 'u1', queuedStatus('a')), undefined) as Loose;
   const b = transform(driver('b', 'u2', queuedStatus('b')), undefined) as Loose;
-  expect(b.status.conditions).toBe(a.status.conditions);
-  expect(b.status.scheduler).toBe(a.status.scheduler);
-  expect(b.status).not.toBe(a.status);
-  expect(b.status.submissionId).toBe('b');
-  expect(b.spec).not.toBe(a.spec);
-  expect(b).toEqual(driver('b', 'u2', queuedStatus('b')));
+  const c = transform(driver('c', 'u3', queuedStatus('c')), undefined) as Loose;
+  // The first driver's strings were all new: its objects were neither looked for nor kept.
+  expect(b.status.conditions).not.toBe(a.status.conditions);
+  expect(b.status.conditions).toEqual(a.status.conditions);
+  expect(c.status.conditions).toBe(b.status.conditions);
+  expect(c.status.scheduler).toBe(b.status.scheduler);
+  expect(c.status).not.toBe(b.status);
+  expect(c.status.submissionId).toBe('c');
+  expect(c.spec).not.toBe(b.spec);
+  expect(c).toEqual(driver('c', 'u3', queuedStatus('c')));
+});
+
+test('an object holding a string seen for the first time is neither looked for nor kept; seen again, it is, with the objects around it', () => {
+  const shared = new SharedValues();
+  for (let i = 0; i < 100; i += 1) shared.share(fresh({ conditions: [{ message: `Running as task t${i}` }] }), undefined, true);
+  expect(shared.objectCount).toBe(0);
+  const first = shared.share(fresh({ conditions: [{ message: 'Running as task t7' }] }), undefined, true) as Loose;
+  const second = shared.share(fresh({ conditions: [{ message: 'Running as task t7' }] }), undefined, true) as Loose;
+  expect(shared.objectCount).toBe(3);
+  expect(second).toBe(first);
+});
+
+test('a status part naming its own driver is never looked for among other drivers\' (its name and task ID are its own, however often it repeats them)', () => {
+  const shared = new SharedValues();
+  const transform = sparkDriverCacheTransform(shared);
+  const launched = (id: string): Loose => ({
+    ...queuedStatus(id), phase: 'Launched',
+    currentAttempt: { taskId: id, agentId: 'agent-S1', mesos: { state: 'TASK_RUNNING' } },
+    conditions: [{ type: 'Launched', status: 'True', reason: 'Running', message: `Running as task ${id} on agent agent-S1` }],
+  });
+  const drivers = ['a', 'b', 'c', 'd', 'e', 'f'].map((id, i) => transform(driver(id, `u${i}`, launched(id)), undefined) as Loose);
+  const kept = shared.objectCount;
+  for (let i = 0; i < 50; i += 1) transform(driver(`n${i}`, `v${i}`, launched(`n${i}`)), undefined);
+  // The parts common to all (labels, the Mesos state, the scheduler record) were kept once; none of their own.
+  expect(shared.objectCount).toBe(kept);
+  expect(drivers[5]!.status.currentAttempt.mesos).toBe(drivers[4]!.status.currentAttempt.mesos);
+  expect(drivers[5]!.status.currentAttempt).toEqual({ taskId: 'f', agentId: 'agent-S1', mesos: { state: 'TASK_RUNNING' } });
 });
 
 test('strings repeated within a driver and across drivers are one instance', () => {
