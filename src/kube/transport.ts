@@ -53,9 +53,15 @@ export class KubeTransport {
   private readonly requests: Dispatcher;
   private readonly watches: Dispatcher;
   private readonly gate: RequestGate;
+  /** The server's origin, and the path it is under (a proxy's prefix), read once. */
+  private readonly origin: string;
+  private readonly basePath: string;
 
   constructor(options: TransportOptions) {
     this.access = options.access;
+    const server = new URL(options.access.server);
+    this.origin = server.origin;
+    this.basePath = server.pathname.replace(/\/+$/, '');
     // Bounded: a burst of writes queues for a connection instead of opening thousands.
     this.requests = new Agent({ connect: options.access.tls, connections: MAX_REQUEST_CONNECTIONS });
     this.watches = new Agent({ connect: options.access.tls });
@@ -178,8 +184,6 @@ export class KubeTransport {
 
   /** What undici sends (its dispatcher rather than fetch: the same connection pools at a fraction of the CPU per request). */
   private async dispatchOptions(method: Method, path: string, options: RequestOptions, accept: string): Promise<Dispatcher.DispatchOptions & { origin: string }> {
-    const url = new URL(this.access.server + path);
-    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     // Authentication runs per request: tokens from files and exec plugins rotate.
     const headers: Record<string, string> = { ...(await this.access.headers()), Accept: accept, 'User-Agent': this.userAgent };
     let body: string | undefined;
@@ -187,7 +191,20 @@ export class KubeTransport {
       body = JSON.stringify(options.body);
       headers['Content-Type'] = options.contentType ?? 'application/json';
     }
-    return { origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, ...(body === undefined ? {} : { body }) };
+    return { origin: this.origin, path: this.pathWith(path, options.query), method, headers, ...(body === undefined ? {} : { body }) };
+  }
+
+  /**
+   * `path` (encoded already: kube-client's paths) under the server's, with the query's defined
+   * values; a URL object per request cost more than the rest of the request's options.
+   */
+  private pathWith(path: string, query: Query | undefined): string {
+    const defined = Object.entries(query ?? {}).filter(([, v]) => v !== undefined);
+    if (defined.length === 0) return `${this.basePath}${path}`;
+    const at = path.indexOf('?');
+    const search = new URLSearchParams(at < 0 ? '' : path.slice(at + 1));
+    for (const [k, v] of defined) search.set(k, String(v));
+    return `${this.basePath}${at < 0 ? path : path.slice(0, at)}?${search.toString()}`;
   }
 
   /** Closes the connection pools. */
