@@ -31,6 +31,17 @@ interface Burst {
   operatorCpu: [string, number][];
   wallSeconds: number;
   operatorGc: string;
+  /** The longest time without a launch after the first, and when it began (s from the first create). */
+  longestPause: { seconds: number; atS: number };
+}
+
+function longestPause(times: readonly number[], start: number): { seconds: number; atS: number } {
+  let pause = { seconds: 0, atS: 0 };
+  for (let i = 1; i < times.length; i++) {
+    const seconds = (times[i]! - times[i - 1]!) / 1000;
+    if (seconds > pause.seconds) pause = { seconds, atS: (times[i - 1]! - start) / 1000 };
+  }
+  return pause;
 }
 
 async function burst(cluster: BenchCluster, load: KubeLoad, operator: OperatorProcess, prefix: string, count: number): Promise<Burst> {
@@ -56,7 +67,7 @@ async function burst(cluster: BenchCluster, load: KubeLoad, operator: OperatorPr
   return {
     rate: count / seconds, middleRate: (0.8 * count) / ((p90 - p10) / 1000), createdS, seconds, writesPerSecond,
     benchCpu: cpuByKind(benchBefore, benchAfter), operatorCpu: cpuByKind(operatorBefore, operatorAfter),
-    wallSeconds: (performance.now() - start) / 1000, operatorGc: describeGc(gcBefore, gcAfter),
+    wallSeconds: (performance.now() - start) / 1000, operatorGc: describeGc(gcBefore, gcAfter), longestPause: longestPause(times, start),
   };
 }
 
@@ -78,6 +89,7 @@ function reportBurst(report: Report, key: string, count: number, b: Burst, ceili
     key: `${key} ${count}`, value: b.rate, unit: 'drivers/s',
     detail: `(${(100 * b.rate / ceiling.createsPerSecond).toFixed(1)} % of the create ceiling; middle 80 %: ${b.middleRate.toFixed(0)}/s; ` +
       `creates answered in ${b.createdS.toFixed(1)} s; last launch at ${b.seconds.toFixed(1)} s; ` +
+      `longest pause between launches ${b.longestPause.seconds.toFixed(1)} s, from ${b.longestPause.atS.toFixed(1)} s; ` +
       `${(b.writesPerSecond / b.rate).toFixed(1)} writes per driver, ${shareOfCeiling.toFixed(0)} % of the mixed write ceiling)`,
   });
   return shareOfCeiling;
