@@ -241,7 +241,7 @@ describe('the image, assembled without Docker', () => {
 
   test('the ENTRYPOINT runs node on dist/main.js with the V8 flags of the memory limit', async () => {
     const r = await start(['--help'], { NODE: '/bin/echo', SMD_MEMORY_LIMIT_MIB: '256' });
-    expect(r.stdout).toBe(`--expose-gc --max-old-space-size=128 --heap-growing-percent=100 ${join(app, 'dist', 'main.js')} --help\n`);
+    expect(r.stdout).toBe(`--expose-gc --max-old-space-size=128 --heap-growing-percent=100 --max-semi-space-size=16 ${join(app, 'dist', 'main.js')} --help\n`);
   });
 
   test('--help prints the usage and exits 0', async () => {

@@ -29,21 +29,21 @@ async function started(env: Record<string, string>, args: string[] = ['--help'])
 }
 
 test('the old generation gets the limit less 128 MiB, or half of a small limit', async () => {
-  expect(await started({ SMD_MEMORY_LIMIT_MIB: '256' })).toBe(`${FLAGS} --max-old-space-size=128 --heap-growing-percent=100 /app/dist/main.js --help`);
-  expect(await started({ SMD_MEMORY_LIMIT_MIB: '1024' })).toBe(`${FLAGS} --max-old-space-size=896 --heap-growing-percent=100 /app/dist/main.js --help`);
-  expect(await started({ SMD_MEMORY_LIMIT_MIB: '200' })).toBe(`${FLAGS} --max-old-space-size=100 --heap-growing-percent=100 /app/dist/main.js --help`);
+  expect(await started({ SMD_MEMORY_LIMIT_MIB: '256' })).toBe(`${FLAGS} --max-old-space-size=128 --heap-growing-percent=100 --max-semi-space-size=16 /app/dist/main.js --help`);
+  expect(await started({ SMD_MEMORY_LIMIT_MIB: '1024' })).toBe(`${FLAGS} --max-old-space-size=896 --heap-growing-percent=100 --max-semi-space-size=16 /app/dist/main.js --help`);
+  expect(await started({ SMD_MEMORY_LIMIT_MIB: '200' })).toBe(`${FLAGS} --max-old-space-size=100 --heap-growing-percent=100 --max-semi-space-size=16 /app/dist/main.js --help`);
 });
 
 test('without a given limit, the cgroup\'s: v2, then v1; "max" or v1\'s huge number means none', async () => {
   expect(await started({})).toBe(`${FLAGS} /app/dist/main.js --help`);
   writeFileSync(path.join(cgroup, 'memory.max'), `${512 * 1024 * 1024}\n`);
-  expect(await started({})).toBe(`${FLAGS} --max-old-space-size=384 --heap-growing-percent=100 /app/dist/main.js --help`);
+  expect(await started({})).toBe(`${FLAGS} --max-old-space-size=384 --heap-growing-percent=100 --max-semi-space-size=16 /app/dist/main.js --help`);
   writeFileSync(path.join(cgroup, 'memory.max'), 'max\n');
   expect(await started({})).toBe(`${FLAGS} /app/dist/main.js --help`);
   rmSync(path.join(cgroup, 'memory.max'));
   mkdirSync(path.join(cgroup, 'memory'));
   writeFileSync(path.join(cgroup, 'memory', 'memory.limit_in_bytes'), `${384 * 1024 * 1024}\n`);
-  expect(await started({})).toBe(`${FLAGS} --max-old-space-size=256 --heap-growing-percent=100 /app/dist/main.js --help`);
+  expect(await started({})).toBe(`${FLAGS} --max-old-space-size=256 --heap-growing-percent=100 --max-semi-space-size=16 /app/dist/main.js --help`);
   writeFileSync(path.join(cgroup, 'memory', 'memory.limit_in_bytes'), '9223372036854771712\n');
   expect(await started({})).toBe(`${FLAGS} /app/dist/main.js --help`);
 });
