@@ -1,7 +1,7 @@
 // The shell around the scheduler core. Inputs that arrive while a batch is being carried out
 // wait and form the next batch: each goes through the core's step (the time of the batch), and
 // the batch's effects are carried out together (batch.ts). Launch intents are written to the
-// Kubernetes API before the offer is accepted; a launch whose intent did not take is withheld
+// Kubernetes API before the offer is accepted, offer by offer; a launch whose intent did not take is withheld
 // and its task reconciled, so the core requeues it (Mesos answers "unknown") and nothing runs twice.
 // Tasks on the kubernetes backend go to the pod port instead: created, deleted and reconciled there.
 import type { Clock } from '../runtime/clock.ts';
@@ -155,20 +155,33 @@ export class SchedulerLoop {
   private async carryOut(plan: BatchPlan): Promise<void> {
     const { log, mesos } = this.options;
     const writes = plan.persists.map((e) => this.toWrite(e));
-    const refused = writes.length > 0 ? await this.options.sink.persist(writes) : new Set<string>();
     const withheld = new Set<string>();
-    for (const write of writes) {
-      if (write.status.phase !== 'launched') continue;
-      if (refused.has(write.submissionId)) withheld.add(write.status.attempt.taskId);
-      else this.recordedTaskId.set(write.submissionId, write.status.attempt.taskId);
+    const toReconcile: TaskRef[] = [];
+    // The ACCEPTs that lead the batch's calls go offer by offer, each once its own tasks' intents
+    // are written, while the next offer's are being written: a batch of thousands of launches
+    // otherwise launched nothing until the last of its intents was written. The other writes go
+    // beside them; the batch's other calls still come after every write and every ACCEPT.
+    const leading = leadingLaunches(plan.calls);
+    const { byLaunch, rest } = intentsByLaunch(writes, leading);
+    const restPersisted = this.persist(rest, withheld).then(() => undefined, (error: unknown) => ({ error }));
+    const accepts: Promise<void>[] = [];
+    let acting = true;
+    for (const [launch, intents] of byLaunch) {
+      await this.persist(intents, withheld);
+      if (intents.length > 0) this.options.atCrashPoint?.('after-intent');
+      acting &&= this.mayAct();
+      if (acting) accepts.push(this.launch(launch, withheld, toReconcile).catch((error: unknown) => log.warn({ err: error }, 'a Mesos call failed')));
     }
-    if (writes.some((w) => w.intent)) this.options.atCrashPoint?.('after-intent');
+    const failed = await restPersisted;
+    if (failed !== undefined) throw failed.error;
+    if (rest.some((w) => w.intent)) this.options.atCrashPoint?.('after-intent');
+    await Promise.all(accepts);
+    if (!acting) log.warn({}, 'this replica may no longer lead: the remaining Mesos calls of the batch are dropped');
 
     // Three stages, each stage's calls sent at once, in order (the call connection is pipelined,
     // so the master takes them in that order), and answered before the next stage goes.
-    const toReconcile: TaskRef[] = [];
     const stages: (() => Promise<void>)[][] = [
-      plan.calls.map((effect) => () => this.call(effect, withheld, toReconcile)),
+      plan.calls.slice(leading.length).map((effect) => () => this.call(effect, withheld, toReconcile)),
       [
         // A retried DECLINE comes late: by then its refusal may keep offers from drivers that arrived
         // meanwhile (their REVIVE came first), so it refuses nothing.
@@ -188,7 +201,7 @@ export class SchedulerLoop {
     ];
     // The wake is armed whatever happens to the calls: the core asks for it once.
     if (plan.wake !== undefined) this.scheduleWake(plan.wake.atMs);
-    for (const stage of stages) {
+    for (const stage of acting ? stages : []) {
       if (stage.length === 0) continue;
       // Checked before every stage: the intent writes, or the stage before, may have outlasted this replica's lease.
       if (!this.mayAct()) {
@@ -202,6 +215,17 @@ export class SchedulerLoop {
     for (const { submissionId } of plan.forgets) {
       this.recordedTaskId.delete(submissionId);
       this.options.sink.forget(submissionId);
+    }
+  }
+
+  /** Writes statuses; a launch whose intent did not take is withheld, one that did is recorded. */
+  private async persist(writes: readonly StatusWrite[], withheld: Set<string>): Promise<void> {
+    if (writes.length === 0) return;
+    const refused = await this.options.sink.persist(writes);
+    for (const write of writes) {
+      if (write.status.phase !== 'launched') continue;
+      if (refused.has(write.submissionId)) withheld.add(write.status.attempt.taskId);
+      else this.recordedTaskId.set(write.submissionId, write.status.attempt.taskId);
     }
   }
 
@@ -349,4 +373,28 @@ export class SchedulerLoop {
 function isMoot(call: 'KILL' | 'RECONCILE' | 'DECLINE' | 'REVIVE', error: unknown): boolean {
   if (!(error instanceof MesosApiError) || call === 'KILL' || call === 'RECONCILE') return false;
   return error.code === 'MESOS_NOT_SUBSCRIBED' || (call === 'DECLINE' && error.code === 'MESOS_STALE_OFFER');
+}
+
+type Launch = Extract<Effect, { type: 'LaunchTasks' }>;
+
+/** The ACCEPTs at the head of the batch's calls, before any other call. */
+function leadingLaunches(calls: BatchPlan['calls']): Launch[] {
+  const end = calls.findIndex((c) => c.type !== 'LaunchTasks');
+  return (end < 0 ? calls : calls.slice(0, end)) as Launch[];
+}
+
+/** Each launch with the intents of its tasks, in order; `rest`, the writes of no launch among them. */
+function intentsByLaunch(writes: readonly StatusWrite[], launches: readonly Launch[]): { byLaunch: [Launch, StatusWrite[]][]; rest: StatusWrite[] } {
+  const intentOf = new Map(writes.flatMap((w) => (w.intent && w.status.phase === 'launched' ? [[w.status.attempt.taskId, w] as const] : [])));
+  const claimed = new Set<StatusWrite>();
+  const byLaunch = launches.map((launch): [Launch, StatusWrite[]] => {
+    const intents = launch.tasks.flatMap((t) => {
+      const write = intentOf.get(t.taskId);
+      if (write === undefined || claimed.has(write)) return [];
+      claimed.add(write);
+      return [write];
+    });
+    return [launch, intents];
+  });
+  return { byLaunch, rest: writes.filter((w) => !claimed.has(w)) };
 }

@@ -83,6 +83,21 @@ test('the launch intent is written, as an intent, before the offer is accepted',
   expect(ports.launched[0]?.plan.command).toMatch(/^\/opt\/spark\/\.\/bin\/spark-submit --name d1 /);
 });
 
+test('each offer is accepted once its own tasks\' intents are written, before the next offer\'s are', async () => {
+  const { ports, loop } = setup();
+  await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
+  for (const id of ['d1', 'd2', 'd3', 'd4', 'd5']) await loop.submit({ type: 'DriverSubmitted', spec: makeSpec(id) });
+  ports.calls.length = 0;
+  await loop.submit(offersReceived([makeOffer('o1', 4, 8192), makeOffer('o2', 4, 8192)]));
+  expect(ports.calls).toEqual([
+    'persist d1 launched intent', 'persist d2 launched intent', 'persist d3 launched intent', 'persist d4 launched intent',
+    'accept o1 d1,d2,d3,d4',
+    'persist d5 launched intent',
+    'accept o2 d5',
+    'suppress',
+  ]);
+});
+
 test('an intent write that does not take withholds the launch, declines the offer and reconciles the task', async () => {
   const { ports, loop } = setup();
   await loop.submit({ type: 'Subscribed', frameworkId: 'fw' });
