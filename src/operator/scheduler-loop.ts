@@ -1,8 +1,9 @@
 // The shell around the scheduler core. Inputs that arrive while a batch is being carried out
 // wait and form the next batch: each goes through the core's step (the time of the batch), and
 // the batch's effects are carried out together (batch.ts). Launch intents are written to the
-// Kubernetes API before the offer is accepted, offer by offer; a launch whose intent did not take is withheld
-// and its task reconciled, so the core requeues it (Mesos answers "unknown") and nothing runs twice.
+// Kubernetes API before their offer is accepted, offer by offer; a launch whose intent did not
+// take is withheld and its task reconciled, so the core requeues it (Mesos answers "unknown")
+// and nothing runs twice.
 // Tasks on the kubernetes backend go to the pod port instead: created, deleted and reconciled there.
 import type { Clock } from '../runtime/clock.ts';
 import type { Logger } from '../runtime/logger.ts';
