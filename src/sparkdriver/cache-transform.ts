@@ -89,6 +89,13 @@ export class SharedValues {
   private readonly objects = new Map<string, Json>();
   /** The values of `objects`, to tell a kept part of a driver's previous version from its own. */
   private keptObjects = new WeakSet<object>();
+  /**
+   * Set by share: the value it returned cannot equal one kept for another driver, since it holds
+   * a string seen in no other driver (or a part not kept). Such an object is neither looked for
+   * nor kept: a driver's own parts (its task ID, a message naming it) cost the JSON text of every
+   * object around them. An object is kept once its strings are seen in a second driver.
+   */
+  private novel = false;
 
   constructor(strings = new StringTable()) {
     this.strings = strings;
@@ -105,18 +112,6 @@ export class SharedValues {
    * parts unique to each driver, whose objects would only fill the table).
    */
   share(next: Json, previous: Json | undefined, shareObjects: boolean, owner?: string): Json {
-    return this.shareValue(next, previous, shareObjects, owner);
-  }
-
-  /**
-   * Set by shareValue: the value it returned cannot equal one kept for another driver, since it
-   * holds a string seen in no other driver (or a part not kept). Such an object is neither
-   * looked for nor kept: a driver's own parts (its task ID, a message naming it) cost the JSON
-   * text of every object around them. An object is kept once its strings are seen in a second driver.
-   */
-  private novel = false;
-
-  private shareValue(next: Json, previous: Json | undefined, shareObjects: boolean, owner: string | undefined): Json {
     if (typeof next === 'string') {
       // Where objects are not shared, whether a string is the driver's own matters to no one.
       if (next === previous && !shareObjects) return previous;
@@ -135,7 +130,7 @@ export class SharedValues {
       const before = Array.isArray(previous) ? previous : undefined;
       same = before !== undefined && before.length === next.length;
       for (let i = 0; i < next.length; i++) {
-        const value = this.shareValue(next[i] as Json, before?.[i], shareObjects, owner);
+        const value = this.share(next[i] as Json, before?.[i], shareObjects, owner);
         novel ||= this.novel;
         next[i] = value;
         same &&= value === before?.[i];
@@ -145,7 +140,7 @@ export class SharedValues {
       const keys = Object.keys(next);
       same = before !== undefined && Object.keys(before).length === keys.length;
       for (const key of keys) {
-        const value = this.shareValue(next[key] as Json, before?.[key], shareObjects, owner);
+        const value = this.share(next[key] as Json, before?.[key], shareObjects, owner);
         novel ||= this.novel;
         next[key] = value;
         same &&= before !== undefined && key in before && value === before[key];

@@ -295,11 +295,6 @@ const QUIET_MS = 5_000;
 /** or for this many runs, whichever comes first. */
 const MAX_UNLINKED = 20_000;
 
-/** Makes the sandbox links still to make: before anyone looks at an agent's files, or its work directory is removed. */
-export function makePendingSandboxLinks(): void {
-  makeLinks();
-}
-
 /**
  * Mesos keeps a `runs/latest` link to the newest run; best effort, made once no run has been
  * launched for QUIET_MS, or before the files are read (makePendingSandboxLinks) or the work
@@ -322,10 +317,11 @@ function lookForQuiet(): void {
     quietTimer = setTimeout(lookForQuiet, QUIET_MS).unref();
     return;
   }
-  makeLinks();
+  makePendingSandboxLinks();
 }
 
-function makeLinks(): void {
+/** Makes the sandbox links still to make: before anyone looks at an agent's files, or its work directory is removed. */
+export function makePendingSandboxLinks(): void {
   const runs = unlinked;
   unlinked = [];
   launchedSinceLook = false;
