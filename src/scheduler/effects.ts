@@ -3,7 +3,7 @@
 
 import type { Backend, DriverResourceRef, DriverSpec, DriverStatus, Phase } from './driver.ts';
 import type { ClaimedResource } from './offers.ts';
-import type { PlanReuse } from './task-plan.ts';
+import type { TaskPlan } from './task-plan.ts';
 import type { Acknowledgement } from './task-status.ts';
 
 export interface TaskRef {
@@ -12,15 +12,15 @@ export interface TaskRef {
 }
 
 /**
- * One task to launch: the driver's attempt, with the resources it claimed. Its task is planned
- * when the offer is accepted (plannedTask), not in the scheduling pass: from the spec and what
- * admission already planned of it.
+ * One task to launch: the driver's attempt, with the resources it claimed, and the plan its
+ * admission made (a driver launched from the queue for the first time) or none, to be planned
+ * when the offer is accepted (plannedTask).
  */
 export interface TaskLaunch {
   readonly taskId: string;
   readonly resources: readonly ClaimedResource[];
   readonly spec: DriverSpec;
-  readonly prepared: PlanReuse;
+  readonly prepared: TaskPlan | undefined;
 }
 
 export type Effect =
@@ -50,7 +50,7 @@ export type Effect =
     readonly type: 'StartTask'; readonly backend: 'kubernetes'; readonly taskId: string;
     /** Where the task runs, as the attempt records it (kubernetes: the pod's name). */
     readonly agentId: string;
-    readonly spec: DriverSpec; readonly prepared: PlanReuse;
+    readonly spec: DriverSpec; readonly prepared: TaskPlan | undefined;
   }
   | { readonly type: 'DeclineOffers'; readonly offerIds: readonly string[]; readonly refuseSeconds: number }
   /**

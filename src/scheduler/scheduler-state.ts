@@ -11,18 +11,19 @@ import { CONSTRAINTS_KEY } from './constraints.ts';
 import type { Backend, DriverSpec, DriverStatus, FinishReason, LargestOffer, Outcome, Phase } from './driver.ts';
 import type { Effect } from './effects.ts';
 import type { MatchRequest } from './offer-matcher.ts';
+import { withPartsOf } from './plan-sharing.ts';
 import { createQueue, unsafeEnqueue, type PriorityQueue, type QueueEntry } from './queue.ts';
 import { toMilli } from './resources.ts';
-import { backendOf, effectiveConf, planDriverTask, undeclaredQueueProblem, type PlanReuse, type TaskPlan } from './task-plan.ts';
+import { backendOf, planDriverTask, undeclaredQueueProblem, type TaskPlan } from './task-plan.ts';
 
 /**
  * What the scheduling pass needs of a driver, computed once at admission: its request, and the
- * parts of its plan reused when its task is planned at launch (the command line, ~0.5 KB, is kept
- * because rebuilding it is the costly part). One flat object: a pass reads thousands of them.
- * Only a queued driver keeps the plan parts: once launched they go (a relaunch plans anew), so
- * thousands of running or finished drivers do not each hold a command line.
+ * plan its task is launched with, so that accepting an offer does not plan thousands of tasks
+ * again. One flat object: a pass reads thousands of them. Only a queued driver keeps the plan:
+ * launching or finishing drops it (a relaunch plans anew), so thousands of running or finished
+ * drivers do not each hold a command line.
  */
-export type LaunchCache = MatchRequest & PlanReuse;
+export type LaunchCache = MatchRequest & { plan: TaskPlan | undefined };
 
 /** The constraints of every unconstrained driver (most of them): one empty list, not one each. */
 const NO_CONSTRAINTS: MatchRequest['constraints'] = Object.freeze([]);
@@ -87,6 +88,8 @@ export interface SchedulerState {
   /** The most cpus and mem one offer has had since the start (agents only join or leave). */
   largestOffer: LargestOffer;
   wakeAtMs: number | undefined;
+  /** The plan last made at admission: the next shares the parts equal to its (plan-sharing.ts). */
+  lastPlan: TaskPlan | undefined;
 }
 
 export function createScheduler(config: DispatcherConfig): SchedulerState {
@@ -94,20 +97,25 @@ export function createScheduler(config: DispatcherConfig): SchedulerState {
     config, drivers: new Map(), queue: createQueue(), queuedCount: 0, podQueue: createQueue(), podQueuedCount: 0, kubernetesSynced: false,
     launched: new Set(), retrying: new Set(),
     finished: new Set(), retriesAwaitingRevive: new Set(), launchesByOffer: new Map(),
-    frameworkId: undefined, disconnected: false, offersWanted: undefined, revivedAtMs: undefined, unansweredRevives: 0, demandSinceRevive: false, largestOffer: { cpusMilli: 0, memMilli: 0 }, wakeAtMs: undefined,
+    frameworkId: undefined, disconnected: false, offersWanted: undefined, revivedAtMs: undefined, unansweredRevives: 0, demandSinceRevive: false, largestOffer: { cpusMilli: 0, memMilli: 0 }, wakeAtMs: undefined, lastPlan: undefined,
   };
 }
 
-/** A fresh entry for `spec` with the given status, plus the plan problems if it cannot run. */
+/**
+ * A fresh entry for `spec` with the given status, plus the plan problems if it cannot run. Its
+ * plan shares what it has in common with the plan made before it (`lastPlan`).
+ */
 export function newEntry(state: SchedulerState, spec: DriverSpec, status: DriverStatus): { entry: DriverEntry; problems: string[] } {
   const policy = resolveRetryPolicy(state.config.retryPolicy, spec.retryPolicy);
   const backend = backendOf(spec, state.config);
   const resolved = spec.backend === backend ? spec as DriverEntry['spec'] : { ...spec, backend };
-  const plan = planDriverTask(resolved, state.config);
-  const launch = plan.ok ? launchCacheOf(plan.plan, effectiveConf(spec, state.config)[CONSTRAINTS_KEY] ?? '') : undefined;
+  const planned = planDriverTask(resolved, state.config);
+  const plan = planned.ok ? withPartsOf(planned.plan, state.lastPlan) : undefined;
+  if (plan !== undefined) state.lastPlan = plan;
+  const constraintText = spec.sparkProperties[CONSTRAINTS_KEY] ?? state.config.driverDefaults[CONSTRAINTS_KEY] ?? '';
   return {
-    entry: { spec: resolved, backend, status, policy, launch, queueEntry: undefined, launchOffer: undefined },
-    problems: plan.ok ? [] : plan.problems,
+    entry: { spec: resolved, backend, status, policy, launch: plan && launchCacheOf(plan, constraintText), queueEntry: undefined, launchOffer: undefined },
+    problems: planned.ok ? [] : planned.problems,
   };
 }
 
@@ -118,15 +126,8 @@ function launchCacheOf(plan: TaskPlan, constraintText: string): LaunchCache {
     memMilli: toMilli(plan.sizing.containerMemoryMiB),
     constraintKey: unconstrained ? '' : constraintText,
     constraints: unconstrained ? NO_CONSTRAINTS : plan.constraints,
-    command: plan.command,
-    sizing: plan.sizing,
+    plan,
   };
-}
-
-/** The cache without the plan parts, in the same shape (the pass's reads stay monomorphic). */
-function withoutPlanParts(launch: LaunchCache): LaunchCache {
-  const { cpusMilli, memMilli, constraintKey, constraints } = launch;
-  return { cpusMilli, memMilli, constraintKey, constraints, command: undefined, sizing: undefined };
 }
 
 /** A driver as the outside sees it, or undefined. */
@@ -222,7 +223,7 @@ function unsafeEnterPhase(state: SchedulerState, entry: DriverEntry, out: Effect
       break;
     case 'launched':
       state.launched.add(id);
-      if (entry.launch?.command !== undefined) entry.launch = withoutPlanParts(entry.launch);
+      if (entry.launch !== undefined) entry.launch.plan = undefined;
       break;
     case 'retrying':
       state.retrying.add(id);
@@ -230,7 +231,7 @@ function unsafeEnterPhase(state: SchedulerState, entry: DriverEntry, out: Effect
       break;
     case 'finished':
       state.finished.add(id);
-      if (entry.launch?.command !== undefined) entry.launch = withoutPlanParts(entry.launch);
+      if (entry.launch !== undefined) entry.launch.plan = undefined;
       unsafeTrimFinished(state, out);
       break;
   }

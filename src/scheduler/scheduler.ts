@@ -182,7 +182,7 @@ function kubernetesSynced(state: SchedulerState, out: Effect[]): void {
     const { taskId, agentId } = status.attempt;
     if (status.killRequested) out.push({ type: 'KillTask', taskId, agentId, backend: 'kubernetes' });
     if (status.attempt.lastStatus === undefined && !status.killRequested && entry.launch !== undefined) {
-      out.push({ type: 'StartTask', backend: 'kubernetes', taskId, agentId, spec: entry.spec, prepared: entry.launch });
+      out.push({ type: 'StartTask', backend: 'kubernetes', taskId, agentId, spec: entry.spec, prepared: undefined });
     } else {
       tasks.push({ taskId, agentId });
     }
@@ -208,10 +208,12 @@ function startWithoutOffers(state: SchedulerState, nowMs: number, out: Effect[])
       return;
     }
     const podName = driverPodName(resource.name, entry.status.attempts);
+    // Taken before the launch, which drops it from the entry.
+    const prepared = entry.launch.plan;
     const launched = applyEvent(state, entry, { type: 'Launch', agentId: podName }, nowMs, out);
     if (launched.phase !== 'launched') return;
     capacity--;
-    out.push({ type: 'StartTask', backend: 'kubernetes', taskId: launched.attempt.taskId, agentId: podName, spec: entry.spec, prepared: entry.launch });
+    out.push({ type: 'StartTask', backend: 'kubernetes', taskId: launched.attempt.taskId, agentId: podName, spec: entry.spec, prepared });
   };
   const dueRetries: DriverEntry[] = [];
   for (const id of state.retrying) {
@@ -298,14 +300,14 @@ function schedulingPass(state: SchedulerState, offers: readonly Offer[], nowMs: 
     const entry = candidates[request];
     if (entry !== undefined) applyEvent(state, entry, { type: 'LaunchFailed', message: error }, nowMs, out);
   }
-  // The tasks are only decided here; each is planned when its offer is accepted (plannedTask).
+  // The tasks are only decided here; their TaskInfos are built when the offers are accepted.
   const tasksByOffer: (TaskLaunch[] | undefined)[] = [];
   for (const placement of result.placements) {
     const entry = candidates[placement.request];
     const offer = offers[placement.offerIndex];
-    // Taken before the launch: a launched driver gives up its plan parts, this task uses them.
-    const prepared = entry?.launch;
-    if (entry === undefined || prepared === undefined || offer === undefined) continue;
+    if (entry?.launch === undefined || offer === undefined) continue;
+    // Taken before the launch: a launched driver gives up its plan, this task uses it.
+    const prepared = entry.launch.plan;
     const launched = applyEvent(state, entry, { type: 'Launch', agentId: offer.agentId }, nowMs, out);
     if (launched.phase !== 'launched') continue;
     unsafeRecordLaunchOffer(state, entry, offer.id);
