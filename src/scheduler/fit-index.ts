@@ -49,22 +49,33 @@ export function findFirstFit(index: FitIndex, cpus: number, mem: number): number
   }
   let byMem = index.cursors.get(cpus);
   if (byMem === undefined) index.cursors.set(cpus, (byMem = new Map<number, number>()));
-  const position = descend(index, 1, 0, index.leafCount - 1, byMem.get(mem) ?? 0, cpus, mem);
+  const position = firstFitFrom(index, byMem.get(mem) ?? 0, cpus, mem);
   if (position < 0) rememberFailure(index, cpus, mem);
   byMem.set(mem, position < 0 ? index.leafCount : position);
   return position;
 }
 
-// First position >= `from` in the node's range [low, high] that fits. The two maxima of a range
-// may come from different offers, so a range can pass the check and still hold no fitting offer;
-// the search then backtracks, but every leaf it rules out lies before the answer, behind the
-// cursor, and is never visited again for this size.
-function descend(index: FitIndex, node: number, low: number, high: number, from: number, cpus: number, mem: number): number {
-  if (high < from || (index.maxCpus[node] ?? -1) < cpus || (index.maxMem[node] ?? -1) < mem) return -1;
-  if (low === high) return low;
-  const middle = (low + high) >>> 1;
-  const left = descend(index, 2 * node, low, middle, from, cpus, mem);
-  return left >= 0 ? left : descend(index, 2 * node + 1, middle + 1, high, from, cpus, mem);
+// First position >= `from` that fits, walking the tree in position order from the leaf at
+// `from`: a range that fits is entered at its left half, one that does not is skipped for the
+// range right after it. The two maxima of a range may come from different offers, so a range can
+// pass the check and hold no fitting offer; the walk then moves on past it, and every leaf it
+// rules out lies before the answer, behind the cursor, never visited again for this size. A loop,
+// not a recursion: a pass makes thousands of these searches.
+function firstFitFrom(index: FitIndex, from: number, cpus: number, mem: number): number {
+  const { maxCpus, maxMem, leafCount } = index;
+  if (from >= leafCount) return -1;
+  let node = leafCount + from;
+  for (;;) {
+    if ((maxCpus[node] ?? -1) >= cpus && (maxMem[node] ?? -1) >= mem) {
+      if (node >= leafCount) return node - leafCount;
+      node *= 2;
+      continue;
+    }
+    // Up while this range is its parent's right half; the root's "parent" 0 ends the walk.
+    while ((node & 1) === 1) node >>= 1;
+    if (node === 0) return -1;
+    node += 1;
+  }
 }
 
 function rememberFailure(index: FitIndex, cpus: number, mem: number): void {
