@@ -28,9 +28,16 @@ export type LaunchCache = MatchRequest & { plan: TaskPlan | undefined };
 /** The constraints of every unconstrained driver (most of them): one empty list, not one each. */
 const NO_CONSTRAINTS: MatchRequest['constraints'] = Object.freeze([]);
 
-/** A queued driver's place in the queue, pointing back at its entry. */
+/**
+ * A queued driver's place in the queue, pointing back at its entry. It holds what a pass reads of
+ * every queued driver, most of which it does not place: whether it is still queued here, and its
+ * launch cache, so that the pass need not go to the entry for those.
+ */
 export interface QueuedDriver extends QueueEntry {
   readonly entry: DriverEntry;
+  readonly launch: LaunchCache | undefined;
+  /** The driver left the queue (or entered it again elsewhere): this array entry is stale. */
+  stale: boolean;
 }
 
 export interface DriverEntry {
@@ -41,7 +48,7 @@ export interface DriverEntry {
   readonly policy: RetryPolicy;
   /** Undefined when the driver's task cannot be planned (it then finishes with `error`). */
   launch: LaunchCache | undefined;
-  /** Its place in `queue` while queued; any other entry for it in the array is stale. */
+  /** Its place in `queue` while queued. */
   queueEntry: QueuedDriver | undefined;
   /** The offer its current launch was placed on, until the launch has news (see launchesByOffer). */
   launchOffer: string | undefined;
@@ -50,7 +57,7 @@ export interface DriverEntry {
 export interface SchedulerState {
   readonly config: DispatcherConfig;
   readonly drivers: Map<string, DriverEntry>;
-  /** Queued Mesos drivers in priority order; may hold stale entries (see DriverEntry.queueEntry). */
+  /** Queued Mesos drivers in priority order; may hold stale entries (QueuedDriver.stale). */
   readonly queue: PriorityQueue<QueuedDriver>;
   /** Number of queued Mesos drivers (their order lives in `queue`). */
   queuedCount: number;
@@ -195,7 +202,7 @@ export function unsafeUnregister(state: SchedulerState, entry: DriverEntry): voi
 function queueEntryOf(state: SchedulerState, entry: DriverEntry): QueuedDriver | undefined {
   const priority = state.config.queues.get(entry.spec.queue);
   if (priority === undefined) return undefined;
-  return { submissionId: entry.spec.submissionId, priority, submittedAtMs: entry.spec.submittedAtMs, entry };
+  return { submissionId: entry.spec.submissionId, priority, submittedAtMs: entry.spec.submittedAtMs, entry, launch: entry.launch, stale: false };
 }
 
 /**
@@ -244,6 +251,7 @@ function unsafeLeavePhase(state: SchedulerState, entry: DriverEntry): void {
       if (entry.backend === 'kubernetes') state.podQueuedCount--;
       else state.queuedCount--;
       // Its array entry goes stale and is compacted away later.
+      if (entry.queueEntry !== undefined) entry.queueEntry.stale = true;
       entry.queueEntry = undefined;
       break;
     case 'launched':

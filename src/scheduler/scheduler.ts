@@ -12,7 +12,7 @@ import type { Offer } from './offers.ts';
 import { forEachInQueueOrder, queueLength, unsafeCompact } from './queue.ts';
 import {
   admit, finishedStatus, newEntry, persistDriver, unsafeRegister, unsafeForgetLaunchOffer, unsafeForgetLaunchOffers, unsafeRecordLaunchOffer, unsafeSetStatus, unsafeUnregister,
-  type DriverEntry, type SchedulerState,
+  type DriverEntry, type LaunchCache, type SchedulerState,
 } from './scheduler-state.ts';
 import { TASK_STATE_RULES, transition, type DriverEvent } from './state-machine.ts';
 import { driverPodName } from './pod-plan.ts';
@@ -223,9 +223,9 @@ function startWithoutOffers(state: SchedulerState, nowMs: number, out: Effect[])
   for (const entry of dueRetries) start(entry);
   if (state.podQueuedCount === 0 || capacity <= 0) return;
   forEachInQueueOrder(state.podQueue, (queued) => {
-    if (queued.entry.queueEntry === queued) start(queued.entry);
+    if (!queued.stale) start(queued.entry);
   });
-  if (queueLength(state.podQueue) !== state.podQueuedCount) unsafeCompact(state.podQueue, (queued) => queued.entry.queueEntry === queued);
+  if (queueLength(state.podQueue) !== state.podQueuedCount) unsafeCompact(state.podQueue, (queued) => !queued.stale);
 }
 
 function statusReceived(state: SchedulerState, update: TaskUpdate, nowMs: number, out: Effect[]): boolean {
@@ -275,8 +275,8 @@ function offerRescinded(state: SchedulerState, offerId: string, nowMs: number, o
 function schedulingPass(state: SchedulerState, offers: readonly Offer[], nowMs: number, out: Effect[]): void {
   const candidates: DriverEntry[] = [];
   const requests: MatchRequest[] = [];
-  const consider = (entry: DriverEntry): void => {
-    if (entry.launch === undefined) {
+  const consider = (entry: DriverEntry, launch: LaunchCache | undefined): void => {
+    if (launch === undefined) {
       // Only a restored driver whose spec no longer plans gets here; it cannot launch.
       const plan = planDriverTask(entry.spec, state.config);
       const message = plan.ok ? 'task could not be planned' : plan.problems.join('; ');
@@ -284,14 +284,14 @@ function schedulingPass(state: SchedulerState, offers: readonly Offer[], nowMs: 
       return;
     }
     candidates.push(entry);
-    requests.push(entry.launch);
+    requests.push(launch);
   };
   for (const id of state.retrying) {
     const entry = state.drivers.get(id);
-    if (entry?.backend === 'mesos' && entry.status.phase === 'retrying' && entry.status.nextRetryAtMs <= nowMs) consider(entry);
+    if (entry?.backend === 'mesos' && entry.status.phase === 'retrying' && entry.status.nextRetryAtMs <= nowMs) consider(entry, entry.launch);
   }
   forEachInQueueOrder(state.queue, (queued) => {
-    if (queued.entry.queueEntry === queued) consider(queued.entry);
+    if (!queued.stale) consider(queued.entry, queued.launch);
   });
   noteLargestOffer(state, offers);
   const result = matchOffers(requests, offers);
@@ -357,7 +357,7 @@ function tellTooLarge(state: SchedulerState, candidates: readonly DriverEntry[],
 /** Drops queue entries of drivers that left the queue; the order of the rest is unchanged. */
 function compactQueue(state: SchedulerState): void {
   if (queueLength(state.queue) === state.queuedCount) return;
-  unsafeCompact(state.queue, (queued) => queued.entry.queueEntry === queued);
+  unsafeCompact(state.queue, (queued) => !queued.stale);
 }
 
 /**
