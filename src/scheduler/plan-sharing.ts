@@ -6,6 +6,7 @@
 
 import type { TaskPlan } from './task-plan.ts';
 
+/** The parts shared when equal: the environment (a map), and parts made of JSON values. */
 const SHARED_PARTS = ['environment', 'secretEnvironment', 'uris', 'container', 'sizing', 'constraints', 'pod'] as const;
 
 /** `plan`, with each part equal to `previous`'s replaced by that part of `previous`. */
@@ -15,23 +16,30 @@ export function withPartsOf(plan: TaskPlan, previous: TaskPlan | undefined): Tas
   for (const part of SHARED_PARTS) {
     const mine = plan[part];
     const theirs = previous[part];
-    if (mine !== theirs && sameData(mine, theirs)) (shared ??= { ...plan })[part] = theirs;
+    const same = mine === theirs ? false
+      : part === 'environment' ? sameEntries(plan.environment, previous.environment) : sameValues(mine, theirs);
+    if (same) (shared ??= { ...plan })[part] = theirs;
   }
   return (shared as TaskPlan | undefined) ?? plan;
 }
 
-/** Structural equality of plan data: primitives, arrays, maps and plain objects. */
-export function sameData(a: unknown, b: unknown): boolean {
+function sameEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [name, value] of a) if (b.get(name) !== value) return false;
+  return true;
+}
+
+/**
+ * Structural equality of the other parts: primitives, arrays and plain objects. The core imports
+ * nothing from outside itself, so it does not use the runtime's sameJson, which this mirrors.
+ */
+export function sameValues(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => sameData(item, b[i]));
-  if (a instanceof Map) {
-    if (!(b instanceof Map) || a.size !== b.size) return false;
-    for (const [key, value] of a) if (!b.has(key) || !sameData(value, b.get(key))) return false;
-    return true;
-  }
-  if (Array.isArray(b) || b instanceof Map) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((key) => Object.hasOwn(b, key) && sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => sameValues(item, b[i]));
+  if (Array.isArray(b)) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  return keys.length === Object.keys(right).length && keys.every((key) => Object.hasOwn(right, key) && sameValues(left[key], right[key]));
 }
