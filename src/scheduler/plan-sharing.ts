@@ -16,9 +16,8 @@ export function withPartsOf(plan: TaskPlan, previous: TaskPlan | undefined): Tas
   for (const part of SHARED_PARTS) {
     const mine = plan[part];
     const theirs = previous[part];
-    const same = mine === theirs ? false
-      : part === 'environment' ? sameEntries(plan.environment, previous.environment) : sameValues(mine, theirs);
-    if (same) (shared ??= { ...plan })[part] = theirs;
+    if (mine === theirs) continue;
+    if (part === 'environment' ? sameEntries(plan.environment, previous.environment) : sameValues(mine, theirs)) (shared ??= { ...plan })[part] = theirs;
   }
   return (shared as TaskPlan | undefined) ?? plan;
 }

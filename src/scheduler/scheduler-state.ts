@@ -14,7 +14,7 @@ import type { MatchRequest } from './offer-matcher.ts';
 import { withPartsOf } from './plan-sharing.ts';
 import { createQueue, unsafeEnqueue, type PriorityQueue, type QueueEntry } from './queue.ts';
 import { toMilli } from './resources.ts';
-import { backendOf, planDriverTask, undeclaredQueueProblem, type TaskPlan } from './task-plan.ts';
+import { backendOf, effectiveProperty, planDriverTask, undeclaredQueueProblem, type TaskPlan } from './task-plan.ts';
 
 /**
  * What the scheduling pass needs of a driver, computed once at admission: its request, and the
@@ -119,7 +119,7 @@ export function newEntry(state: SchedulerState, spec: DriverSpec, status: Driver
   const planned = planDriverTask(resolved, state.config);
   const plan = planned.ok ? withPartsOf(planned.plan, state.lastPlan) : undefined;
   if (plan !== undefined) state.lastPlan = plan;
-  const constraintText = spec.sparkProperties[CONSTRAINTS_KEY] ?? state.config.driverDefaults[CONSTRAINTS_KEY] ?? '';
+  const constraintText = effectiveProperty(spec, state.config, CONSTRAINTS_KEY) ?? '';
   return {
     entry: { spec: resolved, backend, status, policy, launch: plan && launchCacheOf(plan, constraintText), queueEntry: undefined, launchOffer: undefined },
     problems: planned.ok ? [] : planned.problems,

@@ -57,6 +57,11 @@ export function effectiveConf(spec: DriverSpec, config: DispatcherConfig): Reado
   return { ...config.driverDefaults, ...spec.sparkProperties };
 }
 
+/** One property of `effectiveConf`, without building the whole overlay. */
+export function effectiveProperty(spec: DriverSpec, config: DispatcherConfig, key: string): string | undefined {
+  return spec.sparkProperties[key] ?? config.driverDefaults[key];
+}
+
 /**
  * Plans the task of `spec`, or lists every problem that prevents it, each naming the property
  * (or field) at fault. Deterministic in (spec, config), so the plan a driver made at admission
